@@ -1,0 +1,1 @@
+"""Analytics: per-minute room metrics, viewer visits, dashboards and fraud flags."""

@@ -1,0 +1,173 @@
+"""Account queries and mutations: register, log in / out, password reset, API tokens."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from starlette.responses import Response
+
+from app.accounts import services as accounts
+from app.api.accounts.types import ApiTokenType, RoleEnum, UserType
+from app.api.context import Info
+from app.api.errors import FieldError, field_errors
+from app.api.ids import decode_id
+from app.auth import SESSION_COOKIE, client_ip
+from app.errors import UserError
+
+
+@strawberry.type
+class UserPayload:
+    user: UserType | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OkPayload:
+    ok: bool = False
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CreateApiTokenPayload:
+    token: ApiTokenType | None = None
+    secret: str | None = strawberry.field(
+        default=None, description="The token itself: shown once, store it now."
+    )
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ApiTokenPayload:
+    token: ApiTokenType | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.enum(name="TokenScope")
+class TokenScopeEnum(Enum):
+    READ = "read"
+    WRITE = "write"
+
+
+@strawberry.input
+class RegisterInput:
+    email: str
+    password: str
+    display_name: str
+
+
+def _set_session_cookie(info: Info, secret: str | None) -> None:
+    response = info.context.response
+    if not isinstance(response, Response):
+        return
+    if secret is None:
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int(accounts.SESSION_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=info.context.settings.public_url.startswith("https"),
+        path="/",
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The user making the request, or null when anonymous.")
+    def viewer(self, info: Info) -> UserType | None:
+        user = info.context.principal.user
+        return UserType.from_model(user) if user else None
+
+    @strawberry.field(description="The viewer's API tokens, newest first.")
+    async def api_tokens(self, info: Info) -> list[ApiTokenType]:
+        user = info.context.principal.user
+        if user is None:
+            return []
+        return [ApiTokenType.from_model(t) for t in await accounts.list_api_tokens(user)]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a viewer account and log in.")
+    async def register(self, info: Info, input: RegisterInput) -> UserPayload:
+        try:
+            user = await accounts.register(input.email, input.password, input.display_name)
+        except UserError as exc:
+            return UserPayload(errors=field_errors(exc))
+        _set_session_cookie(info, await accounts.start_session(user))
+        return UserPayload(user=UserType.from_model(user))
+
+    @strawberry.mutation(description="Log in with email and password (sets the session cookie).")
+    async def login(self, info: Info, email: str, password: str) -> UserPayload:
+        try:
+            user = await accounts.authenticate(email, password, client_ip(info.context.request))
+        except UserError as exc:
+            return UserPayload(errors=field_errors(exc))
+        _set_session_cookie(info, await accounts.start_session(user))
+        return UserPayload(user=UserType.from_model(user))
+
+    @strawberry.mutation(description="End this browser session.")
+    async def logout(self, info: Info) -> OkPayload:
+        await accounts.end_session(info.context.request.cookies.get(SESSION_COOKIE))
+        _set_session_cookie(info, None)
+        return OkPayload(ok=True)
+
+    @strawberry.mutation(
+        description="Mail a reset link; answers the same whether the account exists."
+    )
+    async def request_password_reset(self, info: Info, email: str) -> OkPayload:
+        try:
+            await accounts.request_password_reset(email, info.context.settings.public_url)
+        except UserError as exc:
+            return OkPayload(errors=field_errors(exc))
+        return OkPayload(ok=True)
+
+    @strawberry.mutation(description="Choose a new password with a reset token (single use).")
+    async def reset_password(self, token: str, new_password: str) -> UserPayload:
+        try:
+            user = await accounts.reset_password(token, new_password)
+        except UserError as exc:
+            return UserPayload(errors=field_errors(exc))
+        return UserPayload(user=UserType.from_model(user))
+
+    @strawberry.mutation
+    async def change_password(
+        self, info: Info, current_password: str, new_password: str
+    ) -> OkPayload:
+        try:
+            user = info.context.principal.require_user()
+            await accounts.change_password(user, current_password, new_password)
+        except UserError as exc:
+            return OkPayload(errors=field_errors(exc))
+        return OkPayload(ok=True)
+
+    @strawberry.mutation(description="Create a personal API token for a third-party app.")
+    async def create_api_token(
+        self, info: Info, name: str, scope: TokenScopeEnum = TokenScopeEnum.READ
+    ) -> CreateApiTokenPayload:
+        try:
+            principal = info.context.principal
+            if principal.via == "token":
+                raise UserError("FORBIDDEN", "API tokens cannot create tokens; use the web", None)
+            user = principal.require_user()
+            created = await accounts.create_api_token(user, name, scope.value)
+        except UserError as exc:
+            return CreateApiTokenPayload(errors=field_errors(exc))
+        return CreateApiTokenPayload(
+            token=ApiTokenType.from_model(created.token), secret=created.secret
+        )
+
+    @strawberry.mutation
+    async def revoke_api_token(self, info: Info, id: strawberry.ID) -> ApiTokenPayload:
+        try:
+            user = info.context.principal.require_user()
+            token = await accounts.revoke_api_token(user, decode_id(id, "ApiToken"))
+        except UserError as exc:
+            return ApiTokenPayload(errors=field_errors(exc))
+        return ApiTokenPayload(token=ApiTokenType.from_model(token))
+
+
+__all__ = ["Mutation", "Query", "RoleEnum"]

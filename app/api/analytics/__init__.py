@@ -1,0 +1,1 @@
+"""GraphQL for analytics: room stats, the platform view and fraud flags."""

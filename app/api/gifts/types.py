@@ -1,0 +1,248 @@
+"""GraphQL types for coins and gifts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+
+from app.accounts.models import Role
+from app.api.accounts.types import UserType
+from app.api.context import Info
+from app.api.ids import in_order, int_ids
+from app.api.pagination import Connection, paginate
+from app.api.rooms.types import RoomType, user_loader
+from app.gifts import services as gifts
+from app.gifts import topups, wallet
+from app.gifts.models import Gift, GiftSend, LedgerEntry, TopUp, Wallet
+from app.rooms import services as rooms
+
+
+@strawberry.enum(name="LedgerEntryKind")
+class LedgerEntryKindEnum(Enum):
+    TOPUP = "topup"
+    GIFT_SENT = "gift_sent"
+    GIFT_RECEIVED = "gift_received"
+    ORDER_PAYMENT = "order_payment"
+    REFUND = "refund"
+    REVERSAL = "reversal"
+    ADJUSTMENT = "adjustment"
+
+
+def _is_admin(info: Info) -> bool:
+    me = info.context.principal.user
+    return me is not None and me.role == Role.ADMIN
+
+
+@strawberry.type(name="Gift", description="A gift of the catalog, priced in coins.")
+class GiftType(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    coins: int = strawberry.field(description="Price of one, in coins.")
+    icon: str
+
+    @classmethod
+    def from_model(cls, gift: Gift) -> GiftType:
+        return cls(id=gift.id, name=gift.name, coins=gift.coins, icon=gift.icon)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[GiftType | None]:
+        found = await gifts.get_gifts(int_ids(node_ids))
+        return in_order(node_ids, found, cls.from_model)
+
+
+@strawberry.type(name="CoinPack", description="A pack of coins to buy by card.")
+class CoinPackType(relay.Node):
+    id: relay.NodeID[str]
+    coins: int
+    price_cents: int = strawberry.field(description="Price in minor units of ``currency``.")
+    currency: str
+    label: str
+
+    @classmethod
+    def from_pack(cls, pack: topups.CoinPack) -> CoinPackType:
+        return cls(
+            id=pack.id,
+            coins=pack.coins,
+            price_cents=pack.price_cents,
+            currency=pack.currency,
+            label=pack.label,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[CoinPackType | None]:
+        packs = {p.id: p for p in topups.coin_packs()}
+        return [cls.from_pack(packs[i]) if i in packs else None for i in node_ids]
+
+
+@strawberry.type(
+    name="LedgerEntry",
+    description="One change of a wallet's balance; entries of one transfer share a transactionId.",
+)
+class LedgerEntryType(relay.Node):
+    id: relay.NodeID[int]
+    delta: int = strawberry.field(description="Coins added (positive) or taken (negative).")
+    balance_after: int
+    kind: LedgerEntryKindEnum
+    ref: str = strawberry.field(description='What it was for, e.g. "gift:12" or "topup:3".')
+    transaction_id: str
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, entry: LedgerEntry) -> LedgerEntryType:
+        return cls(
+            id=entry.id,
+            delta=entry.delta,
+            balance_after=entry.balance_after,
+            kind=LedgerEntryKindEnum(str(getattr(entry.kind, "value", entry.kind))),
+            ref=entry.ref,
+            transaction_id=str(entry.transaction_id),
+            created_at=entry.created_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[LedgerEntryType | None]:
+        me = info.context.principal.user
+        if me is None:
+            return [None for _ in node_ids]
+        ids = int_ids(node_ids)
+        query = LedgerEntry.filter(id__in=ids)
+        if me.role != Role.ADMIN:
+            query = query.filter(wallet__user_id=me.id)
+        found = {e.id: e for e in await query}
+        return in_order(node_ids, found, cls.from_model)
+
+
+@strawberry.type(name="Wallet", description="The viewer's coins and their ledger.")
+class WalletType:
+    balance: int
+    frozen: bool
+    updated_at: datetime
+    _wallet_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, account: Wallet) -> WalletType:
+        return cls(
+            balance=account.balance,
+            frozen=account.frozen,
+            updated_at=account.updated_at,
+            _wallet_id=account.id,
+        )
+
+    @strawberry.field(description="Ledger entries, newest first.")
+    async def entries(
+        self, first: int = 20, after: str | None = None
+    ) -> Connection[LedgerEntryType]:
+        return await paginate(
+            wallet.ledger_query(self._wallet_id), first, after, LedgerEntryType.from_model
+        )
+
+
+@strawberry.type(name="TopUp", description="A coin pack bought by card.")
+class TopUpType(relay.Node):
+    id: relay.NodeID[int]
+    coins: int
+    amount_cents: int
+    currency: str
+    card_last4: str
+    created_at: datetime
+    _pack_id: strawberry.Private[str]
+
+    @strawberry.field
+    def pack(self) -> CoinPackType | None:
+        packs = {p.id: p for p in topups.coin_packs()}
+        return CoinPackType.from_pack(packs[self._pack_id]) if self._pack_id in packs else None
+
+    @classmethod
+    def from_model(cls, top_up: TopUp) -> TopUpType:
+        return cls(
+            id=top_up.id,
+            coins=top_up.coins,
+            amount_cents=top_up.amount_cents,
+            currency=top_up.currency,
+            card_last4=top_up.card_last4,
+            created_at=top_up.created_at,
+            _pack_id=top_up.pack_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[TopUpType | None]:
+        me = info.context.principal.user
+        if me is None:
+            return [None for _ in node_ids]
+        ids = int_ids(node_ids)
+        query = TopUp.filter(id__in=ids)
+        if not _is_admin(info):
+            query = query.filter(user_id=me.id)
+        found = {t.id: t for t in await query}
+        return in_order(node_ids, found, cls.from_model)
+
+
+@strawberry.type(name="GiftSend", description="Gifts a viewer sent to a room's streamer.")
+class GiftSendType(relay.Node):
+    id: relay.NodeID[int]
+    quantity: int
+    coins: int = strawberry.field(description="Coins paid in all (price × quantity).")
+    created_at: datetime
+    _sender_id: strawberry.Private[int]
+    _room_id: strawberry.Private[int]
+    _gift_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, send: GiftSend) -> GiftSendType:
+        return cls(
+            id=send.id,
+            quantity=send.quantity,
+            coins=send.coins,
+            created_at=send.created_at,
+            _sender_id=send.sender_id,  # type: ignore[attr-defined]
+            _room_id=send.room_id,  # type: ignore[attr-defined]
+            _gift_id=send.gift_id,  # type: ignore[attr-defined]
+        )
+
+    @strawberry.field
+    async def sender(self, info: Info) -> UserType | None:
+        return await user_loader(info).load(self._sender_id)
+
+    @strawberry.field
+    async def gift(self) -> GiftType | None:
+        found = await gifts.get_gifts([self._gift_id])
+        return GiftType.from_model(found[self._gift_id]) if found else None
+
+    @strawberry.field
+    async def room(self) -> RoomType | None:
+        found = await rooms.get_rooms([self._room_id])
+        return RoomType.from_model(found[self._room_id]) if found else None
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[GiftSendType | None]:
+        found = await gifts.get_gift_sends(int_ids(node_ids))
+        return in_order(node_ids, found, cls.from_model)
+
+
+@strawberry.type(name="GifterRank", description="A place on a room's gifter leaderboard.")
+class GifterRankType:
+    rank: int
+    coins: int = strawberry.field(description="Coins this user has gifted in the room.")
+    _user_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def user(self, info: Info) -> UserType | None:
+        return await user_loader(info).load(self._user_id)
+
+    @classmethod
+    def from_entry(cls, entry: gifts.LeaderboardEntry) -> GifterRankType:
+        return cls(rank=entry.rank, coins=entry.coins, _user_id=entry.user_id)

@@ -1,0 +1,350 @@
+"""Live-commerce queries and mutations: the room shelf and pinning, flash sales, auctions.
+
+Amounts are integers in minor units (cents) of the variant's currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import strawberry
+
+from app.accounts.models import User
+from app.api.commerce.schema import ShippingAddressInput
+from app.api.commerce.types import OrderType
+from app.api.context import Info
+from app.api.errors import FieldError, field_errors
+from app.api.ids import decode_id
+from app.api.live_commerce.types import (
+    AuctionType,
+    BidType,
+    FlashSaleType,
+    ShelfItemType,
+)
+from app.api.pagination import Connection, paginate
+from app.commerce import auctions, flash_sales, shelf
+from app.errors import UserError
+from app.rooms.services import get_room
+from graphql import GraphQLError
+
+T = TypeVar("T")
+
+
+def _address(value: ShippingAddressInput | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {
+        "name": value.name,
+        "line1": value.line1,
+        "line2": value.line2,
+        "city": value.city,
+        "region": value.region,
+        "postal_code": value.postal_code,
+        "country": value.country,
+        "phone": value.phone,
+    }
+
+
+async def _as_user(info: Info, action: Callable[[User], Awaitable[T]]) -> T:
+    return await action(info.context.principal.require_user())
+
+
+@strawberry.type
+class ShelfItemPayload:
+    item: ShelfItemType | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RemoveFromShelfPayload:
+    ok: bool = False
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PinProductPayload:
+    item: ShelfItemType | None = strawberry.field(
+        default=None, description="The pinned item (null after unpinning)."
+    )
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FlashSalePayload:
+    sale: FlashSaleType | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class BuyFlashSalePayload:
+    order: OrderType | None = strawberry.field(
+        default=None, description="A pending order at the sale price: pay it before it expires."
+    )
+    sale: FlashSaleType | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class AuctionPayload:
+    auction: AuctionType | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PlaceBidPayload:
+    auction: AuctionType | None = None
+    bid: BidType | None = None
+    errors: list[FieldError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class StartFlashSaleInput:
+    room_id: strawberry.ID
+    variant_id: strawberry.ID
+    price_cents: int = strawberry.field(description="The sale price per unit (minor units).")
+    quantity: int = strawberry.field(description="Units offered: taken from stock now.")
+    per_user_limit: int = 1
+    duration_seconds: int = 300
+    starts_at: datetime | None = strawberry.field(default=None, description="Default: now.")
+
+
+@strawberry.input
+class StartAuctionInput:
+    room_id: strawberry.ID
+    variant_id: strawberry.ID
+    start_price: int = strawberry.field(description="The lowest first bid (minor units).")
+    increment: int = strawberry.field(description="Each next bid is at least this much higher.")
+    duration_seconds: int = 120
+    extension_seconds: int = strawberry.field(
+        default=15, description="A bid this close to the end extends it by as much."
+    )
+
+
+def _query_error(exc: UserError) -> GraphQLError:
+    return GraphQLError(exc.message, extensions={"code": exc.code, "field": exc.field})
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The products shown in a room, in shelf order.")
+    async def room_shelf(
+        self, info: Info, room_id: strawberry.ID, first: int = 50, after: str | None = None
+    ) -> Connection[ShelfItemType]:
+        try:
+            room = await get_room(decode_id(room_id, "Room", "roomId"))
+            query = shelf.room_shelf_query(room.id)
+            return await paginate(query, first, after, ShelfItemType.from_model)
+        except UserError as exc:
+            raise _query_error(exc) from None
+
+    @strawberry.field(description="A room's flash sales, newest first (by default not ended).")
+    async def flash_sales(
+        self,
+        info: Info,
+        room_id: strawberry.ID,
+        include_ended: bool = False,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[FlashSaleType]:
+        try:
+            room = await get_room(decode_id(room_id, "Room", "roomId"))
+            query = flash_sales.room_sales_query(room.id, include_ended)
+            return await paginate(query, first, after, FlashSaleType.from_model)
+        except UserError as exc:
+            raise _query_error(exc) from None
+
+    @strawberry.field
+    async def flash_sale(self, info: Info, id: strawberry.ID) -> FlashSaleType | None:
+        try:
+            return FlashSaleType.from_model(await flash_sales.get_sale(decode_id(id, "FlashSale")))
+        except UserError:
+            return None
+
+    @strawberry.field
+    async def auction(self, info: Info, id: strawberry.ID) -> AuctionType | None:
+        try:
+            return AuctionType.from_model(await auctions.get_auction(decode_id(id, "Auction")))
+        except UserError:
+            return None
+
+    @strawberry.field(description="A room's auctions, newest first.")
+    async def auctions(
+        self, info: Info, room_id: strawberry.ID, first: int = 20, after: str | None = None
+    ) -> Connection[AuctionType]:
+        try:
+            room = await get_room(decode_id(room_id, "Room", "roomId"))
+            query = auctions.room_auctions_query(room.id)
+            return await paginate(query, first, after, AuctionType.from_model)
+        except UserError as exc:
+            raise _query_error(exc) from None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Show one of your products in your room (idempotent).")
+    async def add_to_shelf(
+        self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID
+    ) -> ShelfItemPayload:
+        try:
+            item = await _as_user(
+                info,
+                lambda user: shelf.add_to_shelf(
+                    user,
+                    decode_id(room_id, "Room", "roomId"),
+                    decode_id(product_id, "Product", "productId"),
+                ),
+            )
+        except UserError as exc:
+            return ShelfItemPayload(errors=field_errors(exc))
+        return ShelfItemPayload(item=ShelfItemType.from_model(item))
+
+    @strawberry.mutation(description="Take a product off the room's shelf.")
+    async def remove_from_shelf(
+        self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID
+    ) -> RemoveFromShelfPayload:
+        try:
+            await _as_user(
+                info,
+                lambda user: shelf.remove_from_shelf(
+                    user,
+                    decode_id(room_id, "Room", "roomId"),
+                    decode_id(product_id, "Product", "productId"),
+                ),
+            )
+        except UserError as exc:
+            return RemoveFromShelfPayload(errors=field_errors(exc))
+        return RemoveFromShelfPayload(ok=True)
+
+    @strawberry.mutation(
+        description="Pin a shelf product for every viewer (productId null unpins); one at a time."
+    )
+    async def pin_product(
+        self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID | None = None
+    ) -> PinProductPayload:
+        try:
+            item = await _as_user(
+                info,
+                lambda user: shelf.pin_product(
+                    user,
+                    decode_id(room_id, "Room", "roomId"),
+                    decode_id(product_id, "Product", "productId") if product_id else None,
+                ),
+            )
+        except UserError as exc:
+            return PinProductPayload(errors=field_errors(exc))
+        return PinProductPayload(item=ShelfItemType.from_model(item) if item else None)
+
+    @strawberry.mutation(description="Start a flash sale in your room (units leave stock now).")
+    async def start_flash_sale(self, info: Info, input: StartFlashSaleInput) -> FlashSalePayload:
+        try:
+            sale = await _as_user(
+                info,
+                lambda user: flash_sales.start_flash_sale(
+                    user,
+                    decode_id(input.room_id, "Room", "roomId"),
+                    decode_id(input.variant_id, "Variant", "variantId"),
+                    price_cents=input.price_cents,
+                    quantity=input.quantity,
+                    per_user_limit=input.per_user_limit,
+                    duration_seconds=input.duration_seconds,
+                    starts_at=input.starts_at,
+                ),
+            )
+        except UserError as exc:
+            return FlashSalePayload(errors=field_errors(exc))
+        return FlashSalePayload(sale=FlashSaleType.from_model(sale))
+
+    @strawberry.mutation(description="End a flash sale now; unsold units go back to stock.")
+    async def end_flash_sale(self, info: Info, sale_id: strawberry.ID) -> FlashSalePayload:
+        try:
+            sale = await _as_user(
+                info,
+                lambda user: flash_sales.end_flash_sale(
+                    user, decode_id(sale_id, "FlashSale", "saleId")
+                ),
+            )
+        except UserError as exc:
+            return FlashSalePayload(errors=field_errors(exc))
+        return FlashSalePayload(sale=FlashSaleType.from_model(sale))
+
+    @strawberry.mutation(
+        description=(
+            "Buy from a flash sale: a pending order at the sale price. Sold out, ended, not "
+            "started and over-the-limit are errors that change nothing; retrying with the "
+            "same idempotencyKey returns the same order."
+        )
+    )
+    async def buy_flash_sale(
+        self,
+        info: Info,
+        sale_id: strawberry.ID,
+        shipping: ShippingAddressInput,
+        idempotency_key: str,
+        quantity: int = 1,
+    ) -> BuyFlashSalePayload:
+        try:
+            sid = decode_id(sale_id, "FlashSale", "saleId")
+            order = await _as_user(
+                info,
+                lambda user: flash_sales.buy_flash_sale(
+                    user,
+                    sid,
+                    quantity,
+                    shipping=_address(shipping) or {},
+                    idempotency_key=idempotency_key,
+                ),
+            )
+            sale = await flash_sales.get_sale(sid)
+        except UserError as exc:
+            return BuyFlashSalePayload(errors=field_errors(exc))
+        return BuyFlashSalePayload(
+            order=OrderType.from_model(order), sale=FlashSaleType.from_model(sale)
+        )
+
+    @strawberry.mutation(description="Auction one unit of a variant in your room.")
+    async def start_auction(self, info: Info, input: StartAuctionInput) -> AuctionPayload:
+        try:
+            auction = await _as_user(
+                info,
+                lambda user: auctions.start_auction(
+                    user,
+                    decode_id(input.room_id, "Room", "roomId"),
+                    decode_id(input.variant_id, "Variant", "variantId"),
+                    start_price=input.start_price,
+                    increment=input.increment,
+                    duration_seconds=input.duration_seconds,
+                    extension_seconds=input.extension_seconds,
+                ),
+            )
+        except UserError as exc:
+            return AuctionPayload(errors=field_errors(exc))
+        return AuctionPayload(auction=AuctionType.from_model(auction))
+
+    @strawberry.mutation(
+        description=(
+            "Bid on an auction (minor units). shipping is where the item goes if you win; "
+            "without it your latest address is used."
+        )
+    )
+    async def place_bid(
+        self,
+        info: Info,
+        auction_id: strawberry.ID,
+        amount: int,
+        shipping: ShippingAddressInput | None = None,
+    ) -> PlaceBidPayload:
+        try:
+            auction, bid = await _as_user(
+                info,
+                lambda user: auctions.place_bid(
+                    user,
+                    decode_id(auction_id, "Auction", "auctionId"),
+                    amount,
+                    shipping=_address(shipping),
+                ),
+            )
+        except UserError as exc:
+            return PlaceBidPayload(errors=field_errors(exc))
+        return PlaceBidPayload(auction=AuctionType.from_model(auction), bid=BidType.from_model(bid))

@@ -1,0 +1,289 @@
+"""GraphQL types for live commerce: shelf items, flash sales, auctions and bids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+
+from app.api.commerce import loaders
+from app.api.commerce.types import OrderType, ProductType, VariantType
+from app.api.context import Info
+from app.api.ids import in_order, int_ids
+from app.api.rooms.types import RoomType, user_loader
+from app.commerce import auctions, catalog, flash_sales, orders
+from app.commerce.live_models import Auction, Bid, FlashSale, ShelfItem
+
+
+def _value(enum_value: object) -> str:
+    return str(getattr(enum_value, "value", enum_value))
+
+
+async def _product(info: Info, product_id: int) -> ProductType | None:
+    found = await loaders.products(info).load(product_id)
+    if found is None or not catalog.is_visible(found, info.context.principal.user):
+        return None
+    return ProductType.from_model(found)
+
+
+async def _variant(info: Info, variant_id: int) -> VariantType | None:
+    found = await loaders.variants(info).load(variant_id)
+    return VariantType.from_model(found) if found else None
+
+
+async def _room(info: Info, room_id: int) -> RoomType | None:
+    found = await loaders.rooms_by_id(info).load(room_id)
+    return RoomType.from_model(found) if found else None
+
+
+@strawberry.type(name="ShelfItem", description="A product shown in a room; one may be pinned.")
+class ShelfItemType(relay.Node):
+    id: relay.NodeID[int]
+    position: int
+    pinned: bool
+    pinned_at: datetime | None
+    added_at: datetime
+    _product_id: strawberry.Private[int]
+    _room_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, item: ShelfItem) -> ShelfItemType:
+        return cls(
+            id=item.id,
+            position=item.position,
+            pinned=item.pinned,
+            pinned_at=item.pinned_at,
+            added_at=item.added_at,
+            _product_id=item.product_id,  # type: ignore[attr-defined]
+            _room_id=item.room_id,  # type: ignore[attr-defined]
+        )
+
+    @strawberry.field
+    async def product(self, info: Info) -> ProductType | None:
+        return await _product(info, self._product_id)
+
+    @strawberry.field
+    async def room(self, info: Info) -> RoomType | None:
+        return await _room(info, self._room_id)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ShelfItemType | None]:
+        ids = int_ids(node_ids)
+        found = {i.id: i for i in await ShelfItem.filter(id__in=ids)}
+        return in_order(node_ids, found, cls.from_model)
+
+
+@strawberry.enum(name="FlashSaleState")
+class FlashSaleStateEnum(Enum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    SOLD_OUT = "sold_out"
+    ENDED = "ended"
+
+
+@strawberry.type(
+    name="FlashSale",
+    description="A limited quantity of one variant at a sale price for a short window.",
+)
+class FlashSaleType(relay.Node):
+    id: relay.NodeID[int]
+    state: FlashSaleStateEnum = strawberry.field(description="As a buyer sees it right now.")
+    price_cents: int
+    currency: str
+    starts_at: datetime
+    ends_at: datetime
+    quantity: int = strawberry.field(description="Units offered (taken from stock at start).")
+    remaining: int
+    per_user_limit: int
+    returned: int = strawberry.field(description="Unsold units given back to stock at the end.")
+    created_at: datetime
+    ended_at: datetime | None
+    _product_id: strawberry.Private[int]
+    _variant_id: strawberry.Private[int]
+    _room_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, sale: FlashSale) -> FlashSaleType:
+        return cls(
+            id=sale.id,
+            state=FlashSaleStateEnum(flash_sales.display_state(sale)),
+            price_cents=sale.price_cents,
+            currency=sale.currency,
+            starts_at=sale.starts_at,
+            ends_at=sale.ends_at,
+            quantity=sale.quantity,
+            remaining=sale.remaining,
+            per_user_limit=sale.per_user_limit,
+            returned=sale.returned,
+            created_at=sale.created_at,
+            ended_at=sale.ended_at,
+            _product_id=sale.product_id,  # type: ignore[attr-defined]
+            _variant_id=sale.variant_id,  # type: ignore[attr-defined]
+            _room_id=sale.room_id,  # type: ignore[attr-defined]
+        )
+
+    @strawberry.field(description="Seconds until the end (0 when over).")
+    def seconds_left(self) -> int:
+        left = (self.ends_at - flash_sales.utcnow()).total_seconds()
+        return max(0, int(left))
+
+    @strawberry.field
+    async def product(self, info: Info) -> ProductType | None:
+        return await _product(info, self._product_id)
+
+    @strawberry.field
+    async def variant(self, info: Info) -> VariantType | None:
+        return await _variant(info, self._variant_id)
+
+    @strawberry.field
+    async def room(self, info: Info) -> RoomType | None:
+        return await _room(info, self._room_id)
+
+    @strawberry.field(description="Units the viewer holds in this sale.")
+    async def viewer_bought(self, info: Info) -> int:
+        mine = await flash_sales.bought_by(info.context.principal.user, [self.id])
+        return mine.get(self.id, 0)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[FlashSaleType | None]:
+        ids = int_ids(node_ids)
+        found = {s.id: s for s in await FlashSale.filter(id__in=ids)}
+        return in_order(node_ids, found, cls.from_model)
+
+
+@strawberry.enum(name="AuctionState")
+class AuctionStateEnum(Enum):
+    LIVE = "live"
+    SOLD = "sold"
+    UNSOLD = "unsold"
+    RELEASED = "released"
+
+
+@strawberry.type(name="Bid", description="An accepted bid.")
+class BidType:
+    amount: int
+    created_at: datetime
+    _user_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, bid: Bid) -> BidType:
+        return cls(
+            amount=bid.amount,
+            created_at=bid.created_at,
+            _user_id=bid.user_id,  # type: ignore[attr-defined]
+        )
+
+    @strawberry.field
+    async def bidder_name(self, info: Info) -> str | None:
+        user = await user_loader(info).load(self._user_id)
+        return user.display_name if user else None
+
+
+@strawberry.type(
+    name="Auction",
+    description="One unit auctioned during a live; late bids extend the end (anti-sniping).",
+)
+class AuctionType(relay.Node):
+    id: relay.NodeID[int]
+    state: AuctionStateEnum
+    currency: str
+    start_price: int
+    increment: int
+    current_price: int = strawberry.field(
+        description="The leading bid (the start price until the first bid)."
+    )
+    minimum_bid: int = strawberry.field(description="The lowest bid accepted next.")
+    bid_count: int
+    starts_at: datetime
+    ends_at: datetime
+    extension_seconds: int = strawberry.field(
+        description="A bid this close to the end pushes the end back by as much."
+    )
+    closed_at: datetime | None
+    _product_id: strawberry.Private[int]
+    _variant_id: strawberry.Private[int]
+    _room_id: strawberry.Private[int]
+    _seller_id: strawberry.Private[int]
+    _leader_id: strawberry.Private[int | None]
+    _order_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, auction: Auction) -> AuctionType:
+        return cls(
+            id=auction.id,
+            state=AuctionStateEnum(_value(auction.state)),
+            currency=auction.currency,
+            start_price=auction.start_price,
+            increment=auction.increment,
+            current_price=auction.current_price,
+            minimum_bid=auctions.minimum_bid(auction),
+            bid_count=auction.bid_count,
+            starts_at=auction.starts_at,
+            ends_at=auction.ends_at,
+            extension_seconds=auction.extension_seconds,
+            closed_at=auction.closed_at,
+            _product_id=auction.product_id,  # type: ignore[attr-defined]
+            _variant_id=auction.variant_id,  # type: ignore[attr-defined]
+            _room_id=auction.room_id,  # type: ignore[attr-defined]
+            _seller_id=auction.seller_id,  # type: ignore[attr-defined]
+            _leader_id=auction.leader_id,  # type: ignore[attr-defined]
+            _order_id=auction.order_id,  # type: ignore[attr-defined]
+        )
+
+    @strawberry.field(description="Seconds until the end (0 when over).")
+    def seconds_left(self) -> int:
+        if self.state != AuctionStateEnum.LIVE:
+            return 0
+        return max(0, int((self.ends_at - auctions.utcnow()).total_seconds()))
+
+    @strawberry.field(description="The leading bidder's display name.")
+    async def leader_name(self, info: Info) -> str | None:
+        if self._leader_id is None:
+            return None
+        user = await user_loader(info).load(self._leader_id)
+        return user.display_name if user else None
+
+    @strawberry.field(description="Whether the viewer leads (or won).")
+    def viewer_is_leader(self, info: Info) -> bool:
+        me = info.context.principal.user
+        return me is not None and me.id == self._leader_id
+
+    @strawberry.field(description="The winner's order: only the winner and the seller see it.")
+    async def order(self, info: Info) -> OrderType | None:
+        me = info.context.principal.user
+        if self._order_id is None or me is None or me.id not in (self._leader_id, self._seller_id):
+            return None
+        found = (await orders.get_orders([self._order_id])).get(self._order_id)
+        return OrderType.from_model(found) if found else None
+
+    @strawberry.field(description="The latest bids, newest first.")
+    async def bids(self, info: Info, first: int = 10) -> list[BidType]:
+        first = max(0, min(first, 50))
+        return [BidType.from_model(b) for b in await auctions.recent_bids(self.id, first)]
+
+    @strawberry.field
+    async def product(self, info: Info) -> ProductType | None:
+        return await _product(info, self._product_id)
+
+    @strawberry.field
+    async def variant(self, info: Info) -> VariantType | None:
+        return await _variant(info, self._variant_id)
+
+    @strawberry.field
+    async def room(self, info: Info) -> RoomType | None:
+        return await _room(info, self._room_id)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AuctionType | None]:
+        ids = int_ids(node_ids)
+        found = {a.id: a for a in await Auction.filter(id__in=ids)}
+        return in_order(node_ids, found, cls.from_model)

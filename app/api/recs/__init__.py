@@ -1,0 +1,1 @@
+"""Recommendation queries: ``recommendedProducts``, ``similarProducts``, ``recommendedRooms``."""

@@ -1,0 +1,1 @@
+"""Chat (danmaku): persisted room messages, their rules and the banned-word filter."""

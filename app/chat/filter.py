@@ -1,0 +1,70 @@
+"""The banned-word filter: pure functions, no I/O.
+
+Text and banned words are compared in a *normalised* form so that the usual tricks do
+not get a word past the filter:
+
+- full-width and other compatibility forms (``ｂａｄ``) fold to plain letters (NFKC);
+- case is ignored (``BaD``; ``casefold`` also folds ``ß`` to ``ss``);
+- zero-width and invisible format characters (U+200B-U+200F, U+2060, U+FEFF, ...) vanish;
+- spacing and punctuation between letters is ignored (``b a d``, ``b.a-d``).
+
+Only letters and digits survive normalisation, so a banned word matches wherever its
+letters appear in order, next to each other, in the normalised message.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+# Zero-width and invisible characters, removed before anything else.
+ZERO_WIDTH = frozenset(
+    [chr(c) for c in range(0x200B, 0x2010)] + ["\u2060", "\ufeff", "\u00ad", "\u180e"]
+)
+_ZW_TABLE = {ord(c): None for c in ZERO_WIDTH}
+MAX_WORD_LENGTH = 50
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width / invisible characters and control characters.
+
+    Tabs and line breaks become spaces (a chat message is one line)."""
+    text = text.translate(_ZW_TABLE)
+    out = []
+    for ch in text:
+        if ch in "\t\r\n\v\f":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """The comparison form of ``text``: NFKC, casefolded, letters and digits only."""
+    text = unicodedata.normalize("NFKC", text.translate(_ZW_TABLE))
+    text = unicodedata.normalize("NFKC", text.casefold())
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def clean_word(word: str) -> str:
+    """The normalised form of a banned word to store; ``""`` when nothing is left."""
+    return normalize(word)[:MAX_WORD_LENGTH]
+
+
+def find_banned(text: str, words: Iterable[str]) -> str | None:
+    """The first of ``words`` found in ``text`` (both compared normalised), or None."""
+    haystack = normalize(text)
+    if not haystack:
+        return None
+    for word in words:
+        needle = normalize(word)
+        if needle and needle in haystack:
+            return word
+    return None
+
+
+def contains_banned(text: str, words: Iterable[str]) -> bool:
+    """True when ``text`` contains any of ``words`` (compared normalised)."""
+    return find_banned(text, words) is not None

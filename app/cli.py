@@ -1,0 +1,171 @@
+"""The ``livemart`` command: serve, migrate, seed-demo, create-user, export-schema, ..."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from app.settings import SettingsError, load_settings
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "graphql" / "schema.graphql"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    load_settings()  # fail early, with the variable's name
+    uvicorn.run(
+        "app.asgi:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers if args.workers > 1 else None,
+        log_level="info",
+        proxy_headers=True,
+    )
+    return 0
+
+
+async def _with_db(coro_factory):  # type: ignore[no-untyped-def]
+    from app.db import close_db, init_db
+
+    settings = load_settings()
+    await init_db(settings.database_url)
+    try:
+        return await coro_factory(settings)
+    finally:
+        await close_db()
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app.db import migrate
+
+    settings = load_settings()
+    applied = asyncio.run(migrate(settings.database_url))
+    print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+    asyncio.run(_with_db(_reference_data))
+    return 0
+
+
+async def _reference_data(settings: object) -> None:
+    """Data every install needs (the default gift catalog); idempotent."""
+    from app.gifts.services import ensure_default_gifts
+
+    await ensure_default_gifts()
+
+
+def _makemigrations(args: argparse.Namespace) -> int:
+    from app.db import make_migrations
+
+    settings = load_settings()
+    name = asyncio.run(make_migrations(settings.database_url, args.name))
+    print(f"created {name}" if name else "no changes")
+    return 0
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from app.accounts import services as accounts
+    from app.accounts.models import Role
+    from app.errors import UserError
+
+    password = args.password or getpass.getpass("Password: ")
+
+    async def run(settings):  # type: ignore[no-untyped-def]
+        return await accounts.create_user(args.email, password, args.name, Role(args.role))
+
+    try:
+        user = asyncio.run(_with_db(run))
+    except UserError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"created {user.role} {user.email} (id {user.id})")
+    return 0
+
+
+def _seed_demo(args: argparse.Namespace) -> int:
+    from app.seed import seed_demo
+
+    summary = asyncio.run(_with_db(seed_demo))
+    print(summary)
+    return 0
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from app.api.schema import sdl
+
+    out = Path(args.output) if args.output else SCHEMA_PATH
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(sdl())
+    print(f"wrote {out}")
+    return 0
+
+
+def _media_worker(args: argparse.Namespace) -> int:
+    from app.live_media import run_worker
+
+    try:
+        asyncio.run(run_worker(load_settings()))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="livemart", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=_serve)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
+    mk = sub.add_parser("makemigrations", help="write a migration for model changes")
+    mk.add_argument("--name", default="update")
+    mk.set_defaults(func=_makemigrations)
+
+    sub.add_parser("seed-demo", help="create demo users and data").set_defaults(func=_seed_demo)
+
+    cu = sub.add_parser("create-user", help="create a user of any role")
+    cu.add_argument("email")
+    cu.add_argument("--name", required=True, help="display name")
+    cu.add_argument(
+        "--role", default="viewer", choices=["viewer", "streamer", "moderator", "admin"]
+    )
+    cu.add_argument("--password", help="read from the terminal when omitted")
+    cu.set_defaults(func=_create_user)
+
+    sub.add_parser(
+        "media-worker", help="run the media worker alone (web: LIVEMART_MEDIA_IN_PROCESS=false)"
+    ).set_defaults(func=_media_worker)
+
+    ex = sub.add_parser("export-schema", help="write graphql/schema.graphql")
+    ex.add_argument("--output")
+    ex.set_defaults(func=_export_schema)
+
+    from app import cli_extra
+    from app.recs import cli as _recs_cli  # noqa: F401  (registers `livemart recsys`)
+
+    cli_extra.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

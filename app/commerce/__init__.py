@@ -1,0 +1,1 @@
+"""Commerce: catalog, carts, orders, payments and coupons (live commerce lives beside)."""

@@ -1,0 +1,534 @@
+"""Flash sales: a limited quantity of one variant at a sale price for a short window.
+
+* Creating a sale takes its ``quantity`` from the variant's stock (a conditional
+  decrement), so a sale can never sell units the merchant does not have.
+* A purchase is one transaction: the buyer's claim slots (unique ``(sale, user, n)``, so
+  the per-user limit holds however many requests race), the order (at the sale price,
+  ``reserve_stock=False``), and last a conditional decrement of ``remaining`` whose
+  ``WHERE`` checks the state, the time window and the quantity left. Anything that fails
+  rolls the whole purchase back: nothing is oversold, nothing half-done.
+* Ending a sale (by the streamer, or :func:`end_due_sales` when its time is up) returns
+  the unsold units to the variant's stock.
+* :func:`release_units` is the hook the orders code calls when an order is cancelled or
+  expires: each flash-sale unit goes back to its sale (or to stock when the sale ended),
+  and an auction's unit back to stock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from app import signals
+from app.accounts.models import User
+from app.commerce import orders as orders_service
+from app.commerce import shelf
+from app.commerce.live_models import FlashSale, FlashSaleClaim, FlashSaleState
+from app.commerce.models import Order, OrderStatus, Variant
+from app.errors import NotFound, UserError
+from app.rooms import events
+
+log = logging.getLogger("livemart.commerce.flash_sales")
+
+MIN_DURATION = 5
+MAX_DURATION = 24 * 3600
+MAX_QUANTITY = 100_000
+MAX_PER_USER = 100
+MAX_KEY = 64
+PUBLISH_INTERVAL = 0.5
+CLAIM_RETRIES = 3
+
+# Display states (the stored state is only live / ended).
+SCHEDULED = "scheduled"
+LIVE = "live"
+SOLD_OUT = "sold_out"
+ENDED = "ended"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def display_state(sale: FlashSale, now: datetime | None = None) -> str:
+    """``scheduled``, ``live``, ``sold_out`` or ``ended`` as a buyer sees the sale now."""
+    now = now or utcnow()
+    if sale.state == FlashSaleState.ENDED or _aware(sale.ends_at) <= now:
+        return ENDED
+    if _aware(sale.starts_at) > now:
+        return SCHEDULED
+    if sale.remaining <= 0:
+        return SOLD_OUT
+    return LIVE
+
+
+def event_data(sale: FlashSale, now: datetime | None = None) -> dict[str, Any]:
+    """The ``flash_sale`` event's data for ``sale``."""
+    return {
+        "sale_id": sale.id,
+        "product_id": sale.product_id,  # type: ignore[attr-defined]
+        "state": display_state(sale, now),
+        "price": sale.price_cents,
+        "remaining": sale.remaining,
+        "ends_at": _aware(sale.ends_at).isoformat(),
+    }
+
+
+async def get_sale(sale_id: int) -> FlashSale:
+    sale = await FlashSale.get_or_none(id=sale_id)
+    if sale is None:
+        raise NotFound("flash sale", "saleId")
+    return sale
+
+
+def room_sales_query(room_id: int, include_ended: bool = True):  # type: ignore[no-untyped-def]
+    """A room's flash sales, newest first (a queryset, for pagination)."""
+    query = FlashSale.filter(room_id=room_id)
+    if not include_ended:
+        query = query.filter(state=FlashSaleState.LIVE)
+    return query.order_by("-id")
+
+
+async def active_sales(room_id: int, now: datetime | None = None) -> list[FlashSale]:
+    """The room's sales that are not over yet (scheduled, live or sold out)."""
+    now = now or utcnow()
+    return await FlashSale.filter(
+        room_id=room_id, state=FlashSaleState.LIVE, ends_at__gt=now
+    ).order_by("ends_at")
+
+
+async def bought_by(user: User | None, sale_ids: list[int]) -> dict[int, int]:
+    """How many units ``user`` holds in each sale."""
+    if user is None or not sale_ids:
+        return {}
+    counts: dict[int, int] = {}
+    for sale_id in await FlashSaleClaim.filter(user_id=user.id, sale_id__in=sale_ids).values_list(
+        "sale_id", flat=True
+    ):
+        counts[sale_id] = counts.get(sale_id, 0) + 1  # type: ignore[index]
+    return counts
+
+
+# -- starting and ending -------------------------------------------------------------------
+
+
+async def start_flash_sale(
+    user: User,
+    room_id: int,
+    variant_id: int,
+    price_cents: int,
+    quantity: int,
+    per_user_limit: int = 1,
+    duration_seconds: int = 300,
+    starts_at: datetime | None = None,
+    now: datetime | None = None,
+) -> FlashSale:
+    """Open a flash sale in the streamer's room, taking ``quantity`` units from stock."""
+    now = now or utcnow()
+    room = await shelf.room_for_selling(user, room_id)
+    variant = await shelf.variant_for_room(room, variant_id)
+    if not 0 < price_cents <= variant.price_cents:
+        raise UserError(
+            "INVALID_PRICE",
+            "the sale price must be above 0 and at most the normal price",
+            "priceCents",
+        )
+    if not 0 < quantity <= MAX_QUANTITY:
+        raise UserError("INVALID_QUANTITY", f"sell 1 to {MAX_QUANTITY} units", "quantity")
+    if not 0 < per_user_limit <= min(quantity, MAX_PER_USER):
+        raise UserError(
+            "INVALID_LIMIT",
+            "the per-buyer limit must be between 1 and the quantity",
+            "perUserLimit",
+        )
+    if not MIN_DURATION <= duration_seconds <= MAX_DURATION:
+        raise UserError(
+            "INVALID_DURATION",
+            f"a sale lasts {MIN_DURATION} seconds to {MAX_DURATION // 3600} hours",
+            "durationSeconds",
+        )
+    begins = _aware(starts_at) if starts_at else now
+    if begins < now - timedelta(minutes=1) or begins > now + timedelta(days=7):
+        raise UserError("INVALID_START", "start the sale within the next 7 days", "startsAt")
+    await shelf.ensure_on_shelf(room.id, variant.product_id)  # type: ignore[attr-defined]
+    async with in_transaction() as conn:
+        taken = (
+            await Variant.filter(id=variant.id, is_active=True, stock__gte=quantity)
+            .using_db(conn)
+            .update(stock=F("stock") - quantity)
+        )
+        if not taken:
+            raise UserError(
+                "INSUFFICIENT_STOCK", "not enough stock for this sale quantity", "quantity"
+            )
+        sale = await FlashSale.create(
+            room_id=room.id,
+            product_id=variant.product_id,  # type: ignore[attr-defined]
+            variant_id=variant.id,
+            created_by_id=user.id,
+            price_cents=price_cents,
+            currency=variant.currency,
+            starts_at=begins,
+            ends_at=begins + timedelta(seconds=duration_seconds),
+            quantity=quantity,
+            remaining=quantity,
+            per_user_limit=per_user_limit,
+            using_db=conn,
+        )
+    await events.publish(room.id, events.FLASH_SALE, event_data(sale, now))
+    return sale
+
+
+async def end_flash_sale(user: User, sale_id: int, now: datetime | None = None) -> FlashSale:
+    """The streamer ends a sale early; unsold units go back to stock."""
+    sale = await get_sale(sale_id)
+    room = await shelf.get_room(sale.room_id)  # type: ignore[attr-defined]
+    shelf.require_room_seller(user, room)
+    ended = await finish_sale(sale.id, now)
+    if ended is None:
+        raise UserError("SALE_ENDED", "this sale has already ended", "saleId")
+    return ended
+
+
+async def finish_sale(sale_id: int, now: datetime | None = None) -> FlashSale | None:
+    """End a live sale and return its unsold units to stock; None when already ended.
+
+    One conditional update flips the state and moves ``remaining`` to ``returned``: a
+    purchase racing with it either committed before (and is counted sold) or fails its
+    own conditional decrement afterwards.
+    """
+    now = now or utcnow()
+    async with in_transaction() as conn:
+        flipped = (
+            await FlashSale.filter(id=sale_id, state=FlashSaleState.LIVE)
+            .using_db(conn)
+            .update(state=FlashSaleState.ENDED, ended_at=now, returned=F("remaining"), remaining=0)
+        )
+        if not flipped:
+            return None
+        sale = await FlashSale.get(id=sale_id, using_db=conn)
+        if sale.returned:
+            await (
+                Variant.filter(id=sale.variant_id)
+                .using_db(conn)
+                .update(  # type: ignore[attr-defined]
+                    stock=F("stock") + sale.returned
+                )
+            )
+    await events.publish(sale.room_id, events.FLASH_SALE, event_data(sale, now))  # type: ignore[attr-defined]
+    return sale
+
+
+async def end_due_sales(now: datetime | None = None) -> list[FlashSale]:
+    """End every sale whose time is up (the app runs this periodically)."""
+    now = now or utcnow()
+    ended = []
+    for sale_id in await FlashSale.filter(state=FlashSaleState.LIVE, ends_at__lte=now).values_list(
+        "id", flat=True
+    ):
+        sale = await finish_sale(int(sale_id), now)  # type: ignore[arg-type]
+        if sale is not None:
+            ended.append(sale)
+    return ended
+
+
+async def announce_started(since: datetime, now: datetime | None = None) -> int:
+    """Publish ``flash_sale`` for scheduled sales that started in ``(since, now]`` (so
+    pages switch from "starting soon" to buyable); returns how many."""
+    now = now or utcnow()
+    found = await FlashSale.filter(
+        state=FlashSaleState.LIVE, starts_at__gt=since, starts_at__lte=now, ends_at__gt=now
+    )
+    # Sales that started when created were announced then.
+    started = [s for s in found if s.starts_at - s.created_at > timedelta(seconds=0.25)]
+    for sale in started:
+        await events.publish(sale.room_id, events.FLASH_SALE, event_data(sale, now))  # type: ignore[attr-defined]
+    return len(started)
+
+
+# -- buying ------------------------------------------------------------------------------
+
+
+def _order_key(sale_id: int, key: str) -> str:
+    return f"fs{sale_id}:{key}"
+
+
+def _not_buyable(sale: FlashSale, now: datetime, quantity: int) -> UserError | None:
+    state = display_state(sale, now)
+    if state == ENDED:
+        return UserError("SALE_ENDED", "this flash sale has ended", "saleId")
+    if state == SCHEDULED:
+        return UserError("SALE_NOT_STARTED", "this flash sale has not started yet", "saleId")
+    if sale.remaining <= 0:
+        return UserError("SOLD_OUT", "this flash sale is sold out", "saleId")
+    if sale.remaining < quantity:
+        return UserError("SOLD_OUT", f"only {sale.remaining} left", "quantity")
+    return None
+
+
+async def buy_flash_sale(
+    buyer: User,
+    sale_id: int,
+    quantity: int = 1,
+    *,
+    shipping: dict[str, Any],
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> Order:
+    """Buy ``quantity`` units of a sale: a pending order at the sale price, or a user error
+    (ended, not started, sold out, over the per-buyer limit) that changes nothing.
+
+    Retrying with the same ``idempotency_key`` returns the first order.
+    """
+    now = now or utcnow()
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > MAX_KEY:
+        raise UserError(
+            "INVALID_IDEMPOTENCY_KEY",
+            f"send an idempotency key of 1 to {MAX_KEY} characters",
+            "idempotencyKey",
+        )
+    sale = await get_sale(sale_id)
+    if sale.created_by_id == buyer.id:  # type: ignore[attr-defined]
+        raise UserError("OWN_SALE", "you cannot buy from your own flash sale", "saleId")
+    earlier = await FlashSaleClaim.filter(
+        sale_id=sale.id, user_id=buyer.id, idempotency_key=key, order_id__isnull=False
+    ).first()
+    if earlier is not None:
+        return await Order.get(id=earlier.order_id)  # type: ignore[attr-defined]
+    if not isinstance(quantity, int) or quantity < 1:
+        raise UserError("INVALID_QUANTITY", "buy at least 1", "quantity")
+    if quantity > sale.per_user_limit:
+        raise UserError(
+            "PURCHASE_LIMIT",
+            f"you can buy at most {sale.per_user_limit} in this sale",
+            "quantity",
+        )
+    problem = _not_buyable(sale, now, quantity)  # fast path: no transaction for a lost race
+    if problem is not None:
+        raise problem
+    shelf.checkout_started(sale.room_id, sale.product_id, buyer.id)  # type: ignore[attr-defined]
+
+    order: Order | None = None
+    for _attempt in range(CLAIM_RETRIES):
+        try:
+            order = await _purchase(buyer, sale, quantity, shipping, key, now)
+            break
+        except _Replay as replay:
+            return replay.order  # the same request, placed by a concurrent twin
+        except IntegrityError:
+            # Another request of this buyer took the same slot: look again.
+            continue
+    if order is None:
+        raise UserError(
+            "PURCHASE_LIMIT",
+            f"you can buy at most {sale.per_user_limit} in this sale",
+            "quantity",
+        )
+    offer_update(sale.id)
+    return order
+
+
+class _Replay(Exception):
+    """Raised inside a purchase to roll it back and answer with an existing order."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__("replay")
+        self.order = order
+
+
+async def _purchase(
+    buyer: User,
+    sale: FlashSale,
+    quantity: int,
+    shipping: dict[str, Any],
+    key: str,
+    now: datetime,
+) -> Order:
+    limit = sale.per_user_limit
+    async with in_transaction() as conn:
+        taken = set(
+            await FlashSaleClaim.filter(sale_id=sale.id, user_id=buyer.id)
+            .using_db(conn)
+            .values_list("n", flat=True)
+        )
+        free = [n for n in range(1, limit + 1) if n not in taken][:quantity]
+        if len(free) < quantity:
+            left = limit - len(taken)
+            message = f"you can buy at most {limit} in this sale"
+            if left > 0:
+                message += f"; {left} more for you"
+            raise UserError("PURCHASE_LIMIT", message, "quantity")
+        # First, so that a buyer who lost the race stops here; the row lock it takes is
+        # what serialises buyers of one sale.
+        decremented = (
+            await FlashSale.filter(
+                id=sale.id,
+                state=FlashSaleState.LIVE,
+                starts_at__lte=now,
+                ends_at__gt=now,
+                remaining__gte=quantity,
+            )
+            .using_db(conn)
+            .update(remaining=F("remaining") - quantity)
+        )
+        if not decremented:
+            fresh = await FlashSale.get(id=sale.id, using_db=conn)
+            raise _not_buyable(fresh, now, quantity) or UserError(
+                "SOLD_OUT", "this flash sale is sold out", "saleId"
+            )
+        order = await orders_service.create_order(
+            buyer,
+            [
+                orders_service.OrderLine(
+                    variant_id=sale.variant_id,  # type: ignore[attr-defined]
+                    quantity=quantity,
+                    unit_price=sale.price_cents,
+                    source=f"flash_sale:{sale.id}",
+                    reserve_stock=False,
+                )
+            ],
+            shipping=shipping,
+            idempotency_key=_order_key(sale.id, key),
+            room_id=sale.room_id,  # type: ignore[attr-defined]
+            using_db=conn,
+        )
+        if await FlashSaleClaim.filter(order_id=order.id).using_db(conn).exists():
+            raise _Replay(order)  # a twin with this key committed first: undo ours
+        if order.status != OrderStatus.PENDING:
+            raise UserError(
+                "IDEMPOTENCY_KEY_USED",
+                "this key belongs to an order that is closed; send a new one",
+                "idempotencyKey",
+            )
+        # The unique (sale, user, n) fails here when another request of this buyer took
+        # the same slot: everything above rolls back.
+        await FlashSaleClaim.bulk_create(
+            [
+                FlashSaleClaim(
+                    sale_id=sale.id,
+                    user_id=buyer.id,
+                    n=n,
+                    order_id=order.id,
+                    idempotency_key=key,
+                )
+                for n in free
+            ],
+            using_db=conn,
+        )
+    await signals.emit(
+        "order.created", **await orders_service.order_signal(order), source=f"flash_sale:{sale.id}"
+    )
+    return order
+
+
+# -- releasing units of cancelled / expired orders ----------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _transaction(using_db: BaseDBAsyncClient | None) -> AsyncIterator[BaseDBAsyncClient]:
+    if using_db is not None:
+        yield using_db
+        return
+    async with in_transaction() as conn:
+        yield conn
+
+
+async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None = None) -> int:
+    """Hook for the orders code: give back the live-commerce units of a cancelled or
+    expired order. Idempotent (a second call finds nothing to release).
+
+    Flash-sale units go back to their sale while it is live (and the buyer's claim slot
+    is freed), to the variant's stock once it has ended; an auction's unit goes back to
+    stock. Pass ``using_db`` to run inside the caller's transaction. Returns the number of
+    units released.
+    """
+    order_id = order if isinstance(order, int) else order.id
+    released = 0
+    back_to_sale: list[int] = []
+    async with _transaction(using_db) as conn:
+        sale_ids = set(
+            await FlashSaleClaim.filter(order_id=order_id)
+            .using_db(conn)
+            .values_list("sale_id", flat=True)
+        )
+        for sale_id in sorted(sale_ids):  # type: ignore[type-var]
+            units = (
+                await FlashSaleClaim.filter(order_id=order_id, sale_id=sale_id)
+                .using_db(conn)
+                .delete()
+            )
+            if not units:
+                continue
+            released += units
+            to_sale = (
+                await FlashSale.filter(id=sale_id, state=FlashSaleState.LIVE)
+                .using_db(conn)
+                .update(remaining=F("remaining") + units)
+            )
+            if to_sale:
+                back_to_sale.append(int(sale_id))  # type: ignore[arg-type]
+            else:
+                sale = await FlashSale.get(id=sale_id, using_db=conn)
+                await (
+                    Variant.filter(id=sale.variant_id)
+                    .using_db(conn)
+                    .update(  # type: ignore[attr-defined]
+                        stock=F("stock") + units
+                    )
+                )
+        from app.commerce import auctions
+
+        released += await auctions.release_order(order_id, conn)
+    if using_db is None:
+        for sale_id in back_to_sale:
+            offer_update(sale_id)
+    else:
+        for sale_id in back_to_sale:
+            _after_commit(sale_id)
+    return released
+
+
+@orders_service.on_release
+async def _on_order_released(
+    order: Order, items: list[Any], reason: str, conn: BaseDBAsyncClient
+) -> None:
+    """Registered with :func:`app.commerce.orders.on_release`: cancelled, expired and
+    refunded orders give their flash-sale / auction units back."""
+    await release_units(order, using_db=conn)
+
+
+def _after_commit(sale_id: int) -> None:
+    """Inside someone else's transaction: publish a little later, after their commit."""
+    with contextlib.suppress(RuntimeError):
+        asyncio.get_running_loop().call_later(PUBLISH_INTERVAL, offer_update, sale_id)
+
+
+# -- coalesced ``flash_sale`` updates ------------------------------------------------------
+
+updates = shelf.Coalescer(PUBLISH_INTERVAL)
+
+
+def offer_update(sale_id: int) -> None:
+    """Publish the sale's remaining stock soon (at most every PUBLISH_INTERVAL seconds)."""
+
+    async def produce() -> tuple[int, str, dict[str, Any]] | None:
+        sale = await FlashSale.get_or_none(id=sale_id)
+        if sale is None:
+            return None
+        return sale.room_id, events.FLASH_SALE, event_data(sale)  # type: ignore[attr-defined]
+
+    with contextlib.suppress(RuntimeError):
+        updates.offer(("flash_sale", sale_id), produce)

@@ -1,0 +1,171 @@
+"""The bridge between rooms and the media worker (``media/``).
+
+The worker gets the app's settings as a :class:`media.MediaSettings`, asks us whether a
+stream key may publish (``authorize``: the key's room goes live), and tells us how the
+stream fares (``on_status``: starting / live / reconnecting → the room's media state and a
+``room.status`` event; ended → the room ends and its replay is kept). ``serve`` runs it
+in-process; ``livemart media-worker`` runs it alone and claims test-pattern rooms from
+the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from app.errors import UserError
+from app.rooms import services as rooms
+from app.rooms.models import RoomStatus
+from app.settings import Settings
+from app.tasks import RetryLog
+from media import Ladder, MediaSettings, MediaWorker, TestPattern
+from media.ladder import parse_rungs
+
+log = logging.getLogger("livemart.media")
+CLAIM_INTERVAL = 2.0
+
+_worker: MediaWorker | None = None
+
+
+def media_settings(settings: Settings) -> MediaSettings:
+    ladder = Ladder(rungs=parse_rungs(settings.ladder)) if settings.ladder else Ladder()
+    return MediaSettings(
+        output_dir=Path(settings.hls_dir),
+        ffmpeg=settings.ffmpeg,
+        ladder=ladder,
+        rtmp_host="0.0.0.0",
+        rtmp_port=settings.rtmp_port,
+    )
+
+
+async def authorize(stream_key: str) -> str | None:
+    """The room a stream key publishes to (going live), or None to reject it."""
+    room = await rooms.go_live_with_key(stream_key)
+    if room is None:
+        log.warning("rejected a publisher with an unknown stream key")
+        return None
+    return str(room.id)
+
+
+async def on_status(room_id: str, status: str, info: dict[str, Any]) -> None:
+    """Follow the worker's view of a room's stream."""
+    pk = int(room_id)
+    if status in ("starting", "live", "reconnecting"):
+        await rooms.set_media_state(pk, status)
+        return
+    if status == "ended":
+        replay = info.get("replay")
+        if replay:
+            try:
+                relative = str(Path(replay).relative_to(_hls_root()))
+            except ValueError:
+                relative = ""
+            await rooms.record_replay(pk, relative, float(info.get("replay_duration_s") or 0))
+        if info.get("reason") in ("source_ended", "publisher_gone", "failed"):
+            room = await rooms.get_room(pk)
+            if room.status == RoomStatus.LIVE:
+                with contextlib.suppress(UserError):
+                    await rooms.finish_room(room, str(info.get("reason")))
+
+
+_root: Path = Path("var/hls")
+
+
+def _hls_root() -> Path:
+    return _root.resolve()
+
+
+async def _stop_media(room_id: int) -> None:
+    if _worker is not None and _worker.room(room_id) is not None:
+        await _worker.stop_room(room_id, reason="stopped")
+
+
+async def start_test_source(room_id: int) -> None:
+    """Stream the test pattern into a live room (no-op when it already streams)."""
+    if _worker is None:
+        return  # a separate `livemart media-worker` claims it
+    if _worker.room(room_id) is None or _worker.status(room_id) == "ended":
+        await _worker.start_room(room_id, TestPattern())
+
+
+def worker() -> MediaWorker | None:
+    return _worker
+
+
+async def _claim_loop(worker: MediaWorker) -> None:
+    """Start the test pattern for every live test-source room (worker processes)."""
+    failures = RetryLog(log, "claiming rooms")
+    while True:
+        try:
+            wanted = {room.id for room in await rooms.rooms_needing_test_source()}
+            for room_id in wanted:
+                if worker.room(room_id) is None:
+                    await worker.start_room(room_id, TestPattern())
+            for key in list(worker.rooms):
+                if int(key) in wanted or worker.status(key) == "ended":
+                    continue
+                room = await rooms.get_room(int(key))
+                if room.status != RoomStatus.LIVE:  # ended elsewhere: stop the stream here
+                    await worker.stop_room(key, reason="stopped")
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            failures.failed()
+        else:
+            failures.succeeded()
+        await asyncio.sleep(CLAIM_INTERVAL)
+
+
+@contextlib.asynccontextmanager
+async def media_runtime(settings: Settings) -> AsyncIterator[MediaWorker | None]:
+    """Run the media worker in this process (when ``LIVEMART_MEDIA_IN_PROCESS``)."""
+    global _worker, _root
+    if not settings.media_in_process:
+        yield None
+        return
+    _root = Path(settings.hls_dir)
+    mw = MediaWorker(media_settings(settings), authorize=authorize, on_status=on_status)
+    await mw.start()
+    _worker = mw
+    rooms.ROOM_ENDED_HOOKS.append(_stop_media)
+    claimer = asyncio.create_task(_claim_loop(mw))
+    try:
+        yield mw
+    finally:
+        claimer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await claimer
+        with contextlib.suppress(ValueError):
+            rooms.ROOM_ENDED_HOOKS.remove(_stop_media)
+        _worker = None
+        await mw.close()
+
+
+async def run_worker(settings: Settings) -> None:
+    """``livemart media-worker``: the worker as its own process, until SIGINT or SIGTERM
+    (then it ends its streams: FFmpeg closes its playlists and replays)."""
+    from app.db import close_db, init_db
+    from app.events import EventBus, set_bus
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # as uvicorn does for the web process
+        loop.add_signal_handler(sig, stop.set)
+    await init_db(settings.database_url)
+    bus = EventBus(settings.broadcast_url)
+    await bus.connect()
+    set_bus(bus)
+    try:
+        async with media_runtime(Settings(**{**settings.__dict__, "media_in_process": True})):
+            log.info("media worker running; RTMP on port %s", settings.rtmp_port)
+            await stop.wait()
+            log.info("media worker stopping: ending its streams")
+    finally:
+        await bus.disconnect()
+        set_bus(None)
+        await close_db()

@@ -1,0 +1,1 @@
+"""Moderation: mutes, bans, slow mode, banned words, reports and the audit log."""

@@ -1,0 +1,127 @@
+"""``livemart recsys train`` and ``livemart recsys eval`` (registered through
+:mod:`app.cli_extra`; this module stays light: the recommender is imported when a command
+runs)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from typing import Any
+
+from app import cli_extra
+
+
+def _limit_blas_threads() -> None:
+    # implicit's advice for processes that train; must precede numpy's first import.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+
+class _Printer:
+    """Prints training progress: a line per model stage, percentages in 10 % steps."""
+
+    def __init__(self) -> None:
+        self.last: tuple[str, str, int] | None = None
+
+    def __call__(self, model: str, stage: str, done: float) -> None:
+        step = int(done * 10)
+        key = (model, stage, step)
+        if key == self.last:
+            return
+        self.last = key
+        print(f"{model:9} {stage:10} {done * 100:5.1f}%", flush=True)
+
+
+def _train(args: argparse.Namespace) -> int:
+    _limit_blas_threads()
+    from app.db import close_db, init_db
+    from app.recs.service import RecsService
+    from app.settings import load_settings
+
+    settings = load_settings()
+
+    async def run() -> dict[str, str | None]:
+        await init_db(settings.database_url)
+        try:
+            service = RecsService(settings, num_threads=args.threads)
+            await service.load()
+            return await service.train(progress=_Printer())
+        finally:
+            await close_db()
+
+    versions = asyncio.run(run())
+    if not any(versions.values()):
+        print("nothing to train on yet: no interactions are logged", file=sys.stderr)
+        return 1
+    for name, version in versions.items():
+        print(f"{name}: {version or 'no model (no interactions)'}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    _limit_blas_threads()
+    from recsys.evaluate import format_table, run_eval
+    from recsys.model import HybridParams
+    from recsys.tuning import SMALL_GRID
+
+    methods: Any = ("loo", "ratio") if args.split == "both" else (args.split,)
+    extra: dict[str, Any] = {}
+    if args.quick:
+        extra = {"grid": SMALL_GRID, "base": HybridParams(n_models=2, iterations=10)}
+    print(
+        f"Offline evaluation on MovieLens-100k ({args.split} split(s), "
+        f"{args.sample or 'all'} users, seed {args.seed})...",
+        file=sys.stderr,
+        flush=True,
+    )
+    rows = run_eval(
+        sample_users=args.sample,
+        seed=args.seed,
+        num_threads=args.threads,
+        methods=methods,
+        **extra,
+    )
+    print(format_table(rows))
+    return 0
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def register(sub: Any) -> None:
+    """Add ``recsys train`` and ``recsys eval`` to the ``livemart`` command."""
+    recsys_cmd = sub.add_parser("recsys", help="the recommender: train models, evaluate offline")
+    inner = recsys_cmd.add_subparsers(dest="recsys_command", required=True)
+
+    train = inner.add_parser(
+        "train", help="train the products and rooms models on the interaction log now"
+    )
+    train.add_argument(
+        "--threads", type=int, default=0, help="OpenMP threads (0: all cores; default)"
+    )
+    train.set_defaults(func=_train)
+
+    ev = inner.add_parser("eval", help="offline evaluation on MovieLens-100k (prints a table)")
+    ev.add_argument("--sample", type=_positive, default=None, help="evaluate N sampled users")
+    ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--threads", type=int, default=None, help="default: the usable cores")
+    ev.add_argument(
+        "--split",
+        choices=["loo", "ratio", "both"],
+        default="both",
+        help="leave-last-out, random 80/20, or both (default)",
+    )
+    ev.add_argument(
+        "--quick", action="store_true", help="a small tuning grid (seconds, not minutes)"
+    )
+    ev.set_defaults(func=_eval)
+
+
+if register not in cli_extra.REGISTRARS:
+    cli_extra.REGISTRARS.append(register)

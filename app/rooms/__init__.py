@@ -1,0 +1,1 @@
+"""Live rooms: rooms, live sessions, follows, likes, viewer presence and room events."""

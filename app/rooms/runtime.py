@@ -1,0 +1,28 @@
+"""The rooms' background machinery, started with the app: presence and likes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from app.rooms.likes import LikeCoalescer, set_coalescer
+from app.rooms.presence import Presence, set_presence
+from app.settings import Settings
+
+
+@contextlib.asynccontextmanager
+async def rooms_runtime(settings: Settings) -> AsyncIterator[None]:
+    redis_url = settings.broadcast_url if settings.broadcast_url.startswith("redis") else None
+    presence = Presence(redis_url)
+    await presence.start()
+    set_presence(presence)
+    likes = LikeCoalescer()
+    await likes.start()
+    set_coalescer(likes)
+    try:
+        yield
+    finally:
+        await likes.stop()
+        set_coalescer(None)
+        await presence.stop()
+        set_presence(None)

@@ -1,0 +1,336 @@
+"""Room rules: create, open (go live), end, stream keys, follows, who may moderate."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from app import signals
+from app.accounts.models import Role, User
+from app.errors import NotFound, PermissionDenied, UserError
+from app.rooms import events
+from app.rooms.models import Follow, LiveSession, Room, RoomStatus
+from app.text import one_line
+
+CATEGORIES = (
+    "general",
+    "fashion",
+    "beauty",
+    "electronics",
+    "home",
+    "food",
+    "collectibles",
+    "games",
+)
+MAX_ROOMS_PER_STREAMER = 50
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_stream_key() -> str:
+    return "sk_" + secrets.token_urlsafe(24)
+
+
+def _clean_title(title: str) -> str:
+    title = one_line(title)
+    if not 3 <= len(title) <= 120:
+        raise UserError("INVALID_TITLE", "use 3 to 120 characters for the title", "title")
+    return title
+
+
+def _check_cover(url: str) -> str:
+    url = (url or "").strip()
+    if url and (len(url) > 500 or not url.startswith(("https://", "http://", "/"))):
+        raise UserError("INVALID_COVER", "the cover must be an http(s) URL or a path", "coverUrl")
+    return url
+
+
+def _check_category(category: str) -> str:
+    category = (category or "general").strip().lower()
+    if category not in CATEGORIES:
+        raise UserError("INVALID_CATEGORY", f"choose one of: {', '.join(CATEGORIES)}", "category")
+    return category
+
+
+def _check_schedule(at: datetime | None) -> datetime | None:
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    if at < now() - timedelta(minutes=5) or at > now() + timedelta(days=365):
+        raise UserError(
+            "INVALID_SCHEDULE", "schedule the start within the next year", "scheduledAt"
+        )
+    return at
+
+
+def require_streamer(user: User) -> None:
+    if user.role not in (Role.STREAMER, Role.ADMIN):
+        raise PermissionDenied("only streamers can do this")
+
+
+async def create_room(
+    user: User,
+    title: str,
+    category: str = "general",
+    cover_url: str = "",
+    scheduled_at: datetime | None = None,
+) -> Room:
+    require_streamer(user)
+    title = _clean_title(title)
+    category = _check_category(category)
+    cover_url = _check_cover(cover_url)
+    scheduled_at = _check_schedule(scheduled_at)
+    if await Room.filter(owner_id=user.id).exclude(status=RoomStatus.ENDED).count() >= (
+        MAX_ROOMS_PER_STREAMER
+    ):
+        raise UserError("TOO_MANY_ROOMS", "end or delete a room before creating another", None)
+    return await Room.create(
+        owner_id=user.id,
+        title=title,
+        category=category,
+        cover_url=cover_url,
+        scheduled_at=scheduled_at,
+        stream_key=new_stream_key(),
+    )
+
+
+async def get_room(room_id: int) -> Room:
+    room = await Room.get_or_none(id=room_id)
+    if room is None:
+        raise NotFound("room", "roomId")
+    return room
+
+
+async def get_rooms(ids: list[int]) -> dict[int, Room]:
+    return {r.id: r for r in await Room.filter(id__in=ids)}
+
+
+def _require_owner(user: User, room: Room) -> None:
+    if room.owner_id != user.id and user.role != Role.ADMIN:  # type: ignore[attr-defined]
+        raise PermissionDenied("only the room's owner can do this")
+
+
+def can_moderate(user: User | None, room: Room) -> bool:
+    """Room owners, moderators and admins moderate a room."""
+    if user is None:
+        return False
+    return room.owner_id == user.id or user.role in (Role.MODERATOR, Role.ADMIN)  # type: ignore[attr-defined]
+
+
+def require_moderator(user: User, room: Room) -> None:
+    if not can_moderate(user, room):
+        raise PermissionDenied("only the room's owner and moderators can do this")
+
+
+async def update_room(
+    user: User,
+    room_id: int,
+    title: str | None = None,
+    category: str | None = None,
+    cover_url: str | None = None,
+    scheduled_at: datetime | None = None,
+) -> Room:
+    room = await get_room(room_id)
+    _require_owner(user, room)
+    if room.status == RoomStatus.ENDED:
+        raise UserError("ROOM_ENDED", "this room has ended", "roomId")
+    if title is not None:
+        room.title = _clean_title(title)
+    if category is not None:
+        room.category = _check_category(category)
+    if cover_url is not None:
+        room.cover_url = _check_cover(cover_url)
+    if scheduled_at is not None:
+        room.scheduled_at = _check_schedule(scheduled_at)
+    await room.save()
+    return room
+
+
+async def open_room(user: User, room_id: int) -> Room:
+    """Go live: scheduled → live, opening a live session."""
+    room = await get_room(room_id)
+    _require_owner(user, room)
+    return await _go_live(room)
+
+
+async def _go_live(room: Room) -> Room:
+    async with in_transaction():
+        updated = await Room.filter(id=room.id, status=RoomStatus.SCHEDULED).update(
+            status=RoomStatus.LIVE, started_at=now(), media_state="starting"
+        )
+        if not updated:
+            current = await get_room(room.id)
+            if current.status == RoomStatus.LIVE:
+                raise UserError("ALREADY_LIVE", "this room is already live", "roomId")
+            raise UserError("ROOM_ENDED", "this room has ended; create a new one", "roomId")
+        await LiveSession.create(room_id=room.id, started_at=now())
+    room = await get_room(room.id)
+    await events.publish(room.id, events.ROOM_STATUS, {"status": "live", "media_state": "starting"})
+    return room
+
+
+async def go_live_with_key(stream_key: str) -> Room | None:
+    """The room a publisher's stream key opens (going live when scheduled), or None."""
+    room = await Room.get_or_none(stream_key=stream_key)
+    if room is None or room.status == RoomStatus.ENDED:
+        return None
+    if room.status == RoomStatus.SCHEDULED:
+        room = await _go_live(room)
+    return room
+
+
+async def end_room(user: User, room_id: int, reason: str = "ended") -> Room:
+    """End the live (owner, or a moderator stopping the stream)."""
+    room = await get_room(room_id)
+    if reason == "stopped":
+        require_moderator(user, room)
+    else:
+        _require_owner(user, room)
+    return await finish_room(room, reason)
+
+
+# Called with the room id after a room ends (the media worker stops its FFmpeg).
+ROOM_ENDED_HOOKS: list = []
+
+
+async def finish_room(room: Room, reason: str = "ended") -> Room:
+    async with in_transaction():
+        updated = (
+            await Room.filter(id=room.id)
+            .exclude(status=RoomStatus.ENDED)
+            .update(status=RoomStatus.ENDED, ended_at=now(), media_state="")
+        )
+        if not updated:
+            raise UserError("ROOM_ENDED", "this room has already ended", "roomId")
+        await LiveSession.filter(room_id=room.id, ended_at__isnull=True).update(ended_at=now())
+    room = await get_room(room.id)
+    await events.publish(room.id, events.ROOM_STATUS, {"status": "ended", "media_state": reason})
+    for hook in ROOM_ENDED_HOOKS:
+        await hook(room.id)
+    return room
+
+
+async def use_test_source(user: User, room_id: int) -> Room:
+    """Go live with FFmpeg's test pattern instead of a publisher (demo and tests)."""
+    room = await get_room(room_id)
+    _require_owner(user, room)
+    await Room.filter(id=room.id).update(media_source="test")
+    if room.status == RoomStatus.SCHEDULED:
+        return await _go_live(await get_room(room.id))
+    if room.status == RoomStatus.ENDED:
+        raise UserError("ROOM_ENDED", "this room has ended; create a new one", "roomId")
+    return await get_room(room.id)
+
+
+async def record_replay(room_id: int, path: str, seconds: float) -> None:
+    """Remember the replay of the room's latest live session."""
+    session = await LiveSession.filter(room_id=room_id).order_by("-id").first()
+    if session is not None:
+        session.replay_path = path
+        session.replay_seconds = seconds
+        await session.save(update_fields=["replay_path", "replay_seconds"])
+
+
+async def latest_replay(room_id: int) -> LiveSession | None:
+    return await LiveSession.filter(room_id=room_id).exclude(replay_path="").order_by("-id").first()
+
+
+async def rooms_needing_test_source() -> list[Room]:
+    """Live rooms that stream the test pattern (a media worker starts them)."""
+    return await Room.filter(status=RoomStatus.LIVE, media_source="test")
+
+
+async def set_media_state(room_id: int, state: str) -> None:
+    """Media worker reports: starting / live / reconnecting."""
+    updated = await Room.filter(id=room_id, status=RoomStatus.LIVE).update(media_state=state)
+    if updated:
+        await events.publish(room_id, events.ROOM_STATUS, {"status": "live", "media_state": state})
+
+
+async def rotate_stream_key(user: User, room_id: int) -> Room:
+    room = await get_room(room_id)
+    _require_owner(user, room)
+    room.stream_key = new_stream_key()
+    await room.save(update_fields=["stream_key"])
+    return room
+
+
+def rooms_query(
+    status: str | None = None,
+    category: str | None = None,
+    owner_id: int | None = None,
+    search: str | None = None,
+):  # type: ignore[no-untyped-def]
+    """An ordered queryset of rooms for listings (live first by viewers, then upcoming)."""
+    query = Room.all()
+    if status:
+        if status not in {s.value for s in RoomStatus}:
+            raise UserError("INVALID_STATUS", "status is scheduled, live or ended", "status")
+        query = query.filter(status=status)
+    if category:
+        query = query.filter(category=_check_category(category))
+    if owner_id is not None:
+        query = query.filter(owner_id=owner_id)
+    if search:
+        term = search.strip()[:80]
+        if term:
+            query = query.filter(Q(title__icontains=term) | Q(category__icontains=term))
+    return query.order_by("-peak_viewers", "scheduled_at", "-id")
+
+
+async def follow(user: User, streamer_id: int) -> User:
+    streamer = await User.get_or_none(id=streamer_id)
+    if streamer is None:
+        raise NotFound("streamer", "streamerId")
+    if streamer.id == user.id:
+        raise UserError("INVALID_FOLLOW", "you cannot follow yourself", "streamerId")
+    _, created = await Follow.get_or_create(follower_id=user.id, streamer_id=streamer.id)
+    if created:
+        await signals.emit("follow.added", streamer_id=streamer.id, user_id=user.id)
+    return streamer
+
+
+async def unfollow(user: User, streamer_id: int) -> None:
+    await Follow.filter(follower_id=user.id, streamer_id=streamer_id).delete()
+
+
+async def is_following(user: User | None, streamer_id: int) -> bool:
+    if user is None:
+        return False
+    return await Follow.filter(follower_id=user.id, streamer_id=streamer_id).exists()
+
+
+async def follower_count(streamer_id: int) -> int:
+    return await Follow.filter(streamer_id=streamer_id).count()
+
+
+async def live_followed(user: User) -> list[Room]:
+    """Live rooms of the streamers ``user`` follows."""
+    ids = await Follow.filter(follower_id=user.id).values_list("streamer_id", flat=True)
+    return await Room.filter(owner_id__in=list(ids), status=RoomStatus.LIVE).order_by("-started_at")
+
+
+async def add_likes(room_id: int, count: int) -> int:
+    """Persist ``count`` likes; returns the new total."""
+    await Room.filter(id=room_id).update(like_count=F("like_count") + count)
+    await LiveSession.filter(room_id=room_id, ended_at__isnull=True).update(
+        likes=F("likes") + count
+    )
+    room = await Room.get(id=room_id)
+    return room.like_count
+
+
+async def record_peak(room_id: int, count: int) -> int:
+    """Raise the room's (and live session's) peak viewers to ``count``; returns the peak."""
+    await Room.filter(id=room_id, peak_viewers__lt=count).update(peak_viewers=count)
+    await LiveSession.filter(room_id=room_id, ended_at__isnull=True, peak_viewers__lt=count).update(
+        peak_viewers=count
+    )
+    room = await Room.get_or_none(id=room_id)
+    return room.peak_viewers if room else count

@@ -1,0 +1,162 @@
+"""Settings read from ``LIVEMART_*`` environment variables, with working defaults.
+
+A wrong value fails at start with a :class:`SettingsError` naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+PREFIX = "LIVEMART_"
+DB_SCHEMES = {"sqlite", "postgres", "postgresql", "asyncpg"}
+BROADCAST_SCHEMES = {"memory", "redis", "rediss", "postgres", "postgresql"}
+
+
+class SettingsError(ValueError):
+    """A ``LIVEMART_*`` variable holds a value we cannot use."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{PREFIX}{variable}: {message}")
+        self.variable = PREFIX + variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite://var/livemart.db"
+    broadcast_url: str = "memory://"
+    var_dir: Path = Path("var")
+    secret_key: str = ""
+    ffmpeg: str = ""
+    debug: bool = False
+    media_in_process: bool = True
+    rtmp_port: int = 1935
+    public_url: str = "http://127.0.0.1:8000"
+    ws_send_buffer: int = 512
+    write_limit: int = 120  # writes (mutation fields, page POSTs) per 10 s per user; 0: off
+    ladder: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgres``."""
+        return "sqlite" if self.database_url.startswith("sqlite") else "postgres"
+
+    @property
+    def hls_dir(self) -> Path:
+        return self.var_dir / "hls"
+
+
+def _bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(name, f"expected a boolean (true/false), got {value!r}")
+
+
+def _int(name: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(name, f"expected an integer, got {value!r}") from None
+    if not low <= number <= high:
+        raise SettingsError(name, f"must be between {low} and {high}, got {number}")
+    return number
+
+
+def _ladder(spec: str) -> str:
+    if spec:
+        from media.ladder import LadderError, parse_rungs
+
+        try:
+            parse_rungs(spec)
+        except (LadderError, ValueError) as exc:
+            raise SettingsError("LADDER", f"{exc} (e.g. 720p:2800k,360p:800k)") from None
+    return spec
+
+
+def default_ffmpeg() -> str:
+    """The FFmpeg binary bundled in the ``imageio-ffmpeg`` wheel."""
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _secret_key(var_dir: Path) -> str:
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from the environment, validating every value."""
+    env = os.environ if environ is None else environ
+
+    def get(name: str, default: str) -> str:
+        return env.get(PREFIX + name, default)
+
+    database_url = get("DATABASE_URL", "sqlite://var/livemart.db").strip()
+    scheme = urlparse(database_url).scheme
+    if scheme not in DB_SCHEMES:
+        raise SettingsError(
+            "DATABASE_URL", f"unsupported scheme {scheme!r}; use sqlite://PATH or postgres://…"
+        )
+    if scheme in {"postgresql", "asyncpg"}:
+        database_url = "postgres" + database_url[len(scheme) :]
+
+    broadcast_url = get("BROADCAST_URL", "memory://").strip()
+    bscheme = urlparse(broadcast_url).scheme
+    if bscheme not in BROADCAST_SCHEMES:
+        raise SettingsError(
+            "BROADCAST_URL", f"unsupported scheme {bscheme!r}; use memory:// or redis://host:port"
+        )
+
+    var_dir = Path(get("VAR_DIR", "var"))
+    try:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        (var_dir / "hls").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise SettingsError("VAR_DIR", f"cannot create {var_dir}: {exc.strerror}") from None
+    if not os.access(var_dir, os.W_OK):
+        raise SettingsError("VAR_DIR", f"{var_dir} is not writable")
+
+    secret_key = get("SECRET_KEY", "")
+    if secret_key and len(secret_key) < 16:
+        raise SettingsError("SECRET_KEY", "must be at least 16 characters")
+    if not secret_key:
+        secret_key = _secret_key(var_dir)
+
+    ffmpeg = get("FFMPEG", "")
+    if ffmpeg:
+        resolved = shutil.which(ffmpeg) or (ffmpeg if os.access(ffmpeg, os.X_OK) else None)
+        if not resolved or not Path(resolved).is_file():
+            raise SettingsError("FFMPEG", f"{ffmpeg!r} is not an executable file")
+        ffmpeg = resolved
+    else:
+        ffmpeg = default_ffmpeg()
+
+    return Settings(
+        database_url=database_url,
+        broadcast_url=broadcast_url,
+        var_dir=var_dir,
+        secret_key=secret_key,
+        ffmpeg=ffmpeg,
+        debug=_bool("DEBUG", get("DEBUG", "false")),
+        media_in_process=_bool("MEDIA_IN_PROCESS", get("MEDIA_IN_PROCESS", "true")),
+        rtmp_port=_int("RTMP_PORT", get("RTMP_PORT", "1935"), 0, 65535),
+        public_url=get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        ladder=_ladder(get("LADDER", "")),
+        ws_send_buffer=_int("WS_SEND_BUFFER", get("WS_SEND_BUFFER", "512"), 8, 100_000),
+        write_limit=_int("WRITE_LIMIT", get("WRITE_LIMIT", "120"), 0, 1_000_000),
+    )

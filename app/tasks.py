@@ -1,0 +1,63 @@
+"""Background tasks: stopping them without hanging a shutdown, and logging the failures of
+a step they retry without flooding the log."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+log = logging.getLogger("livemart.tasks")
+
+
+async def stop_task(task: asyncio.Task[Any] | None, within: float = 5.0) -> None:
+    """Cancel ``task`` and wait for it to end, at most ``within`` seconds.
+
+    A library can swallow a cancellation that lands at the wrong moment (redis-py inside its
+    read timeouts, redis/redis-py#2551) and the task then runs on; loops that talk to Redis
+    should also check a stop flag. Past ``within`` the task is left behind and logged, so a
+    shutdown never hangs on it.
+    """
+    if task is None or task.done():
+        return
+    task.cancel()
+    await asyncio.wait({task}, timeout=within)
+    if not task.done():
+        log.warning("task %r did not stop within %.0f s", task.get_name(), within)
+    elif not task.cancelled():
+        with contextlib.suppress(Exception):
+            task.result()
+
+
+class RetryLog:
+    """The log of a background step retried every few hundred milliseconds (a flush to
+    Redis, say): its first failure is logged with the traceback, later ones in a row are
+    only counted, and the recovery is logged with that count.
+
+        failures = RetryLog(log, "presence flush")
+        while True:
+            try:
+                await flush()
+            except Exception:
+                failures.failed()
+            else:
+                failures.succeeded()
+    """
+
+    def __init__(self, logger: logging.Logger, step: str) -> None:
+        self.logger = logger
+        self.step = step
+        self.in_a_row = 0
+
+    def failed(self) -> None:
+        """Call from the ``except`` block of a failed attempt."""
+        self.in_a_row += 1
+        if self.in_a_row == 1:
+            self.logger.exception("%s failed; retrying quietly until it works again", self.step)
+
+    def succeeded(self) -> None:
+        """Call after an attempt that worked."""
+        if self.in_a_row:
+            self.logger.warning("%s works again after %d failures", self.step, self.in_a_row)
+            self.in_a_row = 0

@@ -1,0 +1,210 @@
+"""``python -m bench``: run every benchmark, then print and write a summary table.
+
+Each benchmark is a module ``bench.<name>`` with ``main() -> dict`` that prints its figures
+and writes ``bench/results/<name>.json``. The summary takes the key figures of each result
+file (a benchmark that cannot run here, e.g. without PostgreSQL, keeps its last result,
+marked as earlier) and writes ``bench/results/summary.md``, the table the README shows.
+
+    python -m bench                      # all of them (several minutes)
+    python -m bench graphql_query recsys # some of them
+    python -m bench --summary            # only rebuild the table from bench/results/
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+BENCHMARKS = ["fanout", "flashsale", "media", "recsys", "graphql_query"]
+WHAT = {
+    "fanout": "roomEvents websocket fan-out vs a raw Starlette fan-out (one process)",
+    "flashsale": "1,000 buyers (+200 double taps) for 100 flash-sale units on PostgreSQL",
+    "media": "FFmpeg HLS ladder from RTMP, and glass-to-glass latency in chromium",
+    "recsys": "ALS + item-kNN recommender on MovieLens-100k: training and serving",
+    "graphql_query": "GraphQL products and rooms pages (20 items) in-process, with SQL counts",
+}
+
+Figures = list[tuple[str, str]]
+
+
+def _fanout(r: dict[str, Any]) -> Figures:
+    ours, raw = r["roomEvents"], r["raw"]
+    return [
+        (
+            f"deliveries/s to {ours['subscribers']:,} subscribers (all delivered: "
+            f"{ours['received'] == ours['expected']})",
+            f"{ours['deliveries_per_s']:,}",
+        ),
+        (
+            "latency p50 / p99 (ours; raw)",
+            f"{ours['p50_ms']} / {ours['p99_ms']} ms; {raw['p50_ms']} / {raw['p99_ms']} ms",
+        ),
+        (
+            "server CPU per delivery (ours; raw)",
+            f"{ours['server_us_per_delivery']} µs; {raw['server_us_per_delivery']} µs",
+        ),
+        (
+            "capacity of one process (ours; raw)",
+            f"{ours['capacity_per_s']:,}/s; {raw['capacity_per_s']:,}/s",
+        ),
+    ]
+
+
+def _flashsale(r: dict[str, Any]) -> Figures:
+    rows: Figures = []
+    for run in r["runs"]:
+        rows.append(
+            (
+                f"pool {run['pool_size']}: purchases/s, requests/s, p99",
+                f"{run['purchases_per_s']}, {run['requests_per_s']}, {run['latency_ms_p99']} ms",
+            )
+        )
+    oversold = sum(run["oversell_count"] for run in r["runs"])
+    rows.append(
+        (
+            "units oversold / buyers with two (all runs)",
+            f"{oversold} / {sum(run['buyers_with_two'] for run in r['runs'])}",
+        )
+    )
+    return rows
+
+
+def _media(r: dict[str, Any]) -> Figures:
+    rows: Figures = []
+    for run in [*r.get("runs", []), *([r["live_run"]] if r.get("live_run") else [])]:
+        what = f"{run['config']} ({'+'.join(run['renditions'])})"
+        if run.get("realtime_input"):  # paced like a camera: speed is 1× by construction
+            rows.append(
+                (
+                    f"{what}, input paced in real time: CPU s per media s, time to live",
+                    f"{run['cpu_s_per_media_s']}, {run['time_to_live_s']} s",
+                )
+            )
+            continue
+        rows.append(
+            (
+                f"{what}: realtime ×, CPU s per media s, time to live",
+                f"{run['realtime_factor']}×, {run['cpu_s_per_media_s']}, {run['time_to_live_s']} s",
+            )
+        )
+    latency = r.get("browser_latency")
+    if latency:
+        rows.append(
+            (
+                "glass-to-glass latency in chromium p50 / p95",
+                f"{latency['p50_s']} / {latency['p95_s']} s",
+            )
+        )
+    return rows
+
+
+def _recsys(r: dict[str, Any]) -> Figures:
+    rows: Figures = [("dataset", f"{r['dataset']} ({r['interactions']:,} interactions)")]
+    for threads, timing in sorted(r.get("train_s", {}).items()):
+        rows.append((f"training, {threads} OpenMP thread(s), median", f"{timing['median']} s"))
+    lag = r.get("loop_lag_while_training")
+    if lag:
+        rows.append(
+            ("event loop lag while training, p99 / max", f"{lag['p99_ms']} / {lag['max_ms']} ms")
+        )
+    for name in ("recommend", "similar_items"):
+        s = r["serving"].get(name)
+        if s:
+            rows.append((f"{name} p50 / p99", f"{s['p50_ms']} / {s['p99_ms']} ms"))
+    return rows
+
+
+def _graphql_query(r: dict[str, Any]) -> Figures:
+    rows: Figures = []
+    for run in r["runs"]:
+        figure = f"{run['query']} page, {run['concurrency']} client(s): req/s, p50 / p99, SQL"
+        value = f"{run['requests_per_s']}, {run['p50_ms']} / {run['p99_ms']} ms"
+        rows.append((figure, f"{value}, {run['sql_per_request']} statements"))
+    return rows
+
+
+SUMMARIZERS: dict[str, Callable[[dict[str, Any]], Figures]] = {
+    "fanout": _fanout,
+    "flashsale": _flashsale,
+    "media": _media,
+    "recsys": _recsys,
+    "graphql_query": _graphql_query,
+}
+
+
+def run(name: str) -> tuple[bool, float]:
+    """Run one benchmark; (ok, seconds)."""
+    started = time.perf_counter()
+    print(f"== {name}: {WHAT.get(name, '')}", flush=True)
+    try:
+        module = importlib.import_module(f"bench.{name}")
+        module.main()
+    except (Exception, SystemExit):
+        traceback.print_exc()
+        print(f"-- {name} failed; the summary keeps its last result", flush=True)
+        return False, time.perf_counter() - started
+    return True, time.perf_counter() - started
+
+
+def summary(fresh: dict[str, float]) -> str:
+    """The markdown table of every benchmark's key figures."""
+    lines = [
+        f"Measured on {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()} ({time.strftime('%Y-%m-%d')}); `make bench` reruns "
+        "them, figures in `bench/results/<name>.json`.",
+        "",
+        "| benchmark | figure | value |",
+        "| --- | --- | --- |",
+    ]
+    for name in BENCHMARKS:
+        path = RESULTS / f"{name}.json"
+        if not path.exists():
+            lines.append(f"| {name} | not run yet | |")
+            continue
+        try:
+            figures = SUMMARIZERS[name](json.loads(path.read_text()))
+        except (KeyError, TypeError, ValueError) as exc:
+            figures = [("(result file not understood)", repr(exc)[:80])]
+        label = f"**{name}**" + ("" if name in fresh or not fresh else " (earlier run)")
+        for index, (figure, value) in enumerate(figures):
+            lines.append(f"| {label if index == 0 else ''} | {figure} | {value} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    RESULTS.mkdir(exist_ok=True)
+    only_summary = "--summary" in argv
+    names = [a for a in argv if not a.startswith("--")] or BENCHMARKS
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmarks: {unknown}; choose from {BENCHMARKS}")
+        return 2
+    fresh: dict[str, float] = {}
+    failed = []
+    if not only_summary:
+        for name in names:
+            ok, seconds = run(name)
+            if ok:
+                fresh[name] = seconds
+            else:
+                failed.append(name)
+    table = summary(fresh)
+    (RESULTS / "summary.md").write_text(table)
+    print()
+    print(table)
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

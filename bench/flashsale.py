@@ -1,0 +1,221 @@
+"""Flash-sale storm on PostgreSQL: 1,000 concurrent buyers for 100 units, limit 1 each.
+
+Creates a scratch database (like ``tests/conftest.py``), applies the real migrations with
+:func:`app.db.migrate`, runs the storm through the service the API and pages call
+(:func:`app.commerce.flash_sales.buy_flash_sale`), checks the invariants, drops the
+database, prints the figures and writes ``bench/results/flashsale.json``.
+
+Each storm runs twice: with Tortoise's default asyncpg pool (5 connections, what
+``LIVEMART_DATABASE_URL=postgres://…`` gets) and with ``?maxsize=20``. 200 of the buyers
+send a second, concurrent request with another idempotency key (a double tap), so the
+per-buyer limit is tested too.
+
+``python -m bench.flashsale`` (``LIVEMART_BENCH_PG`` or ``LIVEMART_TEST_PG`` points at the
+server; default ``postgres://postgres@127.0.0.1:5432``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import secrets
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+PG_ADMIN_URL = os.environ.get(
+    "LIVEMART_BENCH_PG", os.environ.get("LIVEMART_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+)
+BUYERS = 1000
+UNITS = 100
+DOUBLE_TAPS = 200
+POOLS = (5, 20)
+SHIPPING = {
+    "name": "Bench Buyer",
+    "line1": "1 Market Street",
+    "city": "Lisbon",
+    "postal_code": "1000-001",
+    "country": "PT",
+}
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN_URL + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def _storm(run: int) -> dict[str, Any]:
+    """One storm on the connected database; returns its figures."""
+    from tortoise.functions import Count
+
+    from app.accounts.models import Role, User
+    from app.commerce import flash_sales
+    from app.commerce.live_models import FlashSale, FlashSaleClaim
+    from app.commerce.models import Order, OrderStatus, Product, Variant
+    from app.errors import UserError
+    from app.rooms.models import Room, RoomStatus
+
+    seller = await User.create(
+        email=f"seller{run}@bench.example",
+        display_name="Bench Seller",
+        password_hash="x",
+        role=Role.STREAMER,
+    )
+    room = await Room.create(
+        owner_id=seller.id,
+        title="Flash storm",
+        status=RoomStatus.LIVE,
+        stream_key="sk_" + secrets.token_urlsafe(12),
+    )
+    product = await Product.create(merchant_id=seller.id, title="Storm scarf", price_cents=2500)
+    variant = await Variant.create(
+        product_id=product.id, merchant_id=seller.id, sku="STORM", price_cents=2500, stock=UNITS
+    )
+    prefix = f"r{run}b"
+    await User.bulk_create(
+        [
+            User(email=f"{prefix}{i}@bench.example", display_name=f"Buyer {i}", password_hash="x")
+            for i in range(BUYERS)
+        ],
+        batch_size=500,
+    )
+    buyers = list(await User.filter(email__startswith=prefix).order_by("id"))
+    sale = await flash_sales.start_flash_sale(
+        seller, room.id, variant.id, price_cents=999, quantity=UNITS, per_user_limit=1
+    )
+    attempts = [(u, f"a{u.id}") for u in buyers] + [(u, f"b{u.id}") for u in buyers[::5]]
+    latencies: list[float] = []
+    outcomes: dict[str, int] = {}
+    sold_at: list[float] = []
+
+    async def buy(user: User, key: str) -> None:
+        began = time.perf_counter()
+        try:
+            await flash_sales.buy_flash_sale(
+                user, sale.id, 1, shipping=SHIPPING, idempotency_key=key
+            )
+            outcome = "ok"
+            sold_at.append(time.perf_counter())
+        except UserError as exc:
+            outcome = exc.code
+        except Exception as exc:  # counted, never hidden
+            outcome = f"error:{type(exc).__name__}"
+        latencies.append(time.perf_counter() - began)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(buy(u, k) for u, k in attempts))
+    seconds = time.perf_counter() - started
+    selling = (max(sold_at) - started) if sold_at else seconds
+
+    orders = await Order.filter(
+        room_id=room.id, status__in=[OrderStatus.PENDING, OrderStatus.PAID]
+    ).count()
+    doubled = (
+        await Order.filter(room_id=room.id)
+        .group_by("buyer_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("buyer_id", flat=True)
+    )
+    remaining = (await FlashSale.get(id=sale.id)).remaining
+    stock = (await Variant.get(id=variant.id)).stock
+    claims = await FlashSaleClaim.filter(sale_id=sale.id).count()
+    oversold = max(0, orders - UNITS) + max(0, -remaining) + max(0, -stock) + len(doubled)
+    latencies.sort()
+    return {
+        "requests": len(attempts),
+        "orders": orders,
+        "claims": claims,
+        "sale_remaining": remaining,
+        "variant_stock": stock,
+        "buyers_with_two": len(doubled),
+        "oversell_count": oversold,
+        "outcomes": dict(sorted(outcomes.items())),
+        "seconds": round(seconds, 3),
+        "sold_out_after_s": round(selling, 3),
+        "purchases_per_s": round(len(sold_at) / selling, 1),
+        "requests_per_s": round(len(attempts) / seconds, 1),
+        "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
+        "latency_ms_p99": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+        "ok": orders == UNITS and remaining == 0 and stock == 0 and oversold == 0,
+    }
+
+
+async def _run() -> dict[str, Any]:
+    from tortoise import Tortoise
+
+    from app.commerce import flash_sales
+    from app.commerce.config import CommerceConfig, set_config
+    from app.db import close_db, init_db, migrate
+
+    name = f"livemart_bench_{uuid.uuid4().hex[:10]}"
+    url = f"{PG_ADMIN_URL}/{name}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    runs: list[dict[str, Any]] = []
+    try:
+        await migrate(url)
+        with tempfile.TemporaryDirectory() as tmp:
+            set_config(CommerceConfig(secret_key="bench-secret-key-0123", uploads_dir=Path(tmp)))
+            for run, pool in enumerate(POOLS):
+                await init_db(f"{url}?maxsize={pool}")
+                try:
+                    figures = await _storm(run)
+                finally:
+                    flash_sales.updates.cancel()
+                    await close_db()
+                runs.append({"pool_size": pool, **figures})
+            set_config(None)
+    finally:
+        if Tortoise._inited:
+            await close_db()
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return {
+        "database": "postgresql",
+        "buyers": BUYERS,
+        "units": UNITS,
+        "per_user_limit": 1,
+        "double_taps": DOUBLE_TAPS,
+        "machine": f"{platform.machine()} {os.cpu_count()} cpu, python {platform.python_version()}",
+        "runs": runs,
+        "ok": all(r["ok"] for r in runs),
+    }
+
+
+def main() -> dict[str, Any]:
+    """Run the storm; print and save the figures."""
+    result = asyncio.run(_run())
+    for r in result["runs"]:
+        print(
+            f"pool {r['pool_size']:>2}: {r['requests']} requests in {r['seconds']} s, "
+            f"sold out after {r['sold_out_after_s']} s · {r['purchases_per_s']} purchases/s · "
+            f"{r['requests_per_s']} requests/s · "
+            f"p50 {r['latency_ms_p50']} ms · p99 {r['latency_ms_p99']} ms · "
+            f"orders {r['orders']} · stock {r['variant_stock']} · "
+            f"oversell count {r['oversell_count']} · {r['outcomes']}"
+        )
+    print("invariants hold" if result["ok"] else "INVARIANTS BROKEN")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "flashsale.json").write_text(json.dumps(result, indent=2) + "\n")
+    summary = {
+        "ok": result["ok"],
+        "oversell_count": sum(r["oversell_count"] for r in result["runs"]),
+        **{f"purchases_per_s_pool{r['pool_size']}": r["purchases_per_s"] for r in result["runs"]},
+        **{f"requests_per_s_pool{r['pool_size']}": r["requests_per_s"] for r in result["runs"]},
+    }
+    return summary
+
+
+if __name__ == "__main__":
+    main()

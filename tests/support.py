@@ -1,0 +1,257 @@
+"""Helpers shared by the test suites: GraphQL calls, CSRF tokens, live servers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.auth import CSRF_COOKIE
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_PASSWORD = "correct-horse-42"
+
+
+async def csrf(client: httpx.AsyncClient) -> str:
+    """Fetch a page so the client holds a CSRF cookie; return the token."""
+    if CSRF_COOKIE not in client.cookies:
+        await client.get("/login")
+    return client.cookies[CSRF_COOKIE]
+
+
+async def gql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    token: str | None = None,
+    with_csrf: bool = True,
+) -> dict[str, Any]:
+    """POST a GraphQL operation; cookie auth carries the CSRF header like a browser app."""
+    headers: dict[str, str] = {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    elif with_csrf:
+        headers["X-CSRF-Token"] = await csrf(client)
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+REGISTER = """
+mutation($input: RegisterInput!) {
+  register(input: $input) { user { id displayName email role } errors { code field message } }
+}"""
+
+
+async def register(
+    client: httpx.AsyncClient, email: str, name: str = "Tester", password: str = STRONG_PASSWORD
+) -> dict[str, Any]:
+    data = await gql(
+        client, REGISTER, {"input": {"email": email, "password": password, "displayName": name}}
+    )
+    return data["data"]["register"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """Run ``uvicorn app.asgi:create_app`` in a subprocess; yields its base URL."""
+    port = port or free_port()
+    full_env = {**os.environ, **env}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.asgi:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=full_env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start in 30 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+async def eventually(check: Any, timeout: float = 15.0, interval: float = 0.05) -> Any:
+    """Await ``check()`` until it returns something truthy."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
+
+
+OPERATIONS_DIR = ROOT / "graphql" / "operations"
+
+
+def operation(file: str) -> str:
+    """The text of a documented operations file (``accounts`` → accounts.graphql)."""
+    return (OPERATIONS_DIR / f"{file}.graphql").read_text()
+
+
+async def op(
+    client: httpx.AsyncClient,
+    file: str,
+    name: str,
+    variables: dict[str, Any] | None = None,
+    token: str | None = None,
+    with_csrf: bool = True,
+) -> dict[str, Any]:
+    """Execute the named operation from ``graphql/operations/<file>.graphql``."""
+    headers: dict[str, str] = {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    elif with_csrf:
+        headers["X-CSRF-Token"] = await csrf(client)
+    response = await client.post(
+        "/graphql",
+        json={"query": operation(file), "operationName": name, "variables": variables or {}},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+class WsClient:
+    """A minimal ``graphql-transport-ws`` client over the ``websockets`` library."""
+
+    def __init__(
+        self,
+        url: str,
+        payload: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        rcvbuf: int | None = None,
+    ) -> None:
+        self.rcvbuf = rcvbuf
+        self.url = url.replace("http://", "ws://") + "/graphql"
+        self.payload = payload or {}
+        self.headers = headers or {}
+        self.ws: Any = None
+        self._next_id = 0
+
+    async def __aenter__(self) -> WsClient:
+        import json
+
+        import websockets
+
+        sock = None
+        if self.rcvbuf:  # a small receive buffer makes a slow reader show quickly
+            import socket
+            from urllib.parse import urlparse
+
+            parsed = urlparse(self.url)
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf)
+            sock.connect((parsed.hostname, parsed.port))
+        self.ws = await websockets.connect(
+            self.url,
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+            additional_headers=self.headers,
+            max_size=2**22,
+            max_queue=4,
+            sock=sock,
+        )
+        await self.ws.send(json.dumps({"type": "connection_init", "payload": self.payload}))
+        ack = json.loads(await asyncio.wait_for(self.ws.recv(), 10))
+        if ack["type"] != "connection_ack":
+            raise RuntimeError(f"no ack: {ack}")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.ws.close()
+
+    async def subscribe(
+        self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+    ) -> str:
+        import json
+
+        self._next_id += 1
+        sub_id = str(self._next_id)
+        payload: dict[str, Any] = {"query": query, "variables": variables or {}}
+        if operation_name:
+            payload["operationName"] = operation_name
+        await self.ws.send(json.dumps({"id": sub_id, "type": "subscribe", "payload": payload}))
+        return sub_id
+
+    async def receive(self, timeout: float = 10.0) -> dict[str, Any]:
+        """The next ``next``/``error``/``complete`` message (pings answered)."""
+        import json
+
+        while True:
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            if message["type"] == "ping":
+                await self.ws.send(json.dumps({"type": "pong"}))
+                continue
+            if message["type"] == "pong":
+                continue
+            return message
+
+
+def ffmpeg_processes(marker: str) -> list[int]:
+    """Pids of live (not zombie) FFmpeg processes whose command line holds ``marker``
+    (a test's tmp path): what a test leaves running when it leaks one. Linux only."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue  # gone meanwhile
+        if state != "Z" and b"ffmpeg" in argv[0] and any(marker.encode() in a for a in argv):
+            pids.append(int(proc.name))
+    return pids
+
+
+def wait_for_no_ffmpeg(marker: str, within: float = 20) -> None:
+    """Fail unless every FFmpeg started for ``marker`` has exited within ``within`` s."""
+    deadline = time.monotonic() + within
+    while pids := ffmpeg_processes(marker):
+        assert time.monotonic() < deadline, f"FFmpeg still running for {marker}: {pids}"
+        time.sleep(0.2)

@@ -1,0 +1,333 @@
+"""Analytics pages: the streamer's dashboard per room and live session (server-drawn SVG
+charts, refreshed every 5 s while live, CSV export), the platform view and the fraud
+flags for moderators and admins.
+
+| route | who |
+| --- | --- |
+| ``GET /studio/rooms/{id}/stats`` (``?session=&from=&to=&interval=``) | owner, admin |
+| ``GET /studio/rooms/{id}/stats.csv`` (same parameters) | owner, admin |
+| ``GET /admin/platform`` | moderators, admins |
+| ``GET /admin/fraud`` (``?status=open|confirmed|dismissed``) | moderators, admins |
+| ``POST /admin/fraud/scan``, ``POST /admin/fraud/{id}/decide`` | moderators, admins |
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.accounts.models import User
+from app.analytics import charts, fraud, recorder
+from app.analytics import stats as analytics
+from app.analytics.models import FlagAction, FlagStatus, FraudFlag
+from app.errors import NotFound, PermissionDenied, UserError
+from web.forms import checked_form, field, is_htmx, load_user
+from web.templating import render
+
+recorder.install()
+
+POLL_SECONDS = 5
+STAT_CARDS: tuple[tuple[str, str, str], ...] = (
+    # (key, label, format)
+    ("viewers_peak", "Peak viewers", "int"),
+    ("viewers_avg", "Average viewers", "float"),
+    ("unique_viewers", "Unique viewers", "int"),
+    ("avg_watch_seconds", "Average watch time", "duration"),
+    ("chat_messages", "Chat messages", "int"),
+    ("likes", "Likes", "int"),
+    ("gifts", "Gifts", "int"),
+    ("gift_coins", "Gift coins", "int"),
+    ("impressions", "Product impressions", "int"),
+    ("clicks", "Clicks", "int"),
+    ("ctr", "CTR", "percent"),
+    ("add_to_cart", "Added to cart", "int"),
+    ("orders", "Orders paid", "int"),
+    ("cvr", "CVR", "percent"),
+    ("gmv_cents", "GMV", "money"),
+    ("refunds", "Refunds", "int"),
+    ("new_followers", "New followers", "int"),
+)
+
+
+def fmt(value: float, kind: str) -> str:
+    """A stat card's value as shown."""
+    if kind == "percent":
+        return f"{value * 100:.1f}%"
+    if kind == "money":
+        return f"{value / 100:,.2f}"
+    if kind == "duration":
+        seconds = round(value)
+        return f"{seconds // 60}m {seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+    if kind == "float":
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def _login(request: Request) -> Response:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+def _time(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError("INVALID_RANGE", f"{name} is not a date and time", name) from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+async def _stats_for(request: Request, user: User) -> analytics.RoomStats:
+    """The stats the query asks for; by default the live (or latest) session's."""
+    room_id = int(request.path_params["room_id"])
+    params = request.query_params
+    start, end = _time(params.get("from"), "from"), _time(params.get("to"), "to")
+    session_id = _int(params.get("session"))
+    interval = params.get("interval") or ""
+    if session_id is None and not (start or end) and params.get("session") != "none":
+        latest = await analytics.room_sessions(room_id, 1)
+        session_id = latest[0].id if latest else None
+    try:
+        return await analytics.room_stats(
+            user, room_id, start, end, interval or "minute", session_id
+        )
+    except UserError as exc:
+        if exc.code != "RANGE_TOO_LONG" or interval:
+            raise
+        return await analytics.room_stats(user, room_id, start, end, "hour", session_id)
+
+
+def _denied(exc: UserError) -> HTTPException:
+    if isinstance(exc, NotFound):
+        return HTTPException(404, "This room does not exist.")
+    if isinstance(exc, PermissionDenied):
+        return HTTPException(403, "Only the room's owner and admins see its analytics.")
+    return HTTPException(400, exc.message)
+
+
+def _dashboard_context(found: analytics.RoomStats) -> dict[str, Any]:
+    hourly = found.interval == analytics.Interval.HOUR
+    times = [p.start for p in found.points]
+
+    def series(name: str) -> list[float]:
+        return [p[name] for p in found.points]
+
+    return {
+        "stats": found,
+        "cards": [
+            (label, fmt(found.totals.get(key, 0), kind), key) for key, label, kind in STAT_CARDS
+        ],
+        "viewers_chart": charts.line_chart(
+            "Concurrent viewers",
+            times,
+            {
+                "peak": series("viewers_peak"),
+                "average": series("viewers_avg"),
+                "unique": series("unique_viewers"),
+            },
+            hourly=hourly,
+            testid="chart-viewers",
+        ),
+        "engagement_chart": charts.line_chart(
+            "Chat, likes and gifts",
+            times,
+            {"chat": series("chat_messages"), "likes": series("likes"), "gifts": series("gifts")},
+            hourly=hourly,
+            testid="chart-engagement",
+        ),
+        "sales_chart": charts.bar_chart(
+            "GMV",
+            times,
+            series("gmv_cents"),
+            fmt=charts.money,
+            hourly=hourly,
+            testid="chart-gmv",
+            name="GMV",
+        ),
+        "shop_chart": charts.line_chart(
+            "Impressions, clicks, carts, orders",
+            times,
+            {
+                "impressions": series("impressions"),
+                "clicks": series("clicks"),
+                "carts": series("add_to_cart"),
+                "orders": series("orders"),
+            },
+            hourly=hourly,
+            testid="chart-shop",
+        ),
+        "funnel_chart": charts.funnel_chart(found.funnel),
+        "poll": found.live,
+        "poll_seconds": POLL_SECONDS,
+        "query": request_query(found),
+    }
+
+
+def request_query(found: analytics.RoomStats) -> str:
+    """The query string that shows the same stats again."""
+    if found.session is not None:
+        return urlencode({"session": found.session.id, "interval": found.interval.value})
+    return urlencode(
+        {
+            "session": "none",
+            "from": found.start.isoformat(),
+            "to": found.end.isoformat(),
+            "interval": found.interval.value,
+        }
+    )
+
+
+async def room_stats_page(request: Request) -> Response:
+    """GET /studio/rooms/{id}/stats: the dashboard (``?partial=1``: the refreshed part)."""
+    user = await load_user(request)
+    if user is None:
+        return _login(request)
+    try:
+        found = await _stats_for(request, user)
+    except UserError as exc:
+        raise _denied(exc) from None
+    ctx = _dashboard_context(found)
+    if request.query_params.get("partial") and is_htmx(request):
+        return render(request, "analytics/_dashboard.html", ctx)
+    ctx["sessions"] = await analytics.room_sessions(found.room.id)
+    return render(request, "analytics/room_stats.html", ctx)
+
+
+async def room_stats_csv(request: Request) -> Response:
+    """GET /studio/rooms/{id}/stats.csv: the same series as CSV."""
+    user = await load_user(request)
+    if user is None:
+        return _login(request)
+    try:
+        found = await _stats_for(request, user)
+    except UserError as exc:
+        raise _denied(exc) from None
+    name = f"room-{found.room.id}" + (f"-session-{found.session.id}" if found.session else "")
+    return Response(
+        analytics.to_csv(found),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}-stats.csv"'},
+    )
+
+
+# --- moderators and admins ------------------------------------------------------------------
+
+
+async def _moderator(request: Request) -> User | Response:
+    user = await load_user(request)
+    if user is None:
+        if is_htmx(request):
+            raise HTTPException(401, "Log in first.")
+        return _login(request)
+    if not user.is_moderator:
+        raise HTTPException(403, "This page is for moderators and admins.")
+    return user
+
+
+async def platform_page(request: Request) -> Response:
+    """GET /admin/platform (``?partial=1``: the refreshed part)."""
+    user = await _moderator(request)
+    if isinstance(user, Response):
+        return user
+    found = await analytics.platform_stats(user)
+    ctx = {"platform": found, "money": lambda c: f"{c / 100:,.2f}"}
+    if request.query_params.get("partial") and is_htmx(request):
+        return render(request, "analytics/_platform.html", ctx)
+    return render(request, "analytics/platform.html", ctx)
+
+
+def _flag_view(flag: FraudFlag) -> dict[str, Any]:
+    evidence = flag.evidence or {}
+    return {
+        "flag": flag,
+        "kind": str(getattr(flag.kind, "value", flag.kind)),
+        "status": str(getattr(flag.status, "value", flag.status)),
+        "user_ids": evidence.get("user_ids") or [],
+        "order_ids": evidence.get("order_ids") or [],
+        "evidence_json": json.dumps(evidence, indent=2, sort_keys=True, default=str),
+        "result_json": json.dumps(flag.action_result or {}, sort_keys=True, default=str),
+    }
+
+
+async def _fraud_context(user: User, status: str, notice: str = "", error: str = "") -> dict:
+    if status not in {s.value for s in FlagStatus}:
+        status = FlagStatus.OPEN.value
+    flags = await fraud.flags_query(user, status).limit(100)
+    return {
+        "flags": [_flag_view(f) for f in flags],
+        "status": status,
+        "statuses": [s.value for s in FlagStatus],
+        "actions": [a.value for a in FlagAction],
+        "is_admin": user.role == "admin",
+        "notice": notice,
+        "error": error,
+    }
+
+
+async def fraud_page(request: Request) -> Response:
+    """GET /admin/fraud: flags with their evidence, by status."""
+    user = await _moderator(request)
+    if isinstance(user, Response):
+        return user
+    ctx = await _fraud_context(user, request.query_params.get("status") or "open")
+    return render(request, "analytics/fraud.html", ctx)
+
+
+async def fraud_scan(request: Request) -> Response:
+    """POST /admin/fraud/scan: run the rules now."""
+    await checked_form(request)
+    user = await _moderator(request)
+    if isinstance(user, Response):
+        return user
+    touched = await fraud.scan()
+    notice = f"Scan done: {len(touched)} open flag(s) new or updated."
+    return render(request, "analytics/fraud.html", await _fraud_context(user, "open", notice))
+
+
+async def fraud_decide(request: Request) -> Response:
+    """POST /admin/fraud/{id}/decide with ``decision`` (confirmed / dismissed) and
+    ``action`` (none / freeze_wallet / cancel_orders)."""
+    form = await checked_form(request)
+    user = await _moderator(request)
+    if isinstance(user, Response):
+        return user
+    flag_id = int(request.path_params["flag_id"])
+    decision, action = field(form, "decision", 20), field(form, "action", 20) or "none"
+    try:
+        flag = await fraud.decide(user, flag_id, decision, action)
+    except NotFound:
+        raise HTTPException(404, "No such flag.") from None
+    except PermissionDenied as exc:
+        raise HTTPException(403, exc.message) from None
+    except UserError as exc:
+        ctx = await _fraud_context(user, "open", error=exc.message)
+        return render(request, "analytics/fraud.html", ctx, 422)
+    done = "confirmed" if flag.status == FlagStatus.CONFIRMED else "dismissed"
+    notice = f"Flag {flag.id} {done}" + (
+        f" ({str(getattr(flag.action, 'value', flag.action)).replace('_', ' ')})."
+        if flag.action != FlagAction.NONE
+        else "."
+    )
+    return render(request, "analytics/fraud.html", await _fraud_context(user, "open", notice))
+
+
+routes = [
+    Route("/studio/rooms/{room_id:int}/stats", room_stats_page, name="room_stats"),
+    Route("/studio/rooms/{room_id:int}/stats.csv", room_stats_csv),
+    Route("/admin/platform", platform_page, name="admin_platform"),
+    Route("/admin/fraud", fraud_page, name="admin_fraud"),
+    Route("/admin/fraud/scan", fraud_scan, methods=["POST"]),
+    Route("/admin/fraud/{flag_id:int}/decide", fraud_decide, methods=["POST"]),
+]

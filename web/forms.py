@@ -1,0 +1,45 @@
+"""Form helpers for pages: parse a posted form and check its CSRF token."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from app.accounts.models import User
+from app.auth import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_ok, principal_for
+
+MAX_FORM_BYTES = 64 * 1024
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, or 403 when its CSRF token is missing or wrong."""
+    length = request.headers.get("content-length")
+    if length and length.isascii() and length.isdigit() and int(length) > MAX_FORM_BYTES:
+        raise HTTPException(413, "form too large")
+    form = await request.form(max_files=0, max_fields=100)
+    submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
+    if not csrf_ok(
+        request, str(submitted) if submitted else None, request.app.state.settings.secret_key
+    ):
+        raise HTTPException(
+            403, "Your form expired or came from another site. Reload the page and try again."
+        )
+    return form
+
+
+async def load_user(request: Request) -> User | None:
+    """The signed-in user of this browser (cached on ``request.state``)."""
+    if not hasattr(request.state, "user"):
+        principal = await principal_for(session_secret=request.cookies.get(SESSION_COOKIE))
+        request.state.user = principal.user
+    return request.state.user
+
+
+def field(form: FormData, name: str, limit: int = 10_000) -> str:
+    value = form.get(name)
+    return str(value)[:limit] if isinstance(value, str) else ""
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"

@@ -1,0 +1,111 @@
+"""HLS files, replays, the browser-camera ingest and the test-source button."""
+
+from __future__ import annotations
+
+import contextlib
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from app import live_media
+from app.auth import SESSION_COOKIE, principal_for
+from app.errors import UserError
+from app.rooms import services as rooms
+from media import HlsPathError, IngestError, PublishRejected, hls_headers, resolve_hls_path
+from web.forms import checked_form, load_user
+from web.templating import render
+
+MAX_CHUNK = 4 * 1024 * 1024
+
+
+async def hls_file(request: Request) -> Response:
+    """``/hls/<room>/<path>``: playlists no-cache, segments cacheable, nothing outside."""
+    root = request.app.state.settings.hls_dir
+    room_id = request.path_params["room_id"]
+    path = request.path_params["path"]
+    try:
+        file = resolve_hls_path(root, room_id, path)
+    except HlsPathError:
+        raise HTTPException(404, "not found") from None
+    if not file.is_file():
+        raise HTTPException(404, "not found")
+    return FileResponse(file, headers=hls_headers(path))
+
+
+async def replay_page(request: Request) -> Response:
+    await load_user(request)
+    try:
+        room = await rooms.get_room(int(request.path_params["room_id"]))
+    except UserError:
+        raise HTTPException(404, "This room does not exist.") from None
+    session = await rooms.latest_replay(room.id)
+    return render(request, "rooms/replay.html", {"room": room, "session": session})
+
+
+async def test_source(request: Request) -> Response:
+    """Studio: go live with the test pattern (demo, trying things without OBS)."""
+    await checked_form(request)
+    user = await load_user(request)
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    room_id = int(request.path_params["room_id"])
+    try:
+        room = await rooms.use_test_source(user, room_id)
+    except UserError as exc:
+        raise HTTPException(403 if exc.code == "FORBIDDEN" else 422, exc.message) from None
+    await live_media.start_test_source(room.id)
+    return RedirectResponse(f"/studio/rooms/{room.id}", status_code=303)
+
+
+async def camera_ingest(ws: WebSocket) -> None:
+    """MediaRecorder chunks from the streamer console, piped into the room's FFmpeg."""
+    principal = await principal_for(session_secret=ws.cookies.get(SESSION_COOKIE))
+    room_id = int(ws.path_params["room_id"])
+    user = principal.user
+    try:
+        room = await rooms.get_room(room_id)
+    except UserError:
+        await ws.close(4404, "unknown room")
+        return
+    if user is None or room.owner_id != user.id:  # type: ignore[attr-defined]
+        await ws.close(4403, "only the room's owner can publish")
+        return
+    worker = live_media.worker()
+    if worker is None:
+        await ws.close(4503, "no media worker in this process")
+        return
+    await ws.accept()
+    ingest = worker.browser_ingest(room.id)
+    waiting_to_open = room.status == "scheduled"
+    try:
+        while True:
+            chunk = await ws.receive_bytes()
+            if len(chunk) > MAX_CHUNK:
+                await ws.close(1009, "chunk too large")
+                return
+            await ingest.write(chunk)
+            if waiting_to_open and worker.room(room.id) is not None:
+                # The first valid media started FFmpeg: only now does the room go live.
+                waiting_to_open = False
+                with contextlib.suppress(UserError):
+                    await rooms.open_room(user, room.id)
+    except (IngestError, PublishRejected) as exc:
+        with contextlib.suppress(Exception):
+            await ws.send_json({"error": str(exc)})
+            await ws.close(4400, str(exc)[:120])
+    except (WebSocketDisconnect, KeyError, RuntimeError):
+        return
+    finally:  # the publisher is gone: FFmpeg gets EOF, the room waits grace_s for it
+        with contextlib.suppress(Exception):
+            await ingest.close()
+
+
+routes = [
+    Route("/hls/{room_id}/{path:path}", hls_file),
+    Route("/rooms/{room_id:int}/replay", replay_page),
+    Route("/studio/rooms/{room_id:int}/test-source", test_source, methods=["POST"]),
+    WebSocketRoute("/studio/rooms/{room_id:int}/ingest", camera_ingest),
+]

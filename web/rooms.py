@@ -1,0 +1,267 @@
+"""Room pages: the live room (video, panels, SSE), likes, follows, and the studio."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from app.accounts.models import User
+from app.commerce import coupons, orders
+from app.errors import UserError
+from app.gifts import services as gifts
+from app.rooms import likes
+from app.rooms import services as rooms
+from app.rooms.models import Room, RoomStatus
+from app.rooms.presence import get_presence
+from web.chat import chat_context, error_status
+from web.forms import checked_form, field, is_htmx, load_user
+from web.room_panels import PANELS, panel_context
+from web.sse import room_stream
+from web.templating import render
+
+
+async def _room_or_404(request: Request) -> Room:
+    try:
+        return await rooms.get_room(int(request.path_params["room_id"]))
+    except UserError:
+        raise HTTPException(404, "This room does not exist.") from None
+
+
+async def room_page(request: Request) -> Response:
+    user = await load_user(request)
+    room = await _room_or_404(request)
+    owner = await room.owner
+    ctx = {
+        "room": room,
+        "owner": owner,
+        "is_owner": user is not None and user.id == owner.id,
+        "can_moderate": rooms.can_moderate(user, room),
+        "following": await rooms.is_following(user, owner.id),
+        "followers": await rooms.follower_count(owner.id),
+        "viewer_count": await get_presence().count(room.id),
+        "panels": PANELS,
+        **(await panel_context(request, room, user)),
+    }
+    return render(request, "rooms/room.html", ctx)
+
+
+async def room_events(request: Request) -> Response:
+    user = await load_user(request)
+    room = await _room_or_404(request)
+    stream = room_stream(request, room, user, rooms.can_moderate(user, room))
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _message(request: Request, text: str, status: int = 200, ok: bool = True) -> Response:
+    css = "notice" if ok else "error-message"
+    return HTMLResponse(f'<span class="{css}" role="status">{text}</span>', status_code=status)
+
+
+async def like(request: Request) -> Response:
+    form = await checked_form(request)
+    user = await load_user(request)
+    room = await _room_or_404(request)
+    raw = field(form, "count", 5) or "1"
+    if user is None:
+        to = f"/login?next=/rooms/{room.id}"
+        if is_htmx(request):
+            return HTMLResponse("", headers={"HX-Redirect": to})
+        return RedirectResponse(to, status_code=303)
+    try:
+        await likes.like(user, room.id, int(raw) if raw.isascii() and raw.isdigit() else -1)
+    except UserError as exc:
+        return _message(request, exc.message, 422, ok=False)
+    return HTMLResponse("", status_code=204)
+
+
+async def follow(request: Request) -> Response:
+    form = await checked_form(request)
+    user = await load_user(request)
+    room = await _room_or_404(request)
+    if user is None:
+        return RedirectResponse(f"/login?next=/rooms/{room.id}", status_code=303)
+    try:
+        if field(form, "action", 10) == "unfollow":
+            await rooms.unfollow(user, room.owner_id)  # type: ignore[attr-defined]
+        else:
+            await rooms.follow(user, room.owner_id)  # type: ignore[attr-defined]
+    except UserError as exc:
+        return _message(request, exc.message, 422, ok=False)
+    if is_htmx(request):
+        following = await rooms.is_following(user, room.owner_id)  # type: ignore[attr-defined]
+        return render(
+            request,
+            "rooms/_follow.html",
+            {
+                "room": room,
+                "following": following,
+                "followers": await rooms.follower_count(room.owner_id),
+            },  # type: ignore[attr-defined]
+        )
+    return RedirectResponse(f"/rooms/{room.id}", status_code=303)
+
+
+async def studio(request: Request) -> Response:
+    user = await load_user(request)
+    if user is None:
+        return RedirectResponse("/login?next=/studio", status_code=303)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = await checked_form(request)
+        status = 422
+        try:
+            when = field(form, "scheduled_at", 40)
+            scheduled = datetime.fromisoformat(when).replace(tzinfo=UTC) if when else None
+            room = await rooms.create_room(
+                user,
+                field(form, "title", 200),
+                field(form, "category", 40) or "general",
+                field(form, "cover_url", 500),
+                scheduled,
+            )
+        except ValueError:
+            errors["scheduled_at"] = "enter a valid date and time"
+        except UserError as exc:
+            errors[exc.field or "form"] = exc.message
+            status = error_status(exc)
+        else:
+            return RedirectResponse(f"/studio/rooms/{room.id}", status_code=303)
+    my_rooms = await rooms.rooms_query(owner_id=user.id) if user.is_streamer else []
+    return render(
+        request,
+        "studio/index.html",
+        {"rooms": my_rooms, "errors": errors, "categories": rooms.CATEGORIES},
+        status if errors else 200,
+    )
+
+
+async def _console_room(request: Request) -> tuple[User, Room] | Response:
+    """The signed-in owner (or an admin) and the room of a console URL."""
+    user = await load_user(request)
+    if user is None:
+        return RedirectResponse("/login?next=/studio", status_code=303)
+    room = await _room_or_404(request)
+    if room.owner_id != user.id and user.role != "admin":  # type: ignore[attr-defined]
+        raise HTTPException(403, "Only the room's owner can open its console.")
+    return user, room
+
+
+async def live_stats(room: Room) -> dict[str, Any]:
+    """The console's live numbers: watching now / peak, likes, gifts, orders."""
+    fresh = await rooms.get_room(room.id)
+    gift_count, gift_coins = await gifts.room_gift_totals(room.id)
+    watching = await get_presence().count(room.id)
+    return {
+        "room": fresh,
+        "viewer_count": watching,
+        "peak_viewers": max(fresh.peak_viewers, watching),
+        "like_count": fresh.like_count,
+        "gift_count": gift_count,
+        "gift_coins": gift_coins,
+        "order_count": await orders.room_order_count(room.id),
+    }
+
+
+async def _droppable_coupons(user: User, room: Room) -> list[Any]:
+    return [
+        c
+        for c in await coupons.merchant_coupons(user)
+        if c.drop_limit is None and c.is_active and c.room_id in (None, room.id)  # type: ignore[attr-defined]
+    ]
+
+
+async def studio_room(request: Request) -> Response:
+    found = await _console_room(request)
+    if isinstance(found, Response):
+        return found
+    user, room = found
+    errors: dict[str, str] = {}
+    notice = ""
+    if request.method == "POST":
+        form = await checked_form(request)
+        action = field(form, "action", 20)
+        try:
+            if action == "open":
+                room = await rooms.open_room(user, room.id)
+                notice = "You are live."
+            elif action == "end":
+                room = await rooms.end_room(user, room.id)
+                notice = "The live has ended."
+            elif action == "rotate":
+                room = await rooms.rotate_stream_key(user, room.id)
+                notice = "New stream key: update OBS."
+            elif action == "drop":
+                raw = {k: field(form, k, 9) for k in ("coupon_id", "first_n", "duration")}
+                nums = {k: int(v) if v.isdigit() else -1 for k, v in raw.items()}
+                coupon = await coupons.drop_coupon(
+                    user,
+                    room.id,
+                    nums["coupon_id"],
+                    nums["first_n"],
+                    nums["duration"] if nums["duration"] > 0 else None,
+                )
+                notice = f"Dropped {coupon.code} for the first {coupon.drop_limit} viewers."
+            else:
+                raise UserError("INVALID_ACTION", "unknown action", None)
+        except UserError as exc:
+            errors[exc.field or "form"] = exc.message
+    settings = request.app.state.settings
+    host = request.url.hostname or "127.0.0.1"
+    ctx = {
+        "room": room,
+        "errors": errors,
+        "notice": notice,
+        "rtmp_url": f"rtmp://{host}:{settings.rtmp_port}/live",
+        "live": room.status == RoomStatus.LIVE,
+        "drop_coupons": await _droppable_coupons(user, room),
+        "gift_leaderboard": [e.as_event() for e in await gifts.leaderboard(room.id)],
+        **(await live_stats(room)),
+        **(await chat_context(request, room, user)),
+    }
+    ctx["room"] = room
+    return render(request, "studio/room.html", ctx, 422 if errors else 200)
+
+
+async def studio_stats(request: Request) -> Response:
+    """GET /studio/rooms/{id}/live-stats: the console's numbers (refreshed on SSE events)."""
+    found = await _console_room(request)
+    if isinstance(found, Response):
+        return found
+    return render(request, "studio/_stats.html", await live_stats(found[1]))
+
+
+async def studio_events(request: Request) -> Response:
+    """GET /studio/rooms/{id}/events: the room's SSE stream for its console (the streamer
+    is not counted as a viewer)."""
+    found = await _console_room(request)
+    if isinstance(found, Response):
+        return found
+    user, room = found
+    stream = room_stream(request, room, user, True, watching=False)
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+routes = [
+    Route("/rooms/{room_id:int}", room_page, name="room"),
+    Route("/rooms/{room_id:int}/events", room_events),
+    Route("/rooms/{room_id:int}/like", like, methods=["POST"]),
+    Route("/rooms/{room_id:int}/follow", follow, methods=["POST"]),
+    Route("/studio", studio, methods=["GET", "POST"], name="studio"),
+    Route("/studio/rooms/{room_id:int}", studio_room, methods=["GET", "POST"]),
+    Route("/studio/rooms/{room_id:int}/live-stats", studio_stats),
+    Route("/studio/rooms/{room_id:int}/events", studio_events),
+]

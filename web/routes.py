@@ -1,0 +1,42 @@
+"""All page routes, static files and error pages."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from web import accounts, admin, analytics, chat, commerce, gifts, home, live_commerce, media, rooms
+from web import recs as recs_pages
+from web.templating import STATIC_DIR, render
+
+
+def page_routes() -> list[BaseRoute]:
+    return [
+        *home.routes,
+        *accounts.routes,
+        *chat.routes,
+        *admin.routes,
+        *gifts.routes,
+        *rooms.routes,
+        *media.routes,
+        *commerce.routes,
+        *live_commerce.routes,
+        *analytics.routes,
+        *recs_pages.routes,
+        Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
+    ]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    wants_html = "text/html" in request.headers.get("accept", "") or request.headers.get(
+        "hx-request"
+    )
+    if not wants_html or request.url.path.startswith(("/graphql", "/hls", "/static")):
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    return render(
+        request, "error.html", {"status": exc.status_code, "message": exc.detail}, exc.status_code
+    )

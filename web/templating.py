@@ -1,0 +1,41 @@
+"""Jinja templates with the things every page needs: the user and the CSRF token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from app.auth import CSRF_COOKIE, csrf_token_for
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a template; sets the CSRF cookie that its forms echo back."""
+    settings = request.app.state.settings
+    token = csrf_token_for(request, settings.secret_key)
+    values = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": token,
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, name, values, status_code=status_code)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            httponly=False,
+            samesite="strict",
+            secure=settings.public_url.startswith("https"),
+            path="/",
+        )
+    return response
