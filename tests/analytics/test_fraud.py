@@ -3,9 +3,6 @@ traffic alone raises nothing. Then moderators decide: freeze wallets, cancel ord
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime
-
 import httpx
 import pytest
 
@@ -19,7 +16,7 @@ from app.errors import UserError
 from app.gifts import services as gifts
 from app.gifts.models import Wallet
 from app.rooms import likes
-from tests.analytics.traffic import World, address, new_user, normal_traffic, shop
+from tests.analytics.traffic import World, address, new_user, normal_traffic, shop, steady_minute
 from tests.commerce.helpers import fund
 from tests.support import gql, register
 
@@ -27,13 +24,6 @@ from tests.support import gql, register
 @pytest.fixture
 async def world(recorder: Recorder) -> World:
     return await normal_traffic(recorder)
-
-
-async def steady_minute() -> None:
-    """Wait out the last seconds of a minute, so that a burst stays in one minute."""
-    second = datetime.now(UTC).second
-    if second >= 52:
-        await asyncio.sleep(61 - second)
 
 
 async def kinds_found() -> dict[str, list[fraud.Finding]]:

@@ -18,7 +18,7 @@ from app.db import close_db, init_db
 from app.rooms import services as rooms
 from app.rooms.models import Room
 from app.settings import Settings
-from tests.analytics.traffic import address, new_user, shop
+from tests.analytics.traffic import address, new_user, shop, steady_minute
 
 
 async def _totals(room_id: int) -> dict[str, int]:
@@ -71,6 +71,7 @@ async def test_follows_count_only_while_the_streamer_is_live(recorder: Recorder)
 
 async def test_unknown_rooms_are_dropped(client: httpx.AsyncClient, recorder: Recorder) -> None:
     here = await shop("Real room")
+    await steady_minute()  # the clicks below land in one minute's bucket
     page = await client.get(f"/products/{here.product.id}?room=999999")
     assert page.status_code == 200
     assert await recorder.flush() == 0
@@ -85,6 +86,7 @@ async def test_two_processes_add_up_and_a_flush_writes_once(recorder: Recorder) 
     here = await shop("Busy room")
     other = Recorder()  # what a second web process buffers
     other.connect()
+    await steady_minute()  # all of it lands in one minute's bucket
     try:
         for n in range(5):
             await signals.emit("chat.sent", room_id=here.room.id, user_id=None, message_id=n)
