@@ -7,7 +7,8 @@ and benchmarks (statements per request).
 
 Only statements of the task that entered the block, and of the tasks it starts (such as
 DataLoader batches), are recorded: not those of background services running meanwhile.
-The block wraps the execute methods of the default connection's class while it is open.
+The block wraps the execute methods of the default connection's class, and of its
+transactions' class, while it is open.
 """
 
 from __future__ import annotations
@@ -46,20 +47,37 @@ def count_queries() -> Iterator[QueryCounter]:
     """Record the SQL statements this task runs inside the block."""
     counter = QueryCounter()
     token = _active.set(counter)
-    client_class = type(Tortoise.get_connection("default"))
-    originals: dict[str, Any] = {}
-    for name in _EXECUTE_METHODS:
-        original = getattr(client_class, name, None)
-        if original is None:
-            continue
-        originals[name] = original
+    # (class, name, the method it had, what its own __dict__ held), all read before any
+    # patching: a transaction class may inherit from the client class patched first.
+    patched = [
+        (cls, name, getattr(cls, name), cls.__dict__.get(name))
+        for cls in _client_classes()
+        for name in _EXECUTE_METHODS
+        if getattr(cls, name, None) is not None
+    ]
+    for client_class, name, original, _ in patched:
         setattr(client_class, name, _counted(original))
     try:
         yield counter
     finally:
         _active.reset(token)
-        for name, original in originals.items():
-            setattr(client_class, name, original)
+        for client_class, name, _, own in reversed(patched):
+            if own is None:
+                delattr(client_class, name)
+            else:
+                setattr(client_class, name, own)
+
+
+def _client_classes() -> list[type]:
+    """The default connection's class and that of its transactions (which is not always a
+    subclass of it: Tortoise's SQLite transaction wrapper derives from the plain client)."""
+    connection = Tortoise.get_connection("default")
+    context = connection._in_transaction()  # builds the wrapper; starts nothing
+    wrapper = getattr(context, "client", None) or getattr(context, "connection", None)
+    classes = [type(connection)]
+    if wrapper is not None and type(wrapper) not in classes:
+        classes.append(type(wrapper))
+    return classes
 
 
 def _counted(method: Any) -> Any:

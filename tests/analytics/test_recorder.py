@@ -4,17 +4,19 @@ twice, and the last flush happens on shutdown."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
 import pytest
 
 from app import signals
-from app.analytics.models import MinuteBucket
+from app.analytics.models import MinuteBucket, ViewerVisit
 from app.analytics.recorder import Recorder
 from app.asgi import create_app
 from app.commerce import cart, orders, payments
 from app.db import close_db, init_db
+from app.querycount import count_queries
 from app.rooms import services as rooms
 from app.rooms.models import Room
 from app.settings import Settings
@@ -141,3 +143,55 @@ async def test_ranges_are_checked(recorder: Recorder, interval: str) -> None:
     with pytest.raises(UserError) as caught:
         await stats.room_stats(here.owner, here.room.id, interval="week")
     assert caught.value.code == "INVALID_INTERVAL"
+
+
+async def test_a_crowd_joining_is_written_in_a_few_statements(recorder: Recorder) -> None:
+    here = await shop("Popular room")
+    crowd = [f"anon:{n:05d}" for n in range(1200)]
+    joined = signals.now()
+    for key in crowd:
+        await signals.emit("room.joined", room_id=here.room.id, user_id=None, viewer_key=key)
+    with count_queries() as sql:
+        await recorder.flush()
+    visits = await ViewerVisit.filter(room_id=here.room.id).order_by("viewer_key")
+    assert [v.viewer_key for v in visits] == crowd
+    assert all(v.visits == 1 and v.open_connections == 1 for v in visits)
+    # three statements per 500 viewers (read, update, insert), not a few per viewer
+    assert sql.count <= 30, sql.statements
+
+    left = joined + timedelta(seconds=90)
+    for key in crowd[:600]:
+        await signals.emit(
+            "room.watched",
+            room_id=here.room.id,
+            user_id=None,
+            viewer_key=key,
+            started_at=joined,
+            ended_at=left,
+        )
+    with count_queries() as sql:
+        await recorder.flush()
+    assert sql.count <= 30, sql.statements
+    rows = {v.viewer_key: v for v in await ViewerVisit.filter(room_id=here.room.id)}
+    assert len(rows) == 1200
+    for key in crowd[:600]:
+        assert rows[key].open_connections == 0 and rows[key].watch_seconds == 90
+        assert rows[key].last_seen >= left
+    assert all(rows[key].open_connections == 1 for key in crowd[600:])
+
+
+async def test_two_processes_write_the_same_visits_at_once(recorder: Recorder) -> None:
+    here = await shop("Two doors")
+    other = Recorder()  # a second web process: the same viewers, other connections
+    other.connect()
+    try:
+        for n in range(700):
+            await signals.emit(
+                "room.joined", room_id=here.room.id, user_id=None, viewer_key=f"browser:{n}"
+            )
+    finally:
+        other.disconnect()
+    await asyncio.gather(recorder.flush(), other.flush())
+    visits = await ViewerVisit.filter(room_id=here.room.id)
+    assert len(visits) == 700
+    assert all(v.visits == 2 and v.open_connections == 2 for v in visits)
