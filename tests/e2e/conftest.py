@@ -148,8 +148,10 @@ def _diagnose(page: Any, base: str, room_id: int) -> str:
         " network: v.networkState, buffered: b, src: v.currentSrc,"
         " hls: !!window.livemartHls, log: window.__mediaLog || []}; }"
     )
-    playlists = []
-    for path in ("master.m3u8", "180p/index.m3u8"):
+    master = httpx.get(f"{base}/hls/{room_id}/master.m3u8")
+    playlists = [f"--- master.m3u8 ({master.status_code})\n{master.text[-1500:]}"]
+    renditions = [line for line in master.text.splitlines() if line.endswith(".m3u8")]
+    for path in renditions if master.status_code == 200 else []:
         response = httpx.get(f"{base}/hls/{room_id}/{path}")
         playlists.append(f"--- {path} ({response.status_code})\n{response.text[-1500:]}")
     return f"player: {state}\n" + "\n".join(playlists)
