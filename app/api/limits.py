@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from strawberry.extensions import (
@@ -165,12 +166,16 @@ class SmallValidationCache(ValidationCache):
 def limit_extensions() -> list[Any]:
     from app.api.ratelimit_ext import WriteRateLimit
 
+    # Classes and factories, never instances: Strawberry builds each request its own
+    # extension objects from them (a shared instance holds whichever request's context
+    # began last: strawberry-graphql/strawberry#4369). The two caches live at module
+    # level in Strawberry, keyed by size, so they are shared all the same.
     return [
-        SmallParserCache(maxsize=CACHE_SIZE),
-        SmallValidationCache(maxsize=CACHE_SIZE),
+        partial(SmallParserCache, maxsize=CACHE_SIZE),
+        partial(SmallValidationCache, maxsize=CACHE_SIZE),
         WriteRateLimit,
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        AddValidationRules([CostLimitRule]),
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(AddValidationRules, [CostLimitRule]),
     ]

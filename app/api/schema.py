@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import strawberry
 from strawberry.extensions import MaskErrors
 from strawberry.printer import print_schema
@@ -54,7 +56,9 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             *limit_extensions(),
             LogUnexpectedErrors,
-            MaskErrors(should_mask_error=should_mask, error_message="Internal server error."),
+            partial(
+                MaskErrors, should_mask_error=should_mask, error_message="Internal server error."
+            ),
         ],
     )
 
