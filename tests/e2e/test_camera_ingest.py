@@ -51,6 +51,22 @@ def _console(browser: Any, base: str, room_id: int, secret: str, *, allow: bool)
     return page
 
 
+async def _room_state(database_url: str, room_id: int) -> str:
+    """The room's stream as the server recorded it (status, media state and source)."""
+    from app.db import close_db, init_db
+    from app.rooms.models import Room
+
+    await init_db(database_url)
+    try:
+        room = await Room.get(id=room_id)
+        return (
+            f"room: status={room.status} media_state={room.media_state!r}"
+            f" media_source={room.media_source!r}"
+        )
+    finally:
+        await close_db()
+
+
 def _wait_for_hls(base: str, room_id: int, page: Any) -> None:
     for _ in range(120):
         if httpx.get(f"{base}/hls/{room_id}/master.m3u8").status_code == 200:
@@ -78,7 +94,13 @@ def test_console_camera_goes_live_and_viewer_watches(
 
         viewer = watch_media(camera_browser.new_context().new_page())
         viewer.goto(f"{base}/rooms/{room_id}")
-        wait_until_playing(viewer, base, room_id, past=1, timeout_s=60)
+        try:
+            wait_until_playing(viewer, base, room_id, past=1, timeout_s=60)
+        except AssertionError as exc:  # the server side of the story, for the next reader
+            raise AssertionError(
+                f"{exc}\nconsole says: {console.text_content(MESSAGE)!r}\n"
+                + run_async(_room_state(settings.database_url, room_id))
+            ) from None
         keeps_playing(viewer)
         console.screenshot(path=str(artifacts / "console-camera.png"))
 
