@@ -97,21 +97,31 @@ def worker() -> MediaWorker | None:
     return _worker
 
 
+async def claim_once(worker: MediaWorker) -> None:
+    """Start the test pattern for every live test-source room, and stop the streams of
+    rooms that ended elsewhere (a moderator, the streamer in another process).
+
+    A room still ``scheduled`` keeps its stream: a camera publish starts FFmpeg on its
+    first valid media and only then opens the room, so for a moment a starting stream's
+    room is not live yet (stopping it there ended the stream after its first segment).
+    """
+    wanted = {room.id for room in await rooms.rooms_needing_test_source()}
+    for room_id in wanted:
+        if worker.room(room_id) is None:
+            await worker.start_room(room_id, TestPattern())
+    for key in list(worker.rooms):
+        if int(key) in wanted or worker.status(key) == "ended":
+            continue
+        room = await rooms.get_room(int(key))
+        if room.status == RoomStatus.ENDED:
+            await worker.stop_room(key, reason="stopped")
+
+
 async def _claim_loop(worker: MediaWorker) -> None:
-    """Start the test pattern for every live test-source room (worker processes)."""
     failures = RetryLog(log, "claiming rooms")
     while True:
         try:
-            wanted = {room.id for room in await rooms.rooms_needing_test_source()}
-            for room_id in wanted:
-                if worker.room(room_id) is None:
-                    await worker.start_room(room_id, TestPattern())
-            for key in list(worker.rooms):
-                if int(key) in wanted or worker.status(key) == "ended":
-                    continue
-                room = await rooms.get_room(int(key))
-                if room.status != RoomStatus.LIVE:  # ended elsewhere: stop the stream here
-                    await worker.stop_room(key, reason="stopped")
+            await claim_once(worker)
         except asyncio.CancelledError:
             raise
         except Exception:
