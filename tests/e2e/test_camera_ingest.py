@@ -19,7 +19,7 @@ import pytest
 from app.settings import Settings
 from tests.conftest import run_async, settings_env
 from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS, keeps_playing, wait_until_playing, watch_media
-from tests.live_media.test_camera_ws import streamer_room
+from tests.live_media.test_camera_ws import media_state, streamer_room
 from tests.support import free_port, live_server
 
 pytestmark = pytest.mark.media
@@ -51,20 +51,10 @@ def _console(browser: Any, base: str, room_id: int, secret: str, *, allow: bool)
     return page
 
 
-async def _room_state(database_url: str, room_id: int) -> str:
-    """The room's stream as the server recorded it (status, media state and source)."""
-    from app.db import close_db, init_db
-    from app.rooms.models import Room
-
-    await init_db(database_url)
-    try:
-        room = await Room.get(id=room_id)
-        return (
-            f"room: status={room.status} media_state={room.media_state!r}"
-            f" media_source={room.media_source!r}"
-        )
-    finally:
-        await close_db()
+async def _room_state(base: str, room_id: int) -> str:
+    """The room's stream as the server reports it (status, media state)."""
+    async with httpx.AsyncClient(base_url=base) as client:
+        return f"room (status, mediaState): {await media_state(client, room_id)}"
 
 
 def _wait_for_hls(base: str, room_id: int, page: Any) -> None:
@@ -99,7 +89,7 @@ def test_console_camera_goes_live_and_viewer_watches(
         except AssertionError as exc:  # the server side of the story, for the next reader
             raise AssertionError(
                 f"{exc}\nconsole says: {console.text_content(MESSAGE)!r}\n"
-                + run_async(_room_state(settings.database_url, room_id))
+                + run_async(_room_state(base, room_id))
             ) from None
         keeps_playing(viewer)
         console.screenshot(path=str(artifacts / "console-camera.png"))
