@@ -422,6 +422,13 @@ async def get_variants(ids: list[int]) -> dict[int, Variant]:
     return {v.id: v for v in await Variant.filter(id__in=list(ids))}
 
 
+async def visible_variants(ids: list[int], viewer: User | None) -> dict[int, Variant]:
+    """The variants among ``ids`` whose product ``viewer`` may see (a draft's variants
+    only for its merchant)."""
+    variants = await Variant.filter(id__in=list(ids)).prefetch_related("product")
+    return {v.id: v for v in variants if is_visible(v.product, viewer)}
+
+
 async def variants_for_products(
     product_ids: list[int], active_only: bool = True
 ) -> dict[int, list[Variant]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from app.accounts.models import User
-from app.commerce.catalog import owned_product
+from app.commerce.catalog import is_visible, owned_product
 from app.commerce.config import get_config
 from app.commerce.models import ProductImage
 from app.errors import NotFound, PermissionDenied, UserError
@@ -189,6 +189,13 @@ async def remove_product_image(merchant: User, image_id: int) -> ProductImage:
     uploads = get_config().uploads_dir
     await asyncio.to_thread(_remove, [uploads / image.path, uploads / image.thumb_path])
     return image
+
+
+async def visible_images(ids: list[int], viewer: User | None) -> dict[int, ProductImage]:
+    """The images among ``ids`` whose product ``viewer`` may see (a draft's images only for
+    its merchant)."""
+    images = await ProductImage.filter(id__in=list(ids)).prefetch_related("product")
+    return {i.id: i for i in images if is_visible(i.product, viewer)}
 
 
 async def images_for_products(product_ids: list[int]) -> dict[int, list[ProductImage]]:

@@ -33,7 +33,7 @@ from app.moderation.models import (
 from app.ratelimit import RateLimiter
 from app.rooms import events
 from app.rooms.models import Room, RoomStatus
-from app.rooms.services import end_room, get_room, require_moderator
+from app.rooms.services import can_moderate, end_room, get_room, require_moderator
 
 MAX_MUTE_MINUTES = 7 * 24 * 60
 MAX_SLOW_MODE = 300
@@ -475,6 +475,12 @@ async def reports_visible_to(user: User | None, ids: list[int]) -> dict[int, Rep
         query = query.filter(Q(reporter_id=user.id) | Q(room__owner_id=user.id))
     rows = await query.select_related("message__user", "reporter", "room")
     return {r.id: r for r in rows}
+
+
+def reads_deleted_text(user: User | None, report: Report) -> bool:
+    """Whether ``user`` reads a reported message's text after a moderator deleted it: the
+    room's moderators do, the reporter does not (``report.room`` must be loaded)."""
+    return can_moderate(user, report.room)
 
 
 async def audit_entries_visible_to(user: User | None, ids: list[int]) -> dict[int, AuditLog]:

@@ -15,7 +15,7 @@ from app.api.commerce import loaders
 from app.api.context import Info
 from app.api.ids import in_order, int_ids
 from app.api.rooms.types import RoomType, user_loader
-from app.commerce import catalog, coupons, orders
+from app.commerce import catalog, coupons, images, orders
 from app.commerce.cart import CartLine
 from app.commerce.models import (
     Coupon,
@@ -103,8 +103,7 @@ class ProductImageType(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductImageType | None]:
-        ids = int_ids(node_ids)
-        found = {i.id: i for i in await ProductImage.filter(id__in=ids)}
+        found = await images.visible_images(int_ids(node_ids), info.context.principal.user)
         return in_order(node_ids, found, cls.from_model)
 
 
@@ -149,8 +148,7 @@ class VariantType(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[VariantType | None]:
-        ids = int_ids(node_ids)
-        found = await catalog.get_variants(ids)
+        found = await catalog.visible_variants(int_ids(node_ids), info.context.principal.user)
         return in_order(node_ids, found, cls.from_model)
 
 

@@ -119,8 +119,9 @@ class ReportType(relay.Node):
     _report: strawberry.Private[Report]
 
     @strawberry.field
-    def message(self) -> ChatMessageType:
-        return ChatMessageType.from_model(self._report.message, moderator_view=True)
+    def message(self, info: Info) -> ChatMessageType:
+        moderator_view = moderation.reads_deleted_text(info.context.principal.user, self._report)
+        return ChatMessageType.from_model(self._report.message, moderator_view=moderator_view)
 
     @strawberry.field
     def reporter(self) -> UserType:
