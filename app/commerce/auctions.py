@@ -23,10 +23,12 @@ from tortoise.transactions import in_transaction
 
 from app import signals
 from app.accounts.models import User
-from app.commerce import orders as orders_service
 from app.commerce import shelf
 from app.commerce.live_models import Auction, AuctionState, Bid
 from app.commerce.models import Order, Variant
+from app.commerce.ordering import placing
+from app.commerce.ordering.announcements import order_signal
+from app.commerce.ordering.rules import OrderLine, clean_shipping
 from app.errors import NotFound, UserError
 from app.rooms import events
 
@@ -195,7 +197,7 @@ async def place_bid(
     now = now or utcnow()
     _check_bid(await get_auction(auction_id), user, amount, now)
     if shipping:
-        address = orders_service.clean_shipping(shipping)
+        address = clean_shipping(shipping)
     else:
         found = await last_shipping(user)
         if found is None:
@@ -204,7 +206,7 @@ async def place_bid(
                 "add the shipping address the item goes to if you win",
                 "shipping",
             )
-        address = orders_service.clean_shipping(found)
+        address = clean_shipping(found)
     for _attempt in range(BID_RETRIES):
         auction = await get_auction(auction_id)
         _check_bid(auction, user, amount, now)
@@ -316,10 +318,10 @@ async def _close(auction_id: int, now: datetime, give_up: bool = False) -> Aucti
             )
         else:
             winner = await User.get(id=auction.leader_id, using_db=conn)  # type: ignore[attr-defined]
-            order = await orders_service.create_order(
+            order = await placing.create_order(
                 winner,
                 [
-                    orders_service.OrderLine(
+                    OrderLine(
                         variant_id=auction.variant_id,  # type: ignore[attr-defined]
                         quantity=1,
                         unit_price=auction.current_price,
@@ -339,7 +341,7 @@ async def _close(auction_id: int, now: datetime, give_up: bool = False) -> Aucti
             )
             sold = order
     if sold is not None:  # after the commit, as orders placed in a caller's transaction
-        data = await orders_service.order_signal(sold)
+        data = await order_signal(sold)
         await signals.emit("order.created", **data, source=f"auction:{auction_id}")
     return await Auction.get(id=auction_id)
 

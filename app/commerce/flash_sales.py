@@ -30,10 +30,12 @@ from tortoise.transactions import in_transaction
 
 from app import signals
 from app.accounts.models import User
-from app.commerce import orders as orders_service
-from app.commerce import shelf
+from app.commerce import auctions, shelf
 from app.commerce.live_models import FlashSale, FlashSaleClaim, FlashSaleState
 from app.commerce.models import Order, OrderStatus, Variant
+from app.commerce.ordering import placing
+from app.commerce.ordering.announcements import order_signal
+from app.commerce.ordering.rules import OrderLine
 from app.errors import NotFound, UserError
 from app.rooms import events
 
@@ -389,10 +391,10 @@ async def _purchase(
             raise _not_buyable(fresh, now, quantity) or UserError(
                 "SOLD_OUT", "this flash sale is sold out", "saleId"
             )
-        order = await orders_service.create_order(
+        order = await placing.create_order(
             buyer,
             [
-                orders_service.OrderLine(
+                OrderLine(
                     variant_id=sale.variant_id,  # type: ignore[attr-defined]
                     quantity=quantity,
                     unit_price=sale.price_cents,
@@ -428,9 +430,7 @@ async def _purchase(
             ],
             using_db=conn,
         )
-    await signals.emit(
-        "order.created", **await orders_service.order_signal(order), source=f"flash_sale:{sale.id}"
-    )
+    await signals.emit("order.created", **await order_signal(order), source=f"flash_sale:{sale.id}")
     return order
 
 
@@ -489,8 +489,6 @@ async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None =
                         stock=F("stock") + units
                     )
                 )
-        from app.commerce import auctions
-
         released += await auctions.release_order(order_id, conn)
     if using_db is None:
         for sale_id in back_to_sale:
@@ -499,15 +497,6 @@ async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None =
         for sale_id in back_to_sale:
             _after_commit(sale_id)
     return released
-
-
-@orders_service.on_release
-async def _on_order_released(
-    order: Order, items: list[Any], reason: str, conn: BaseDBAsyncClient
-) -> None:
-    """Registered with :func:`app.commerce.orders.on_release`: cancelled, expired and
-    refunded orders give their flash-sale / auction units back."""
-    await release_units(order, using_db=conn)
 
 
 def _after_commit(sale_id: int) -> None:

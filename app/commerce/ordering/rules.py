@@ -1,0 +1,138 @@
+"""What every part of the orders code shares: limits, the clock, validation of inputs
+(lines, shipping address, idempotency keys) and the typed error of a refused transition."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.commerce.models import OrderStatus
+from app.errors import UserError
+from app.text import one_line
+
+MAX_LINES = 50
+MAX_QUANTITY = 99
+MAX_UNIT_PRICE = 100_000_000
+SOURCE_RE = re.compile(r"^(buy_now|cart|flash_sale:\d+|auction:\d+|[a-z_]{1,20}(:\d+)?)$")
+TRACKING_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{3,63}$")
+REFUNDABLE = (
+    OrderStatus.PAID,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+)
+FINAL = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REFUNDED)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class OrderLine:
+    """One line of an order to place."""
+
+    variant_id: int
+    quantity: int
+    unit_price: int | None = None  # override (flash sale / auction price); None = variant price
+    source: str = "buy_now"  # "buy_now" | "cart" | "flash_sale:<id>" | "auction:<id>"
+    reserve_stock: bool = True  # False when the caller already allocated the units
+
+
+def coins_for(total_cents: int, currency: str) -> int:
+    """Coins an order of ``total_cents`` costs: one coin per minor unit."""
+    return int(total_cents)
+
+
+ADDRESS_FIELDS = {
+    "name": (2, 80, True),
+    "line1": (3, 120, True),
+    "line2": (0, 120, False),
+    "city": (2, 80, True),
+    "region": (0, 80, False),
+    "postal_code": (2, 16, True),
+    "country": (2, 2, True),
+    "phone": (0, 32, False),
+}
+
+
+def clean_shipping(shipping: dict[str, Any] | None) -> dict[str, str]:
+    """A shipping address: name, line1, line2?, city, region?, postal_code, country
+    (ISO 3166 alpha-2), phone?. Unknown keys are dropped."""
+    if not isinstance(shipping, dict):
+        raise UserError("INVALID_ADDRESS", "enter a shipping address", "shipping")
+    cleaned: dict[str, str] = {}
+    for name, (low, high, required) in ADDRESS_FIELDS.items():
+        raw = shipping.get(name) or ""
+        value = one_line(str(raw))
+        if not value and not required:
+            continue
+        if name == "country" and (len(value) != 2 or not value.isalpha()):
+            raise UserError("INVALID_ADDRESS", "use a two-letter country code", "country")
+        if not low <= len(value) <= high:
+            label = name.replace("_", " ")
+            raise UserError(
+                "INVALID_ADDRESS", f"enter a valid {label} ({low}–{high} characters)", name
+            )
+        cleaned[name] = value
+    cleaned["country"] = cleaned["country"].upper()
+    return cleaned
+
+
+def check_key(key: str, field: str = "idempotencyKey") -> str:
+    """A client idempotency key: 1–80 printable characters."""
+    key = (key or "").strip()
+    if not 1 <= len(key) <= 80 or not key.isprintable():
+        raise UserError(
+            "INVALID_IDEMPOTENCY_KEY", "send an idempotency key of 1 to 80 characters", field
+        )
+    return key
+
+
+def check_lines(lines: list[OrderLine]) -> None:
+    if not lines:
+        raise UserError("EMPTY_ORDER", "add something to buy", "lines")
+    if len(lines) > MAX_LINES:
+        raise UserError("TOO_MANY_LINES", f"an order has at most {MAX_LINES} lines", "lines")
+    for line in lines:
+        if not isinstance(line.quantity, int) or not 1 <= line.quantity <= MAX_QUANTITY:
+            raise UserError("INVALID_QUANTITY", f"buy 1 to {MAX_QUANTITY} of an item", "quantity")
+        if line.unit_price is not None and (
+            not isinstance(line.unit_price, int) or not 1 <= line.unit_price <= MAX_UNIT_PRICE
+        ):
+            raise UserError("INVALID_PRICE", "the unit price is not valid", "unitPrice")
+        if not SOURCE_RE.match(line.source or ""):
+            raise UserError("INVALID_SOURCE", "unknown order source", "source")
+
+
+_VERBS = {
+    "pay": "pay",
+    "cancel": "cancel",
+    "ship": "ship",
+    "deliver": "mark as delivered",
+    "complete": "complete",
+    "refund": "refund",
+}
+
+
+def invalid_transition(action: str, status: str, expired: bool = False) -> UserError:
+    status = str(getattr(status, "value", status))
+    if action == "pay" and (expired or status == OrderStatus.EXPIRED):
+        return UserError("ORDER_EXPIRED", "this order expired; place it again", "orderId")
+    if action == "pay" and status not in FINAL:
+        return UserError("ALREADY_PAID", "this order is already paid", "orderId")
+    if action == "refund" and status == OrderStatus.REFUNDED:
+        return UserError("INVALID_TRANSITION", "this order was already refunded", "orderId")
+    return UserError(
+        "INVALID_TRANSITION",
+        f"cannot {_VERBS.get(action, action)} an order that is {status}",
+        "orderId",
+    )
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for forms (put in a hidden field so a double submit is harmless)."""
+    return uuid.uuid4().hex
