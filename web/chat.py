@@ -34,8 +34,8 @@ BADGE_LABELS = {"streamer": "Streamer", "moderator": "Mod", "top_gifter": "Top g
 
 
 def message_view(message: ChatMessage) -> dict[str, Any]:
-    """A message as the templates show it (the shape of the ``chat.message`` event data)."""
-    return chat.message_event_data(message, message.user)
+    """A message as the templates show it (the fields of its ``chat.message`` event)."""
+    return chat.message_event(message, message.user).as_dict()
 
 
 async def chat_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:

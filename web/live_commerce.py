@@ -131,7 +131,7 @@ async def _sale_views(sales: list[FlashSale], user: User | None) -> list[dict[st
         card = cards.get(sale.product_id)  # type: ignore[attr-defined]
         views.append(
             {
-                **flash_sales.event_data(sale),
+                **flash_sales.sale_event(sale).as_dict(),
                 "title": card.product.title if card else "",
                 "currency": sale.currency,
                 "limit": sale.per_user_limit,
@@ -152,7 +152,7 @@ async def _auction_views(found: list[Auction]) -> list[dict[str, Any]]:
         card = cards.get(auction.product_id)  # type: ignore[attr-defined]
         views.append(
             {
-                **(await auctions.event_data(auction)),
+                **(await auctions.auction_event(auction)).as_dict(),
                 "title": card.product.title if card else "",
                 "currency": auction.currency,
                 "minimum": auctions.minimum_bid(auction),

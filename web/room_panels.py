@@ -4,7 +4,8 @@ A panel is a template included in ``rooms/room.html`` in one of the slots
 (``side``: beside the video; ``below``: under the video; ``overlay``: over the video),
 with the context its async function returns. SSE fragments live in
 ``web/templates/events/<event type>.html`` and are rendered with
-``{"data": event.data, "event": event, "room": room, "user": viewer, "can_moderate": bool}``.
+``{"data": <the typed room event>, "event": <its envelope>, "room": room, "user": viewer,
+"can_moderate": bool}`` (see ``app.rooms.events`` and ``web.sse``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Server-sent events for pages: a room's bus events rendered as HTML fragments.
 
-One stream per page. Each event is rendered with ``events/<type>.html`` (types without a
-template are skipped) and sent as an SSE event named after the type with ``.`` → ``-``,
-which htmx's SSE extension swaps into elements with ``sse-swap="<name>"``.
+One stream per page. Each event is read back into its typed room event
+(``app.rooms.events``) and rendered with ``events/<type>.html`` as ``data`` (types without
+a template, unknown types and malformed data are skipped), then sent as an SSE event named
+after the type with ``.`` → ``-``, which htmx's SSE extension swaps into elements with
+``sse-swap="<name>"``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from starlette.requests import Request
 
 from app.accounts.models import User
 from app.events import Event, get_bus
-from app.rooms.events import room_channel
+from app.rooms.events import payload_of, room_channel
 from app.rooms.models import Room
 from app.rooms.presence import get_presence
 from web.templating import templates
@@ -35,11 +37,15 @@ def format_sse(name: str, html: str) -> str:
 
 
 def render_event(event: Event, context: dict[str, Any]) -> str | None:
+    """The fragment of a room event, or None when pages show nothing of it."""
+    payload = payload_of(event)
+    if payload is None:
+        return None
     try:
-        template = templates.get_template(f"events/{event.type}.html")
+        template = templates.get_template(f"events/{payload.type}.html")
     except TemplateNotFound:
         return None
-    return template.render({**context, "event": event, "data": event.data})
+    return template.render({**context, "event": event, "data": payload})
 
 
 async def room_stream(

@@ -10,9 +10,13 @@ every event. For ``roomEvents`` this endpoint instead keeps, per process:
 - one bounded send buffer per socket: a socket that cannot keep up is closed with code
   4008, and never delays the others; a receive loop per socket notices disconnects at once.
 
-``RoomEvent`` types resolve from the event alone (never from who is asking), which is what
-makes sharing one execution safe. Every other operation (other subscriptions, queries and
-mutations sent over the socket) runs through Strawberry as usual.
+``RoomEvent`` types resolve from the event alone (never from who is asking, never from the
+database; ``tests/api/test_room_event_types.py`` holds them to it), which is what makes
+sharing one execution safe. A group's execution runs with a :class:`SharedContext` of its
+own, never a subscriber's: room events are public, so everyone allowed to subscribe to a
+room may see the same frame, and no one's principal or socket is held by the group.
+Every other operation (other subscriptions, queries and mutations sent over the socket)
+runs through Strawberry as usual.
 """
 
 from __future__ import annotations
@@ -169,6 +173,20 @@ async def _resume(coro: Coroutine[Any, Any, None], waiting: Any) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class SharedContext:
+    """``info.context`` of a shared ``roomEvents`` execution: it belongs to no subscriber.
+
+    The group key (document, operation, variables) names an operation whose result is
+    what any viewer may see, hence the anonymous principal; nothing of a connection is
+    here: no request, no socket, no loaders. A ``RoomEvent`` field that reached for more
+    would fail here rather than answer with one subscriber's data to all of them.
+    """
+
+    settings: Settings
+    principal: Principal = ANONYMOUS
+
+
 @dataclass(eq=False)
 class Member:
     socket: Socket
@@ -242,6 +260,8 @@ class FanoutHub:
     async def join(
         self, room_id: int, key: tuple[str, ...], executor: Executor, member: Member
     ) -> None:
+        """Add ``member`` to the group of ``key``; ``executor`` (built with the group's
+        :class:`SharedContext`) becomes the group's when the group is new."""
         fanout = self.rooms.get(room_id)
         if fanout is None:
             fanout = self.rooms[room_id] = RoomFanout(self, room_id)
@@ -447,9 +467,8 @@ class Connection:
         variables: dict[str, Any],
         operation_name: str | None,
     ) -> None:
-        executor = Executor.build(
-            self.schema._schema, doc, None, self.context(), variables, operation_name
-        )
+        shared = SharedContext(self.settings)
+        executor = Executor.build(self.schema._schema, doc, None, shared, variables, operation_name)
         if isinstance(executor, list):
             await self._send_error(sub_id, executor)
             return

@@ -197,21 +197,21 @@ async def post_message(user: User, room_id: int, text: str) -> ChatMessage:
             raise _rate_limited(RATE_LIMIT.retry_after(key))
         message = await ChatMessage.create(room_id=room.id, user_id=user.id, text=text, badge=badge)
     message.user = user
-    await events.publish(room.id, events.CHAT_MESSAGE, message_event_data(message, user))
+    await events.publish(room.id, message_event(message, user))
     await signals.emit("chat.sent", room_id=room.id, user_id=user.id, message_id=message.id)
     return message
 
 
-def message_event_data(message: ChatMessage, user: User) -> dict[str, Any]:
-    """The ``chat.message`` event data of a message."""
-    return {
-        "message_id": message.id,
-        "user_id": user.id,
-        "user_name": user.display_name,
-        "badge": message.badge,
-        "text": message.text,
-        "created_at": message.created_at.isoformat(),
-    }
+def message_event(message: ChatMessage, user: User) -> events.ChatMessageSent:
+    """The ``chat.message`` event of a message (also what pages show of it)."""
+    return events.ChatMessageSent(
+        message_id=message.id,
+        user_id=user.id,
+        user_name=user.display_name,
+        badge=message.badge,
+        text=message.text,
+        created_at=message.created_at,
+    )
 
 
 async def get_message(message_id: int) -> ChatMessage:
@@ -265,7 +265,7 @@ async def delete_message(actor: User, message_id: int) -> ChatMessage:
         if not await delete_in_transaction(actor, message):
             raise UserError("ALREADY_DELETED", "this message was already deleted", "messageId")
     await events.publish(
-        room.id, events.CHAT_DELETED, {"message_id": message.id, "by_user_id": actor.id}
+        room.id, events.ChatMessageDeleted(message_id=message.id, by_user_id=actor.id)
     )
     return message
 

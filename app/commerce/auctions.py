@@ -67,20 +67,20 @@ async def leader_name(auction: Auction) -> str | None:
     return user.display_name if user else None
 
 
-async def event_data(auction: Auction) -> dict[str, Any]:
-    """The ``auction`` event's data."""
-    return {
-        "auction_id": auction.id,
-        "product_id": auction.product_id,  # type: ignore[attr-defined]
-        "state": str(auction.state.value if hasattr(auction.state, "value") else auction.state),
-        "current_price": auction.current_price,
-        "leader_name": await leader_name(auction),
-        "ends_at": _aware(auction.ends_at).isoformat(),
-    }
+async def auction_event(auction: Auction) -> events.AuctionChanged:
+    """The ``auction`` event of ``auction`` (also what its box on a page shows)."""
+    return events.AuctionChanged(
+        auction_id=auction.id,
+        product_id=auction.product_id,  # type: ignore[attr-defined]
+        state=str(auction.state.value if hasattr(auction.state, "value") else auction.state),
+        current_price=auction.current_price,
+        leader_name=await leader_name(auction),
+        ends_at=_aware(auction.ends_at),
+    )
 
 
 async def _publish(auction: Auction) -> None:
-    await events.publish(auction.room_id, events.AUCTION, await event_data(auction))  # type: ignore[attr-defined]
+    await events.publish(auction.room_id, await auction_event(auction))  # type: ignore[attr-defined]
 
 
 async def get_auction(auction_id: int) -> Auction:

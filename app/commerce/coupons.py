@@ -278,15 +278,13 @@ async def release(order: Order, using_db: Any) -> None:
 # --- drops -------------------------------------------------------------------------------
 
 
-def drop_event(coupon: Coupon) -> dict[str, Any]:
-    remaining = max(0, (coupon.drop_limit or 0) - coupon.claimed_count)
-    ends = coupon.drop_ends_at or coupon.ends_at
-    return {
-        "coupon_id": coupon.id,
-        "code": coupon.code,
-        "remaining": remaining,
-        "ends_at": ends.isoformat() if ends else None,
-    }
+def drop_event(coupon: Coupon) -> events.CouponDropChanged:
+    return events.CouponDropChanged(
+        coupon_id=coupon.id,
+        code=coupon.code,
+        remaining=max(0, (coupon.drop_limit or 0) - coupon.claimed_count),
+        ends_at=coupon.drop_ends_at or coupon.ends_at,
+    )
 
 
 async def drop_coupon(
@@ -320,11 +318,11 @@ async def drop_coupon(
     if not updated:
         raise UserError("ALREADY_DROPPED", "this coupon was already dropped", "couponId")
     coupon = await get_coupon(coupon.id)
-    await events.publish(room.id, events.COUPON_DROP, drop_event(coupon))
+    await events.publish(room.id, drop_event(coupon))
     return coupon
 
 
-async def room_drops(room_id: int) -> list[dict[str, Any]]:
+async def room_drops(room_id: int) -> list[events.CouponDropChanged]:
     """The room's running coupon drops (newest first) as ``coupon.drop`` event data, for a
     page that opens after the drop was announced."""
     found = await Coupon.filter(
@@ -363,7 +361,7 @@ async def claim_coupon(user: User, coupon_id: int) -> CouponClaim:
     except IntegrityError:
         raise _already_claimed() from None
     coupon = await get_coupon(coupon.id)
-    await events.publish(coupon.drop_room_id, events.COUPON_DROP, drop_event(coupon))  # type: ignore[attr-defined]
+    await events.publish(coupon.drop_room_id, drop_event(coupon))  # type: ignore[attr-defined]
     return claim
 
 

@@ -76,16 +76,16 @@ def display_state(sale: FlashSale, now: datetime | None = None) -> str:
     return LIVE
 
 
-def event_data(sale: FlashSale, now: datetime | None = None) -> dict[str, Any]:
-    """The ``flash_sale`` event's data for ``sale``."""
-    return {
-        "sale_id": sale.id,
-        "product_id": sale.product_id,  # type: ignore[attr-defined]
-        "state": display_state(sale, now),
-        "price": sale.price_cents,
-        "remaining": sale.remaining,
-        "ends_at": _aware(sale.ends_at).isoformat(),
-    }
+def sale_event(sale: FlashSale, now: datetime | None = None) -> events.FlashSaleChanged:
+    """The ``flash_sale`` event of ``sale`` (also what its box on a page shows)."""
+    return events.FlashSaleChanged(
+        sale_id=sale.id,
+        product_id=sale.product_id,  # type: ignore[attr-defined]
+        state=display_state(sale, now),
+        price=sale.price_cents,
+        remaining=sale.remaining,
+        ends_at=_aware(sale.ends_at),
+    )
 
 
 async def get_sale(sale_id: int) -> FlashSale:
@@ -189,7 +189,7 @@ async def start_flash_sale(
             per_user_limit=per_user_limit,
             using_db=conn,
         )
-    await events.publish(room.id, events.FLASH_SALE, event_data(sale, now))
+    await events.publish(room.id, sale_event(sale, now))
     return sale
 
 
@@ -229,7 +229,7 @@ async def finish_sale(sale_id: int, now: datetime | None = None) -> FlashSale | 
                     stock=F("stock") + sale.returned
                 )
             )
-    await events.publish(sale.room_id, events.FLASH_SALE, event_data(sale, now))  # type: ignore[attr-defined]
+    await events.publish(sale.room_id, sale_event(sale, now))  # type: ignore[attr-defined]
     return sale
 
 
@@ -256,7 +256,7 @@ async def announce_started(since: datetime, now: datetime | None = None) -> int:
     # Sales that started when created were announced then.
     started = [s for s in found if s.starts_at - s.created_at > timedelta(seconds=0.25)]
     for sale in started:
-        await events.publish(sale.room_id, events.FLASH_SALE, event_data(sale, now))  # type: ignore[attr-defined]
+        await events.publish(sale.room_id, sale_event(sale, now))  # type: ignore[attr-defined]
     return len(started)
 
 
@@ -513,11 +513,11 @@ updates = shelf.Coalescer(PUBLISH_INTERVAL)
 def offer_update(sale_id: int) -> None:
     """Publish the sale's remaining stock soon (at most every PUBLISH_INTERVAL seconds)."""
 
-    async def produce() -> tuple[int, str, dict[str, Any]] | None:
+    async def produce() -> tuple[int, events.RoomEvent] | None:
         sale = await FlashSale.get_or_none(id=sale_id)
         if sale is None:
             return None
-        return sale.room_id, events.FLASH_SALE, event_data(sale)  # type: ignore[attr-defined]
+        return sale.room_id, sale_event(sale)  # type: ignore[attr-defined]
 
     with contextlib.suppress(RuntimeError):
         updates.offer(("flash_sale", sale_id), produce)

@@ -20,7 +20,6 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
@@ -122,9 +121,7 @@ async def remove_from_shelf(user: User, room_id: int, product_id: int) -> bool:
 
 
 async def _announce_pin(room_id: int, product_id: int, pinned: bool) -> None:
-    await events.publish(
-        room_id, events.PRODUCT_PINNED, {"product_id": product_id, "pinned": pinned}
-    )
+    await events.publish(room_id, events.ProductPinned(product_id=product_id, pinned=pinned))
 
 
 async def pin_product(user: User, room_id: int, product_id: int | None) -> ShelfItem | None:
@@ -205,7 +202,7 @@ async def product_cards(product_ids: list[int]) -> dict[int, ProductCard]:
 
 # -- coalesced publishing ----------------------------------------------------------------
 
-Producer = Callable[[], Awaitable[tuple[int, str, dict[str, Any]] | None]]
+Producer = Callable[[], Awaitable[tuple[int, events.RoomEvent] | None]]
 
 
 class Coalescer:
@@ -301,9 +298,9 @@ class BuyingTracker:
         key = (room_id, product_id)
         self._starts.setdefault(key, deque()).append((time.monotonic(), user_id))
 
-        async def produce() -> tuple[int, str, dict[str, Any]]:
-            data = {"product_id": product_id, "count": self.count(room_id, product_id)}
-            return room_id, events.PRODUCT_BUYING, data
+        async def produce() -> tuple[int, events.RoomEvent]:
+            count = self.count(room_id, product_id)
+            return room_id, events.ProductBuying(product_id=product_id, count=count)
 
         self.coalescer.offer(key, produce)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Min, Sum
@@ -50,8 +49,8 @@ class LeaderboardEntry:
     user_name: str
     coins: int
 
-    def as_event(self) -> dict[str, Any]:
-        return {"user_id": self.user_id, "user_name": self.user_name, "coins": self.coins}
+    def as_event(self) -> events.LeaderboardRow:
+        return events.LeaderboardRow(self.user_id, self.user_name, self.coins)
 
 
 # --- catalog ---------------------------------------------------------------------------
@@ -174,16 +173,15 @@ async def send_gift(
         return earlier
     await events.publish(
         room.id,
-        events.GIFT_SENT,
-        {
-            "gift_send_id": send.id,
-            "user_id": user.id,
-            "user_name": user.display_name,
-            "gift_id": gift.id,
-            "gift_name": gift.name,
-            "quantity": quantity,
-            "coins": coins,
-        },
+        events.GiftSent(
+            gift_send_id=send.id,
+            user_id=user.id,
+            user_name=user.display_name,
+            gift_id=gift.id,
+            gift_name=gift.name,
+            quantity=quantity,
+            coins=coins,
+        ),
     )
     await publish_leaderboard(room.id)
     await signals.emit(
@@ -239,7 +237,9 @@ async def top_gifter_id(room_id: int) -> int | None:
 
 async def publish_leaderboard(room_id: int) -> list[LeaderboardEntry]:
     entries = await leaderboard(room_id, LEADERBOARD_SIZE)
-    await events.publish(room_id, events.LEADERBOARD, {"entries": [e.as_event() for e in entries]})
+    await events.publish(
+        room_id, events.LeaderboardChanged(entries=tuple(e.as_event() for e in entries))
+    )
     return entries
 
 

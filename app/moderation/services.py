@@ -111,9 +111,7 @@ async def mute(actor: User, room_id: int, user_id: int, minutes: int) -> RoomMut
         )
     found = await RoomMute.get(room_id=room.id, user_id=target.id)
     found.user = target
-    await events.publish(
-        room.id, events.USER_MUTED, {"user_id": target.id, "until": until.isoformat()}
-    )
+    await events.publish(room.id, events.UserMuted(user_id=target.id, until=until))
     return found
 
 
@@ -127,7 +125,7 @@ async def unmute(actor: User, room_id: int, user_id: int) -> None:
             raise UserError("NOT_MUTED", "this user is not muted here", "userId")
         await RoomMute.filter(room_id=room.id, user_id=target.id).delete()
         await audit.record(actor, audit.USER_UNMUTE, room.id, target.id)
-    await events.publish(room.id, events.USER_MUTED, {"user_id": target.id, "until": None})
+    await events.publish(room.id, events.UserMuted(user_id=target.id, until=None))
 
 
 # --- bans --------------------------------------------------------------------------
@@ -154,7 +152,7 @@ async def ban(actor: User, room_id: int, user_id: int) -> RoomBan:
     async with in_transaction():
         found = await _ban_in_transaction(actor, room, target)
     found.user = target
-    await events.publish(room.id, events.USER_BANNED, {"user_id": target.id})
+    await events.publish(room.id, events.UserBanned(user_id=target.id))
     return found
 
 
@@ -204,7 +202,7 @@ async def set_slow_mode(actor: User, room_id: int, seconds: int) -> Room:
             actor, audit.SLOW_MODE, room.id, seconds=seconds, previous=room.slow_mode_seconds
         )
     room.slow_mode_seconds = seconds
-    await events.publish(room.id, events.SLOW_MODE, {"seconds": seconds})
+    await events.publish(room.id, events.SlowModeChanged(seconds=seconds))
     return room
 
 
@@ -396,10 +394,10 @@ async def resolve_report(actor: User, report_id: int, action: str) -> Report:
         )
     if deleted:
         await events.publish(
-            room.id, events.CHAT_DELETED, {"message_id": message.id, "by_user_id": actor.id}
+            room.id, events.ChatMessageDeleted(message_id=message.id, by_user_id=actor.id)
         )
     if author is not None:
-        await events.publish(room.id, events.USER_BANNED, {"user_id": author.id})
+        await events.publish(room.id, events.UserBanned(user_id=author.id))
     return await get_report(report.id)
 
 

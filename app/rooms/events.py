@@ -1,61 +1,243 @@
 """The room event catalog and how to publish one.
 
-Every room event goes to channel ``room:<id>`` as ``{type, id, room_id, ts, data}``.
-The ``data`` of each type is fixed here; the GraphQL ``RoomEvent`` union and the SSE
-fragments are built from it.
+Every room event is one frozen dataclass below: the single source for the services that
+publish it, the GraphQL ``RoomEvent`` union (``app/api/rooms/events.py``) and the SSE
+fragments (``web/templates/events/<type>.html``). On the bus it travels to channel
+``room:<id>`` as the envelope ``{type, id, room_id, ts, data}``, ``data`` being
+:meth:`~app.events.payload.Payload.to_data` of the dataclass (times as ISO 8601 text).
+A subscriber reads it back with :func:`payload_of`, which returns ``None`` for a type it
+does not know or data that does not fit (logged), so a newer or broken publisher on the
+same Redis never breaks a stream.
 
-| type | data |
-| --- | --- |
-| ``chat.message`` | ``{message_id, user_id, user_name, badge, text, created_at}`` |
-| ``chat.deleted`` | ``{message_id, by_user_id}`` |
-| ``like.burst`` | ``{count, total}`` |
-| ``gift.sent`` | ``{gift_send_id, user_id, user_name, gift_id, gift_name, quantity, coins}`` |
-| ``leaderboard`` | ``{entries: [{user_id, user_name, coins}]}`` |
-| ``viewers`` | ``{count, peak}`` |
-| ``room.status`` | ``{status, media_state}`` |
-| ``user.muted`` | ``{user_id, until}`` (``until`` ISO time or null when unmuted) |
-| ``user.banned`` | ``{user_id}`` |
-| ``room.slow_mode`` | ``{seconds}`` |
-| ``product.pinned`` | ``{product_id, pinned}`` |
-| ``product.buying`` | ``{product_id, count}`` ("N people are buying") |
-| ``product.bought`` | ``{product_id, user_name, quantity}`` ("X just bought") |
-| ``flash_sale`` | ``{sale_id, product_id, state, price, remaining, ends_at}`` |
-| ``coupon.drop`` | ``{coupon_id, code, remaining, ends_at}`` |
-| ``auction`` | ``{auction_id, product_id, state, current_price, leader_name, ends_at}`` |
+``like.burst``, ``viewers``, ``product.buying`` and the stock updates of ``flash_sale``
+are high-rate: their publishers coalesce them (``app.rooms.likes``, ``app.rooms.presence``,
+``app.commerce.shelf.Coalescer``).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import typing
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
 
 from app.events import Event, get_bus
+from app.events.payload import Catalog, Payload, PayloadError
 
 log = logging.getLogger("livemart.rooms")
 
-CHAT_MESSAGE = "chat.message"
-CHAT_DELETED = "chat.deleted"
-LIKE_BURST = "like.burst"
-GIFT_SENT = "gift.sent"
-LEADERBOARD = "leaderboard"
-VIEWERS = "viewers"
-ROOM_STATUS = "room.status"
-USER_MUTED = "user.muted"
-USER_BANNED = "user.banned"
-SLOW_MODE = "room.slow_mode"
-PRODUCT_PINNED = "product.pinned"
-PRODUCT_BUYING = "product.buying"
-PRODUCT_BOUGHT = "product.bought"
-FLASH_SALE = "flash_sale"
-COUPON_DROP = "coupon.drop"
-AUCTION = "auction"
+
+@dataclass(frozen=True, slots=True)
+class ChatMessageSent(Payload):
+    type: ClassVar[str] = "chat.message"
+    message_id: int
+    user_id: int
+    user_name: str
+    badge: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessageDeleted(Payload):
+    type: ClassVar[str] = "chat.deleted"
+    message_id: int
+    by_user_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LikeBurst(Payload):
+    """Likes since the last burst (coalesced) and the room's new total."""
+
+    type: ClassVar[str] = "like.burst"
+    count: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class GiftSent(Payload):
+    type: ClassVar[str] = "gift.sent"
+    gift_send_id: int
+    user_id: int
+    user_name: str
+    gift_id: int
+    gift_name: str
+    quantity: int
+    coins: int
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardRow:
+    user_id: int
+    user_name: str
+    coins: int
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardChanged(Payload):
+    type: ClassVar[str] = "leaderboard"
+    entries: tuple[LeaderboardRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerCount(Payload):
+    """How many watch now and the peak (coalesced)."""
+
+    type: ClassVar[str] = "viewers"
+    count: int
+    peak: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoomStatusChanged(Payload):
+    type: ClassVar[str] = "room.status"
+    status: str
+    media_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserMuted(Payload):
+    """``until`` is None when the user was unmuted."""
+
+    type: ClassVar[str] = "user.muted"
+    user_id: int
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserBanned(Payload):
+    type: ClassVar[str] = "user.banned"
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlowModeChanged(Payload):
+    type: ClassVar[str] = "room.slow_mode"
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPinned(Payload):
+    """``product_id`` is the product pinned or unpinned (None: the pin was cleared)."""
+
+    type: ClassVar[str] = "product.pinned"
+    product_id: int | None
+    pinned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProductBuying(Payload):
+    """How many started buying the product lately (coalesced)."""
+
+    type: ClassVar[str] = "product.buying"
+    product_id: int | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductBought(Payload):
+    """Someone just bought the product."""
+
+    type: ClassVar[str] = "product.bought"
+    product_id: int | None
+    user_name: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class FlashSaleChanged(Payload):
+    type: ClassVar[str] = "flash_sale"
+    sale_id: int
+    product_id: int | None
+    state: str
+    price: int
+    remaining: int
+    ends_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class CouponDropChanged(Payload):
+    """A coupon dropped into the room, sent again after each claim."""
+
+    type: ClassVar[str] = "coupon.drop"
+    coupon_id: int
+    code: str
+    remaining: int
+    ends_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuctionChanged(Payload):
+    type: ClassVar[str] = "auction"
+    auction_id: int
+    product_id: int | None
+    state: str
+    current_price: int
+    leader_name: str | None
+    ends_at: datetime | None
+
+
+RoomEvent = (
+    ChatMessageSent
+    | ChatMessageDeleted
+    | LikeBurst
+    | GiftSent
+    | LeaderboardChanged
+    | ViewerCount
+    | RoomStatusChanged
+    | UserMuted
+    | UserBanned
+    | SlowModeChanged
+    | ProductPinned
+    | ProductBuying
+    | ProductBought
+    | FlashSaleChanged
+    | CouponDropChanged
+    | AuctionChanged
+)
+
+CATALOG = Catalog(*typing.get_args(RoomEvent))
+
+# The wire types, for subscribers and tests that filter envelopes by type.
+CHAT_MESSAGE = ChatMessageSent.type
+CHAT_DELETED = ChatMessageDeleted.type
+LIKE_BURST = LikeBurst.type
+GIFT_SENT = GiftSent.type
+LEADERBOARD = LeaderboardChanged.type
+VIEWERS = ViewerCount.type
+ROOM_STATUS = RoomStatusChanged.type
+USER_MUTED = UserMuted.type
+USER_BANNED = UserBanned.type
+SLOW_MODE = SlowModeChanged.type
+PRODUCT_PINNED = ProductPinned.type
+PRODUCT_BUYING = ProductBuying.type
+PRODUCT_BOUGHT = ProductBought.type
+FLASH_SALE = FlashSaleChanged.type
+COUPON_DROP = CouponDropChanged.type
+AUCTION = AuctionChanged.type
 
 
 def room_channel(room_id: int | str) -> str:
     return f"room:{room_id}"
 
 
-async def publish(room_id: int, type: str, data: dict[str, Any]) -> Event | None:
+def envelope(room_id: int | str, event: RoomEvent) -> Event:
+    """The bus envelope of ``event`` in room ``room_id`` (encoded once)."""
+    return Event.create(event.type, event.to_data(), room_id)
+
+
+def payload_of(envelope: Event) -> RoomEvent | None:
+    """The typed event in a room envelope; ``None`` for a type this process does not know
+    or data that does not fit its class (logged and skipped)."""
+    try:
+        return CATALOG.load(envelope.type, envelope.data)  # type: ignore[return-value]
+    except PayloadError as exc:
+        log.warning("skipping a malformed %s event %s: %s", envelope.type, envelope.id, exc)
+        return None
+
+
+async def publish(room_id: int, event: RoomEvent) -> Event | None:
     """Publish a room event after the change is committed. Never raises: a lost bus must
     not undo a committed change (it is logged)."""
     try:
@@ -63,7 +245,9 @@ async def publish(room_id: int, type: str, data: dict[str, Any]) -> Event | None
     except RuntimeError:
         return None
     try:
-        return await bus.emit(room_channel(room_id), type, data, room_id=room_id)
+        sent = envelope(room_id, event)
+        await bus.publish(room_channel(room_id), sent)
+        return sent
     except Exception:
-        log.exception("could not publish %s to room %s", type, room_id)
+        log.exception("could not publish %s to room %s", event.type, room_id)
         return None

@@ -38,7 +38,7 @@ class LikeCoalescer:
         pending, self.pending = self.pending, defaultdict(int)
         for room_id, count in pending.items():
             total = await rooms.add_likes(room_id, count)
-            await events.publish(room_id, events.LIKE_BURST, {"count": count, "total": total})
+            await events.publish(room_id, events.LikeBurst(count=count, total=total))
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop())
@@ -86,7 +86,7 @@ async def like(user: User | None, room_id: int, count: int = 1) -> int:
         raise UserError("RATE_LIMITED", "slow down a little", None)
     if _coalescer is None:
         total = await rooms.add_likes(room_id, count)
-        await events.publish(room_id, events.LIKE_BURST, {"count": count, "total": total})
+        await events.publish(room_id, events.LikeBurst(count=count, total=total))
     else:
         _coalescer.add(room_id, count)
     await signals.emit("like.sent", room_id=room_id, user_id=user.id, count=count)

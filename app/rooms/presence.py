@@ -134,7 +134,7 @@ class Presence:
                 continue
             self._published[room_id] = total
             peak = await rooms.record_peak(room_id, total)
-            await events.publish(room_id, events.VIEWERS, {"count": total, "peak": peak})
+            await events.publish(room_id, events.ViewerCount(count=total, peak=peak))
             if total == 0 and self.local.get(room_id, 0) == 0:
                 self.local.pop(room_id, None)
                 self._published.pop(room_id, None)

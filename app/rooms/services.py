@@ -171,7 +171,7 @@ async def _go_live(room: Room) -> Room:
             raise UserError("ROOM_ENDED", "this room has ended; create a new one", "roomId")
         await LiveSession.create(room_id=room.id, started_at=now())
     room = await get_room(room.id)
-    await events.publish(room.id, events.ROOM_STATUS, {"status": "live", "media_state": "starting"})
+    await events.publish(room.id, events.RoomStatusChanged(status="live", media_state="starting"))
     return room
 
 
@@ -210,7 +210,7 @@ async def finish_room(room: Room, reason: str = "ended") -> Room:
             raise UserError("ROOM_ENDED", "this room has already ended", "roomId")
         await LiveSession.filter(room_id=room.id, ended_at__isnull=True).update(ended_at=now())
     room = await get_room(room.id)
-    await events.publish(room.id, events.ROOM_STATUS, {"status": "ended", "media_state": reason})
+    await events.publish(room.id, events.RoomStatusChanged(status="ended", media_state=reason))
     for hook in ROOM_ENDED_HOOKS:
         await hook(room.id)
     return room
@@ -250,7 +250,7 @@ async def set_media_state(room_id: int, state: str) -> None:
     """Media worker reports: starting / live / reconnecting."""
     updated = await Room.filter(id=room_id, status=RoomStatus.LIVE).update(media_state=state)
     if updated:
-        await events.publish(room_id, events.ROOM_STATUS, {"status": "live", "media_state": state})
+        await events.publish(room_id, events.RoomStatusChanged(status="live", media_state=state))
 
 
 async def rotate_stream_key(user: User, room_id: int) -> Room:

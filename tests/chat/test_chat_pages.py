@@ -233,7 +233,7 @@ async def test_sse_fragments_are_self_contained() -> None:
     viewer = await make_user("v@example.com", "Vi")
     room = await live_room(streamer)
     message = await chat.post_message(viewer, room.id, "<i>hey</i>")
-    data = chat.message_event_data(message, viewer)
+    data = chat.message_event(message, viewer).to_data()
     as_viewer = render(events.CHAT_MESSAGE, data, room, viewer, False)
     assert f'id="msg-{message.id}"' in as_viewer
     assert "&lt;i&gt;hey&lt;/i&gt;" in as_viewer

@@ -13,10 +13,9 @@ from typing import Any
 from graphql.execution import Executor
 from starlette.websockets import WebSocketState
 
-from app.api.context import Context
 from app.api.rooms.events import to_graphql
 from app.api.schema import schema
-from app.api.ws import CLOSE_SLOW, Group, Member, RoomFanout, Socket
+from app.api.ws import CLOSE_SLOW, Group, Member, RoomFanout, SharedContext, Socket
 from app.events import Event
 from app.settings import Settings
 from graphql import parse
@@ -51,7 +50,7 @@ async def test_one_execution_shared_and_slow_socket_closed() -> None:
         schema._schema,
         parse(QUERY),
         None,
-        Context(None, None, Settings()),
+        SharedContext(Settings()),
         {"r": "x"},  # type: ignore[arg-type]
     )
     assert not isinstance(executor, list)

@@ -121,7 +121,7 @@ async def test_coupon_drop_from_the_console_reaches_the_room(
     assert f'hx-post="/coupons/{coupon.id}/claim"' in page.text
     claimed = await _post(other_client, f"/coupons/{coupon.id}/claim", {}, headers=HTMX)
     assert "Claimed LIVE10" in claimed.text
-    assert (await coupons.room_drops(room.id))[0]["remaining"] == 2
+    assert (await coupons.room_drops(room.id))[0].remaining == 2
 
 
 async def test_coupon_drop_fragment(app: object) -> None:

@@ -1,14 +1,16 @@
-"""The ``RoomEvent`` union: every event of a room's channel as a GraphQL type.
+"""The ``RoomEvent`` union: every room event (``app.rooms.events``) as a GraphQL type.
 
-Each type is built from an event envelope only (never from who is asking), so one
-execution per distinct operation can be shared by every subscriber of that operation.
+Each type is plain data built from the typed event and its envelope alone (never from who
+is asking, never from the database): no field has a resolver of its own, so one execution
+per distinct operation can be shared by every subscriber of that operation
+(``app.api.ws``). ``tests/api/test_room_event_types.py`` holds every type to that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -17,22 +19,12 @@ from app.events import Event
 from app.rooms import events as ev
 
 
-def _ts(event: Event) -> datetime:
-    return datetime.fromtimestamp(event.ts, UTC)
+def _gid(type_name: str, value: int) -> strawberry.ID:
+    return strawberry.ID(encode_id(type_name, value))
 
 
-def _gid(type_name: str, value: Any) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(encode_id(type_name, value))
-
-
-def _time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def _maybe_gid(type_name: str, value: int | None) -> strawberry.ID | None:
+    return None if value is None else _gid(type_name, value)
 
 
 @strawberry.type
@@ -205,104 +197,165 @@ RoomEvent = Annotated[
 ]
 
 
-def _common(e: Event) -> dict[str, Any]:
-    return {"event_id": e.id, "at": _ts(e)}
+E = TypeVar("E", bound=ev.RoomEvent)
+Converter = Callable[[Event, Any], Any]
+CONVERTERS: dict[type[ev.RoomEvent], Converter] = {}
 
 
-CONVERTERS: dict[str, Callable[[Event, dict[str, Any]], Any]] = {
-    ev.CHAT_MESSAGE: lambda e, d: ChatMessageEvent(
-        **_common(e),
-        message_id=_gid("ChatMessage", d.get("message_id")),
-        user_id=_gid("User", d.get("user_id")),
-        user_name=str(d.get("user_name", "")),
-        badge=str(d.get("badge") or ""),
-        text=str(d.get("text", "")),
-    ),
-    ev.CHAT_DELETED: lambda e, d: MessageDeletedEvent(
-        **_common(e), message_id=_gid("ChatMessage", d.get("message_id"))
-    ),
-    ev.LIKE_BURST: lambda e, d: LikeBurstEvent(
-        **_common(e), count=int(d.get("count", 0)), total=int(d.get("total", 0))
-    ),
-    ev.GIFT_SENT: lambda e, d: GiftEvent(
-        **_common(e),
-        user_id=_gid("User", d.get("user_id")),
-        user_name=str(d.get("user_name", "")),
-        gift_id=_gid("Gift", d.get("gift_id")),
-        gift_name=str(d.get("gift_name", "")),
-        quantity=int(d.get("quantity", 1)),
-        coins=int(d.get("coins", 0)),
-    ),
-    ev.LEADERBOARD: lambda e, d: LeaderboardEvent(
-        **_common(e),
-        entries=[
-            LeaderboardEntryEvent(
-                user_id=_gid("User", x.get("user_id")),  # type: ignore[arg-type]
-                user_name=str(x.get("user_name", "")),
-                coins=int(x.get("coins", 0)),
-            )
-            for x in d.get("entries", [])
-        ],
-    ),
-    ev.VIEWERS: lambda e, d: ViewerCountEvent(
-        **_common(e), count=int(d.get("count", 0)), peak=int(d.get("peak", 0))
-    ),
-    ev.ROOM_STATUS: lambda e, d: RoomStatusEvent(
-        **_common(e), status=str(d.get("status", "")), media_state=str(d.get("media_state") or "")
-    ),
-    ev.USER_MUTED: lambda e, d: UserMutedEvent(
-        **_common(e), user_id=_gid("User", d.get("user_id")), until=_time(d.get("until"))
-    ),
-    ev.USER_BANNED: lambda e, d: UserBannedEvent(
-        **_common(e), user_id=_gid("User", d.get("user_id"))
-    ),
-    ev.SLOW_MODE: lambda e, d: SlowModeEvent(**_common(e), seconds=int(d.get("seconds", 0))),
-    ev.PRODUCT_PINNED: lambda e, d: ProductPinnedEvent(
-        **_common(e), product_id=_gid("Product", d.get("product_id")), pinned=bool(d.get("pinned"))
-    ),
-    ev.PRODUCT_BUYING: lambda e, d: ProductBuyingEvent(
-        **_common(e), product_id=_gid("Product", d.get("product_id")), count=int(d.get("count", 0))
-    ),
-    ev.PRODUCT_BOUGHT: lambda e, d: ProductBoughtEvent(
-        **_common(e),
-        product_id=_gid("Product", d.get("product_id")),
-        user_name=str(d.get("user_name", "")),
-        quantity=int(d.get("quantity", 1)),
-    ),
-    ev.FLASH_SALE: lambda e, d: FlashSaleEvent(
-        **_common(e),
-        sale_id=_gid("FlashSale", d.get("sale_id")),
-        product_id=_gid("Product", d.get("product_id")),
-        state=str(d.get("state", "")),
-        price=int(d.get("price", 0)),
-        remaining=int(d.get("remaining", 0)),
-        ends_at=_time(d.get("ends_at")),
-    ),
-    ev.COUPON_DROP: lambda e, d: CouponDropEvent(
-        **_common(e),
-        coupon_id=_gid("Coupon", d.get("coupon_id")),
-        code=str(d.get("code", "")),
-        remaining=int(d.get("remaining", 0)),
-        ends_at=_time(d.get("ends_at")),
-    ),
-    ev.AUCTION: lambda e, d: AuctionEvent(
-        **_common(e),
-        auction_id=_gid("Auction", d.get("auction_id")),
-        product_id=_gid("Product", d.get("product_id")),
-        state=str(d.get("state", "")),
-        current_price=int(d.get("current_price", 0)),
-        leader_name=d.get("leader_name"),
-        ends_at=_time(d.get("ends_at")),
-    ),
-}
+def _converts(cls: type[E]) -> Callable[[Callable[[Event, E], Any]], Callable[[Event, E], Any]]:
+    def register(convert: Callable[[Event, E], Any]) -> Callable[[Event, E], Any]:
+        CONVERTERS[cls] = convert
+        return convert
+
+    return register
+
+
+def _at(e: Event) -> datetime:
+    return datetime.fromtimestamp(e.ts, UTC)
+
+
+@_converts(ev.ChatMessageSent)
+def _chat_message(e: Event, p: ev.ChatMessageSent) -> ChatMessageEvent:
+    return ChatMessageEvent(
+        event_id=e.id,
+        at=_at(e),
+        message_id=_gid("ChatMessage", p.message_id),
+        user_id=_gid("User", p.user_id),
+        user_name=p.user_name,
+        badge=p.badge,
+        text=p.text,
+    )
+
+
+@_converts(ev.ChatMessageDeleted)
+def _chat_deleted(e: Event, p: ev.ChatMessageDeleted) -> MessageDeletedEvent:
+    return MessageDeletedEvent(
+        event_id=e.id, at=_at(e), message_id=_gid("ChatMessage", p.message_id)
+    )
+
+
+@_converts(ev.LikeBurst)
+def _like_burst(e: Event, p: ev.LikeBurst) -> LikeBurstEvent:
+    return LikeBurstEvent(event_id=e.id, at=_at(e), count=p.count, total=p.total)
+
+
+@_converts(ev.GiftSent)
+def _gift_sent(e: Event, p: ev.GiftSent) -> GiftEvent:
+    return GiftEvent(
+        event_id=e.id,
+        at=_at(e),
+        user_id=_gid("User", p.user_id),
+        user_name=p.user_name,
+        gift_id=_gid("Gift", p.gift_id),
+        gift_name=p.gift_name,
+        quantity=p.quantity,
+        coins=p.coins,
+    )
+
+
+@_converts(ev.LeaderboardChanged)
+def _leaderboard(e: Event, p: ev.LeaderboardChanged) -> LeaderboardEvent:
+    entries = [
+        LeaderboardEntryEvent(user_id=_gid("User", x.user_id), user_name=x.user_name, coins=x.coins)
+        for x in p.entries
+    ]
+    return LeaderboardEvent(event_id=e.id, at=_at(e), entries=entries)
+
+
+@_converts(ev.ViewerCount)
+def _viewers(e: Event, p: ev.ViewerCount) -> ViewerCountEvent:
+    return ViewerCountEvent(event_id=e.id, at=_at(e), count=p.count, peak=p.peak)
+
+
+@_converts(ev.RoomStatusChanged)
+def _room_status(e: Event, p: ev.RoomStatusChanged) -> RoomStatusEvent:
+    return RoomStatusEvent(event_id=e.id, at=_at(e), status=p.status, media_state=p.media_state)
+
+
+@_converts(ev.UserMuted)
+def _user_muted(e: Event, p: ev.UserMuted) -> UserMutedEvent:
+    return UserMutedEvent(event_id=e.id, at=_at(e), user_id=_gid("User", p.user_id), until=p.until)
+
+
+@_converts(ev.UserBanned)
+def _user_banned(e: Event, p: ev.UserBanned) -> UserBannedEvent:
+    return UserBannedEvent(event_id=e.id, at=_at(e), user_id=_gid("User", p.user_id))
+
+
+@_converts(ev.SlowModeChanged)
+def _slow_mode(e: Event, p: ev.SlowModeChanged) -> SlowModeEvent:
+    return SlowModeEvent(event_id=e.id, at=_at(e), seconds=p.seconds)
+
+
+@_converts(ev.ProductPinned)
+def _product_pinned(e: Event, p: ev.ProductPinned) -> ProductPinnedEvent:
+    return ProductPinnedEvent(
+        event_id=e.id, at=_at(e), product_id=_maybe_gid("Product", p.product_id), pinned=p.pinned
+    )
+
+
+@_converts(ev.ProductBuying)
+def _product_buying(e: Event, p: ev.ProductBuying) -> ProductBuyingEvent:
+    return ProductBuyingEvent(
+        event_id=e.id, at=_at(e), product_id=_maybe_gid("Product", p.product_id), count=p.count
+    )
+
+
+@_converts(ev.ProductBought)
+def _product_bought(e: Event, p: ev.ProductBought) -> ProductBoughtEvent:
+    return ProductBoughtEvent(
+        event_id=e.id,
+        at=_at(e),
+        product_id=_maybe_gid("Product", p.product_id),
+        user_name=p.user_name,
+        quantity=p.quantity,
+    )
+
+
+@_converts(ev.FlashSaleChanged)
+def _flash_sale(e: Event, p: ev.FlashSaleChanged) -> FlashSaleEvent:
+    return FlashSaleEvent(
+        event_id=e.id,
+        at=_at(e),
+        sale_id=_gid("FlashSale", p.sale_id),
+        product_id=_maybe_gid("Product", p.product_id),
+        state=p.state,
+        price=p.price,
+        remaining=p.remaining,
+        ends_at=p.ends_at,
+    )
+
+
+@_converts(ev.CouponDropChanged)
+def _coupon_drop(e: Event, p: ev.CouponDropChanged) -> CouponDropEvent:
+    return CouponDropEvent(
+        event_id=e.id,
+        at=_at(e),
+        coupon_id=_gid("Coupon", p.coupon_id),
+        code=p.code,
+        remaining=p.remaining,
+        ends_at=p.ends_at,
+    )
+
+
+@_converts(ev.AuctionChanged)
+def _auction(e: Event, p: ev.AuctionChanged) -> AuctionEvent:
+    return AuctionEvent(
+        event_id=e.id,
+        at=_at(e),
+        auction_id=_gid("Auction", p.auction_id),
+        product_id=_maybe_gid("Product", p.product_id),
+        state=p.state,
+        current_price=p.current_price,
+        leader_name=p.leader_name,
+        ends_at=p.ends_at,
+    )
 
 
 def to_graphql(event: Event) -> Any | None:
-    """The ``RoomEvent`` member for a bus event, or None for types the API does not show."""
-    convert = CONVERTERS.get(event.type)
-    if convert is None:
+    """The ``RoomEvent`` member for a bus envelope; None for a type this process does not
+    know or data that does not fit its class (see :func:`app.rooms.events.payload_of`)."""
+    payload = ev.payload_of(event)
+    if payload is None:
         return None
-    try:
-        return convert(event, event.data or {})
-    except (TypeError, ValueError):
-        return None
+    return CONVERTERS[type(payload)](event, payload)

@@ -38,6 +38,9 @@ async def announce_paid(order: Order) -> None:
     for item in await OrderItem.filter(order_id=order.id, source__in=ANNOUNCED_SOURCES):
         await events.publish(
             order.room_id,  # type: ignore[attr-defined]
-            events.PRODUCT_BOUGHT,
-            {"product_id": item.product_id, "user_name": name, "quantity": item.quantity},  # type: ignore[attr-defined]
+            events.ProductBought(
+                product_id=item.product_id,  # type: ignore[attr-defined]
+                user_name=name,
+                quantity=item.quantity,
+            ),
         )
