@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
+import strawberry
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -16,18 +17,25 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types import ExecutionContext
 
+from app.errors import UserError
 from graphql import (
+    ArgumentNode,
+    DocumentNode,
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
     VariableNode,
+    value_from_ast_untyped,
 )
 
 log = logging.getLogger("livemart.api")
@@ -38,97 +46,218 @@ MAX_TOKENS = 4000
 MAX_COST = 20000
 DEFAULT_LIST_SIZE = 10
 PAGE_ARGS = ("first", "last", "limit")
+# List arguments whose length multiplies the selection: ``nodes(ids:)``.
+LIST_ARGS = ("ids",)
+MAX_IDS = 100  # the most ids one ``nodes`` field takes
+# Objects one operation may fetch by id through ``node`` / ``nodes`` (aliases included):
+# each is a lookup of its own, so 30 aliases x 100 ids must not pass as 3,000 cheap fields.
+MAX_LOOKUPS = 200
 # An HTTP request body: room for an 8 MB image in base64 (uploadProductImage), no more.
 MAX_BODY_BYTES = 12 * 1024 * 1024
 
 
+def _argument_value(arg: ArgumentNode, variables: dict[str, Any]) -> Any:
+    """An argument's value: the literal, or the variable's value (``None`` when unknown)."""
+    if isinstance(arg.value, VariableNode):
+        return variables.get(arg.value.name.value)
+    if isinstance(arg.value, IntValueNode):
+        digits = arg.value.value
+        return int(digits) if len(digits) <= 18 else MAX_COST * 10  # no 5,000-digit parse
+    if isinstance(arg.value, ListValueNode):
+        return list(arg.value.values)
+    return None
+
+
 def _multiplier(field: FieldNode, variables: dict[str, Any]) -> int:
+    """How many times a field's selection runs: its page size, or for ``nodes(ids:)`` the
+    number of ids (each one a lookup)."""
     for arg in field.arguments or ():
-        if arg.name.value in PAGE_ARGS:
-            if isinstance(arg.value, IntValueNode):
-                return max(1, int(arg.value.value))
-            if isinstance(arg.value, VariableNode):
-                value = variables.get(arg.value.name.value)
-                if isinstance(value, int):
-                    return max(1, value)
-            return DEFAULT_LIST_SIZE
+        name = arg.name.value
+        if name in PAGE_ARGS:
+            value = _argument_value(arg, variables)
+            return max(1, value) if isinstance(value, int) else DEFAULT_LIST_SIZE
+        if name in LIST_ARGS:
+            value = _argument_value(arg, variables)
+            return max(1, len(value)) if isinstance(value, list) else 1
     return 1
 
 
+def _lookups(field: FieldNode, variables: dict[str, Any]) -> int:
+    """Objects a root ``node`` / ``nodes`` field fetches by id (0 for other fields)."""
+    if field.name.value == "node":
+        return 1
+    if field.name.value == "nodes":
+        return _multiplier(field, variables)
+    return 0
+
+
+def operation_cost(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any] | None = None,
+) -> tuple[int, int]:
+    """``(cost, lookups)`` of one operation: each field costs 1, times the page size (or
+    the number of ids) of every list above it; lookups count the objects fetched by id
+    through ``node`` / ``nodes``. ``variables`` are the operation's actual values (a
+    variable's default when not given); an unknown page size counts
+    :data:`DEFAULT_LIST_SIZE`, unknown ids one (the validation rule sees no variables:
+    :class:`VariableCostLimit` costs them)."""
+    fragments = _fragments(document)
+    values = _with_defaults(operation, variables or {})
+    cost = _cost(operation.selection_set, fragments, set(), values)
+    lookups = 0
+    for field in _root_fields(operation.selection_set, fragments, set()):
+        lookups += _lookups(field, values)
+    return cost, lookups
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def _with_defaults(operation: OperationDefinitionNode, variables: dict[str, Any]) -> dict[str, Any]:
+    values = dict(variables)
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in values and definition.default_value is not None:
+            values[name] = value_from_ast_untyped(definition.default_value)
+    return values
+
+
+def _root_fields(
+    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], seen: set[str]
+) -> Iterator[FieldNode]:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _root_fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name not in seen and name in fragments:
+                yield from _root_fields(fragments[name].selection_set, fragments, seen | {name})
+
+
+def _cost(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: set[str],
+    variables: dict[str, Any],
+) -> int:
+    if selection_set is None:
+        return 0
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            inner = _cost(selection.selection_set, fragments, seen, variables)
+            total += 1 + _multiplier(selection, variables) * inner
+        elif isinstance(selection, InlineFragmentNode):
+            total += _cost(selection.selection_set, fragments, seen, variables)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in seen or name not in fragments:
+                continue
+            total += _cost(fragments[name].selection_set, fragments, seen | {name}, variables)
+        if total > MAX_COST * 10:
+            return total
+    return total
+
+
+def too_expensive(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any] | None = None,
+) -> GraphQLError | None:
+    """The error refusing ``operation`` when it costs more than :data:`MAX_COST` or looks
+    up more than :data:`MAX_LOOKUPS` objects by id, else ``None``."""
+    cost, lookups = operation_cost(document, operation, variables)
+    fields = _root_fields(operation.selection_set, _fragments(document), set())
+    values = _with_defaults(operation, variables or {})
+    if any(_lookups(field, values) > MAX_IDS for field in fields):
+        return GraphQLError(f"at most {MAX_IDS} ids", operation, extensions={"code": "TOO_MANY"})
+    if cost > MAX_COST:
+        message = f"query is too expensive: cost {cost} exceeds {MAX_COST}"
+    elif lookups > MAX_LOOKUPS:
+        message = f"query is too expensive: {lookups} lookups by id exceed {MAX_LOOKUPS}"
+    else:
+        return None
+    return GraphQLError(message, operation, extensions={"code": "QUERY_TOO_EXPENSIVE"})
+
+
 class CostLimitRule(ValidationRule):
-    """Each field costs 1, times the page size of every list above it."""
+    """Refuses operations over the cost or lookup budget as written in the document (a
+    variable counts as its default, or as :func:`operation_cost` says);
+    :class:`VariableCostLimit` costs the request again with its actual variables."""
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-        fragments = {
-            d.name.value: d
-            for d in self.context.document.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
-        cost = self._cost(node.selection_set, fragments, set(), {})
-        if cost > MAX_COST:
-            self.report_error(
-                GraphQLError(
-                    f"query is too expensive: cost {cost} exceeds {MAX_COST}",
-                    node,
-                    extensions={"code": "QUERY_TOO_EXPENSIVE"},
-                )
-            )
-
-    def _cost(
-        self,
-        selection_set: SelectionSetNode | None,
-        fragments: dict[str, FragmentDefinitionNode],
-        seen: set[str],
-        variables: dict[str, Any],
-    ) -> int:
-        if selection_set is None:
-            return 0
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                inner = self._cost(selection.selection_set, fragments, seen, variables)
-                total += 1 + _multiplier(selection, variables) * inner
-            elif isinstance(selection, InlineFragmentNode):
-                total += self._cost(selection.selection_set, fragments, seen, variables)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name in seen or name not in fragments:
-                    continue
-                total += self._cost(
-                    fragments[name].selection_set, fragments, seen | {name}, variables
-                )
-            if total > MAX_COST * 10:
-                return total
-        return total
+        error = too_expensive(self.context.document, node)
+        if error is not None:
+            self.report_error(error)
 
 
-class LogUnexpectedErrors(SchemaExtension):
-    """Logs errors we caused with the operation and user, before they are masked."""
+class VariableCostLimit(SchemaExtension):
+    """Costs the operation with the request's actual variables (``products(first: $n)``
+    with ``n = 100`` costs 100 pages, not the default 10) once it is valid, and answers
+    an operation over budget without executing it. (The validation cache is keyed by the
+    document alone, so this check cannot be a validation rule.)"""
 
-    def on_operation(self) -> Iterator[None]:
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.result is None:
+            variables = context.variables if isinstance(context.variables, dict) else {}
+            error = _first_error(document, context.operation_name, variables)
+            if error is not None:
+                context.result = ExecutionResult(data=None, errors=[error])
         yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None) or []
+
+
+def _first_error(
+    document: DocumentNode, operation_name: str | None, variables: dict[str, Any]
+) -> GraphQLError | None:
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        name = operation.name.value if operation.name else None
+        if operation_name is None or name == operation_name:
+            return too_expensive(document, operation, variables)
+    return None
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Errors a client causes: a bad document (no original error), the GraphQLErrors we
+    raise on purpose, and :class:`UserError`."""
+    original = error.original_error
+    return original is None or isinstance(original, GraphQLError | UserError)
+
+
+class ApiSchema(strawberry.Schema):
+    """The schema, with error logging that tells the two kinds apart: errors we caused are
+    logged at ERROR with the operation, the user and the traceback (then masked by
+    ``MaskErrors``); a client's errors (a bad document, a typed refusal) only at DEBUG,
+    without a traceback (Strawberry logs every error with one)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         for error in errors:
-            if error.original_error is not None and not isinstance(
-                error.original_error, GraphQLError
-            ):
-                context = self.execution_context.context
-                principal = getattr(context, "principal", None)
-                user = getattr(principal, "user", None)
-                log.error(
-                    "unexpected error in operation %r (user %s) at %s",
-                    self.execution_context.operation_name,
-                    getattr(user, "id", None),
-                    error.path,
-                    exc_info=error.original_error,
-                )
+            if is_expected(error):
+                log.debug("client error: %s", error.message)
+                continue
+            context = getattr(execution_context, "context", None)
+            user = getattr(getattr(context, "principal", None), "user", None)
+            log.error(
+                "unexpected error in operation %r (user %s) at %s",
+                getattr(execution_context, "operation_name", None),
+                getattr(user, "id", None),
+                error.path,
+                exc_info=error.original_error,
+            )
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask everything but errors we raise on purpose as GraphQLError."""
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    """Mask every error we caused; a client's errors keep their message."""
+    return not is_expected(error)
 
 
 # Parsed and validated documents are cached (an app sends the same few documents again
@@ -178,4 +307,5 @@ def limit_extensions() -> list[Any]:
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(AddValidationRules, [CostLimitRule]),
+        VariableCostLimit,
     ]

@@ -9,6 +9,7 @@ from strawberry import relay
 
 from app.api.context import Info
 from app.api.ids import MAX_PK
+from app.api.limits import MAX_IDS
 from graphql import GraphQLError
 
 
@@ -45,8 +46,8 @@ class NodeQuery:
 
     @strawberry.field(description="Fetch several objects by global ID (null where unknown).")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
-        if len(ids) > 100:
-            raise GraphQLError("at most 100 ids", extensions={"code": "TOO_MANY"})
+        if len(ids) > MAX_IDS:
+            raise GraphQLError(f"at most {MAX_IDS} ids", extensions={"code": "TOO_MANY"})
         out: list[relay.Node | None] = []
         for value in ids:
             gid = _parse(value)

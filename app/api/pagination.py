@@ -12,6 +12,8 @@ from app.errors import UserError
 
 T = TypeVar("T")
 MAX_PAGE = 100
+# The database takes offsets up to 2**63 - 1; no list here comes near a billion rows.
+MAX_OFFSET = 10**9
 
 
 @strawberry.type
@@ -51,7 +53,7 @@ def decode_cursor(cursor: str | None) -> int:
         offset = int(value)
     except (ValueError, UnicodeDecodeError):
         raise UserError("INVALID_CURSOR", "not a valid cursor", "after") from None
-    if kind != "o" or offset < 0:
+    if kind != "o" or not 0 <= offset < MAX_OFFSET:
         raise UserError("INVALID_CURSOR", "not a valid cursor", "after")
     return offset + 1
 

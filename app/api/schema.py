@@ -15,7 +15,7 @@ from app.api.analytics import schema as analytics_api
 from app.api.chat import schema as chat_api
 from app.api.commerce import schema as commerce_api
 from app.api.gifts import schema as gifts_api
-from app.api.limits import LogUnexpectedErrors, limit_extensions, should_mask
+from app.api.limits import ApiSchema, limit_extensions, should_mask
 from app.api.live_commerce import schema as live_commerce_api
 from app.api.moderation import schema as moderation_api
 from app.api.node import NodeQuery
@@ -49,13 +49,12 @@ SUBSCRIPTIONS: tuple[type, ...] = (accounts_subs.Subscription, rooms_api.Subscri
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return ApiSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         extensions=[
             *limit_extensions(),
-            LogUnexpectedErrors,
             partial(
                 MaskErrors, should_mask_error=should_mask, error_message="Internal server error."
             ),

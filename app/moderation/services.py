@@ -431,6 +431,10 @@ async def audit_log(actor: User, room_id: int | None = None, action: str | None 
         await _room_for(actor, room_id)
     query = _scoped(actor, AuditLog.all(), room_id)
     if action:
+        if action not in audit.ACTIONS:
+            raise UserError(
+                "INVALID_ACTION", f"action must be one of {', '.join(audit.ACTIONS)}", "action"
+            )
         query = query.filter(action=action)
     return query.order_by("-created_at", "-id").select_related("actor", "target_user", "room")
 

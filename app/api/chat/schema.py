@@ -9,7 +9,7 @@ import strawberry
 from app.api.chat.types import ChatBadgeEnum, ChatMessageType
 from app.api.context import Info
 from app.api.errors import FieldError, field_errors
-from app.api.ids import decode_id
+from app.api.ids import MAX_PK, decode_id
 from app.api.pagination import Connection, Edge, PageInfo
 from app.chat import services as chat
 from app.errors import UserError
@@ -39,7 +39,7 @@ def decode_message_cursor(cursor: str | None) -> int | None:
         message_id = int(value)
     except (ValueError, UnicodeDecodeError):
         raise UserError("INVALID_CURSOR", "not a valid cursor", "after") from None
-    if kind != "m" or message_id < 1:
+    if kind != "m" or not 0 < message_id <= MAX_PK:
         raise UserError("INVALID_CURSOR", "not a valid cursor", "after")
     return message_id
 
