@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# MovieLens-100k for the recommender's tests, benchmarks and `livemart recsys eval`.
+DATA_DIR ?= $(or $(LIVEMART_DATA_DIR),var/data)
 
-.PHONY: run test install install-dev browser lint bench migrate seed clean
+.PHONY: run test install install-dev browser data lint bench migrate seed clean
 
 run: install
 	$(BIN)/livemart migrate
@@ -22,13 +24,17 @@ $(STAMP): pyproject.toml
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install browser
-	bash scripts/test.sh
+# GroupLens' terms forbid shipping MovieLens: it comes from RecBole's PyPI wheel, once.
+data: install
+	$(BIN)/python scripts/fetch_data.py $(DATA_DIR)
+
+test: install browser data
+	LIVEMART_DATA_DIR=$(DATA_DIR) bash scripts/test.sh
 
 lint: install
 	$(BIN)/ruff check .
 
-bench: install
+bench: install data
 	$(BIN)/python -m bench
 
 migrate: install

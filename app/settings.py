@@ -40,6 +40,7 @@ class Settings:
     ws_send_buffer: int = 512
     write_limit: int = 120  # writes (mutation fields, page POSTs) per 10 s per user; 0: off
     ladder: str = ""
+    data_dir: Path = Path("var/data")  # MovieLens-100k for `livemart recsys eval`
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -146,8 +147,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     else:
         ffmpeg = default_ffmpeg()
 
+    data_dir = Path(get("DATA_DIR", "var/data"))
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SettingsError("DATA_DIR", f"{data_dir} is not a directory")
+
     return Settings(
         database_url=database_url,
+        data_dir=data_dir,
         broadcast_url=broadcast_url,
         var_dir=var_dir,
         secret_key=secret_key,

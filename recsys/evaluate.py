@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from implicit.cpu.als import AlternatingLeastSquares
 from implicit.nearest_neighbours import BM25Recommender
 
 from recsys import components
-from recsys.datasets import movielens_100k
+from recsys.datasets import DEFAULT_DATA_DIR, DatasetError, movielens_100k
 from recsys.matrix import IdMap, Interactions, binarize, build_matrix
 from recsys.metrics import Metrics, evaluate
 from recsys.model import HybridParams, train
@@ -163,6 +164,7 @@ def evaluate_split(
 
 
 def run_eval(
+    data: Interactions,
     sample_users: int | None = None,
     seed: int = 0,
     *,
@@ -171,13 +173,13 @@ def run_eval(
     base: HybridParams | None = None,
     methods: tuple[Method, ...] = ("loo", "ratio"),
 ) -> list[EvalRow]:
-    """Evaluate all models on ML-100k for both splits (``sample_users``: evaluate fewer users).
+    """Evaluate all models on ``data`` (ML-100k: :func:`recsys.datasets.movielens_100k`) for
+    both splits (``sample_users``: evaluate fewer users).
 
     Seeded and reproducible.  ``num_threads`` defaults to the cores this process may use;
     ``grid`` and ``base`` (the params not searched) go to :func:`recsys.tuning.tune`.
     """
     threads = default_threads() if num_threads is None else num_threads
-    data = movielens_100k()
     rows: list[EvalRow] = []
     for method in methods:
         rows += evaluate_split(
@@ -211,9 +213,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-users", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument(
+        "--data", default=str(DEFAULT_DATA_DIR), help="data directory or MovieLens-100k file"
+    )
     args = parser.parse_args(argv)
+    try:
+        data = movielens_100k(args.data)
+    except DatasetError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     started = time.perf_counter()
-    rows = run_eval(args.sample_users, args.seed, num_threads=args.threads)
+    rows = run_eval(data, args.sample_users, args.seed, num_threads=args.threads)
     print(format_table(rows))
     print(f"\n{time.perf_counter() - started:.1f} s in all")
     return 0

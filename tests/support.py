@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 STRONG_PASSWORD = "correct-horse-42"
 
 
+def data_dir() -> Path:
+    """Where `make data` put MovieLens-100k: ``LIVEMART_DATA_DIR`` (relative to the checkout),
+    default ``var/data``."""
+    return ROOT / os.environ.get("LIVEMART_DATA_DIR", "var/data")
+
+
 async def csrf(client: httpx.AsyncClient) -> str:
     """Fetch a page so the client holds a CSRF cookie; return the token."""
     if CSRF_COOKIE not in client.cookies:

@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from app import cli_extra
@@ -62,9 +63,18 @@ def _train(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     _limit_blas_threads()
+    from app.settings import load_settings
+    from recsys.datasets import DatasetError, movielens_100k
     from recsys.evaluate import format_table, run_eval
     from recsys.model import HybridParams
     from recsys.tuning import SMALL_GRID
+
+    source = args.data if args.data is not None else load_settings().data_dir
+    try:
+        data = movielens_100k(source)
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
     methods: Any = ("loo", "ratio") if args.split == "both" else (args.split,)
     extra: dict[str, Any] = {}
@@ -77,6 +87,7 @@ def _eval(args: argparse.Namespace) -> int:
         flush=True,
     )
     rows = run_eval(
+        data,
         sample_users=args.sample,
         seed=args.seed,
         num_threads=args.threads,
@@ -110,6 +121,13 @@ def register(sub: Any) -> None:
     ev = inner.add_parser("eval", help="offline evaluation on MovieLens-100k (prints a table)")
     ev.add_argument("--sample", type=_positive, default=None, help="evaluate N sampled users")
     ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="MovieLens-100k: a data directory holding ml-100k/, or u.data itself "
+        "(default: LIVEMART_DATA_DIR, var/data)",
+    )
     ev.add_argument("--threads", type=int, default=None, help="default: the usable cores")
     ev.add_argument(
         "--split",

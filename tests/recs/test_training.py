@@ -9,6 +9,7 @@ import random
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -154,14 +155,39 @@ async def test_a_restarted_app_serves_the_saved_model_and_catches_up(
 
 def test_cli_eval_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     from app.cli import main
+    from tests.support import data_dir
 
-    code = main(["recsys", "eval", "--sample", "40", "--quick", "--split", "loo", "--threads", "1"])
+    quick = ["--sample", "40", "--quick", "--split", "loo", "--threads", "1"]
+    code = main(["recsys", "eval", *quick, "--data", str(data_dir())])
     assert code == 0
     out = capsys.readouterr().out
     assert "| split | model | HR@10 | NDCG@10 | users | seconds |" in out
     for model in ("popularity", "ALS (implicit defaults)", "item-kNN", "served hybrid"):
         assert f"| leave-last-out | {model}" in out
     assert "| 40 |" in out
+
+
+def test_cli_eval_without_the_data_says_how_to_get_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+    from recsys.datasets import GROUPLENS_URL, SHA256
+
+    assert main(["recsys", "eval", "--quick", "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"MovieLens-100k not found in {tmp_path}" in err
+    assert GROUPLENS_URL in err and SHA256["u.data"] in err and "make data" in err
+
+
+def test_cli_eval_refuses_a_file_that_is_not_movielens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    (tmp_path / "ml-100k").mkdir()
+    (tmp_path / "ml-100k" / "u.data").write_text("1\t2\t3\t4\n")
+    assert main(["recsys", "eval", "--quick", "--data", str(tmp_path)]) == 2
+    assert "u.data has sha256" in capsys.readouterr().err
 
 
 async def test_the_schedule_trains_once_there_is_data_and_again_after_new_interactions(

@@ -2,6 +2,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recsys.evaluate import format_table, run_eval
+from recsys.matrix import Interactions
 from recsys.metrics import evaluate
 from recsys.model import HybridParams
 from recsys.tuning import SMALL_GRID
@@ -26,8 +27,9 @@ def test_items_unseen_in_train_count_as_misses():
     assert result.users == 1 and result.hr == 0.0 and result.ndcg == 0.0
 
 
-def test_served_model_beats_popularity_on_a_sample_of_users():
+def test_served_model_beats_popularity_on_a_sample_of_users(ml100k: Interactions):
     rows = run_eval(
+        ml100k,
         sample_users=200,
         seed=0,
         num_threads=2,
