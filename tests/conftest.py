@@ -2,7 +2,8 @@
 
 ``LIVEMART_TEST_DB`` picks ``sqlite`` (default) or ``postgres`` (a fresh database per run on
 127.0.0.1:5432); ``LIVEMART_TEST_BROADCAST`` picks ``memory`` (default) or ``redis``.
-Tests that need a missing service skip with the reason.
+Tests that need a missing service skip with the reason, except under ``CI=true`` (set by
+``.ci/run``): there a missing PostgreSQL or Redis fails the run at its start.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import pytest
@@ -28,6 +29,8 @@ TEST_DB = os.environ.get("LIVEMART_TEST_DB", "sqlite")
 TEST_BROADCAST = os.environ.get("LIVEMART_TEST_BROADCAST", "memory")
 PG_ADMIN_URL = os.environ.get("LIVEMART_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("LIVEMART_TEST_REDIS", "redis://127.0.0.1:6379/0")
+#: Under CI nothing may pass by skipping: a missing service is a failure.
+CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 # Suites that touch neither the database nor the event bus: the PostgreSQL + Redis pass
@@ -57,6 +60,30 @@ def redis_available() -> bool:
     return _reachable("127.0.0.1", 6379)
 
 
+def unavailable(reason: str) -> NoReturn:
+    """A service this test needs is missing: skip, or fail under ``CI=true``."""
+    if CI:
+        pytest.fail(f"{reason} (CI=true: a missing service fails instead of skipping)")
+    pytest.skip(reason)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI, both passes need PostgreSQL and Redis (some first-pass tests use them too):
+    stop at once, naming what is missing, instead of skipping a pass."""
+    if not CI:
+        return
+    missing = [
+        name
+        for name, up in (
+            ("PostgreSQL on 127.0.0.1:5432", postgres_available),
+            ("Redis on 127.0.0.1:6379", redis_available),
+        )
+        if not up()
+    ]
+    if missing:
+        pytest.exit(f"CI=true and {' and '.join(missing)} not reachable", returncode=3)
+
+
 async def _pg_admin(sql: str) -> None:
     import asyncpg
 
@@ -80,7 +107,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
     if TEST_DB == "postgres":
         if not postgres_available():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+            unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
         name = f"livemart_test_{uuid.uuid4().hex[:10]}"
         run_async(_pg_admin(f'CREATE DATABASE "{name}"'))
         url = f"{PG_ADMIN_URL}/{name}"
@@ -98,7 +125,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 def broadcast_url() -> str:
     if TEST_BROADCAST == "redis":
         if not redis_available():
-            pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+            unavailable("Redis is not reachable on 127.0.0.1:6379")
         return REDIS_URL
     return "memory://"
 

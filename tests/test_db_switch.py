@@ -6,11 +6,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-import pytest
-
 from app.accounts.models import Role, User
 from app.db import close_db, init_db, migrate
-from tests.conftest import PG_ADMIN_URL, _pg_admin, postgres_available, run_async
+from tests.conftest import PG_ADMIN_URL, _pg_admin, postgres_available, run_async, unavailable
 
 
 async def _create_user(url: str, email: str) -> int:
@@ -24,7 +22,7 @@ async def _create_user(url: str, email: str) -> int:
 
 def test_sqlite_then_postgres_in_one_process(tmp_path: Path) -> None:
     if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        unavailable("PostgreSQL is not reachable on 127.0.0.1:5432")
     sqlite_url = f"sqlite://{tmp_path / 'first.db'}"
     run_async(migrate(sqlite_url))
     assert run_async(_create_user(sqlite_url, "a@example.com")) == 1

@@ -37,6 +37,8 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    """Stands still at the time of its set-up until the test moves it: what a test emits
+    lands in one minute's bucket without waiting out a minute's last seconds."""
     found = Clock(signals.now())
     monkeypatch.setattr(signals, "now", found.now)
     yield found

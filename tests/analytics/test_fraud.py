@@ -16,7 +16,8 @@ from app.errors import UserError
 from app.gifts import services as gifts
 from app.gifts.models import Wallet
 from app.rooms import likes
-from tests.analytics.traffic import World, address, new_user, normal_traffic, shop, steady_minute
+from tests.analytics.conftest import Clock
+from tests.analytics.traffic import World, address, new_user, normal_traffic, shop
 from tests.commerce.helpers import fund
 from tests.support import gql, register
 
@@ -98,8 +99,7 @@ async def test_coins_going_round_a_ring(world: World) -> None:
     assert len(flag.evidence["transfers"]) == 3
 
 
-async def test_like_burst_from_one_account(world: World, recorder: Recorder) -> None:
-    await steady_minute()
+async def test_like_burst_from_one_account(world: World, recorder: Recorder, clock: Clock) -> None:
     tapper = world.viewers[3]
     for _ in range(7):
         await likes.like(tapper, world.shops[1].room.id, 100)
@@ -111,8 +111,7 @@ async def test_like_burst_from_one_account(world: World, recorder: Recorder) -> 
     assert flag.score in (700, 720)  # and the 20 of normal traffic when in the same minute
 
 
-async def test_chat_burst_from_one_account(world: World, recorder: Recorder) -> None:
-    await steady_minute()
+async def test_chat_burst_from_one_account(world: World, recorder: Recorder, clock: Clock) -> None:
     spammer = world.viewers[4]
     for n in range(16):
         reset_rate_limits()
@@ -125,8 +124,7 @@ async def test_chat_burst_from_one_account(world: World, recorder: Recorder) -> 
     assert flag.score in (16, 18)  # and the 2 of normal traffic when in the same minute
 
 
-async def test_new_account_swarm(world: World, recorder: Recorder) -> None:
-    await steady_minute()
+async def test_new_account_swarm(world: World, recorder: Recorder, clock: Clock) -> None:
     swarm = [await new_user("fresh") for _ in range(10)]
     for user in swarm:
         await world.watch(world.shops[0].room.id, user)
@@ -150,8 +148,9 @@ async def test_flash_sale_bought_by_new_accounts(world: World) -> None:
     assert len(flag.evidence["order_ids"]) == 6 and flag.evidence["share"] == 1.0
 
 
-async def test_gmv_far_above_the_rooms_usual(world: World, recorder: Recorder) -> None:
-    await steady_minute()
+async def test_gmv_far_above_the_rooms_usual(
+    world: World, recorder: Recorder, clock: Clock
+) -> None:
     buyers = world.viewers[6:10]
     planted = [await world.buy(b, world.shops[0], quantity=10) for b in buyers]
     await recorder.flush()
@@ -163,8 +162,9 @@ async def test_gmv_far_above_the_rooms_usual(world: World, recorder: Recorder) -
     assert set(planted) <= set(flag.evidence["order_ids"])
 
 
-async def test_viewers_far_above_the_rooms_usual(world: World, recorder: Recorder) -> None:
-    await steady_minute()
+async def test_viewers_far_above_the_rooms_usual(
+    world: World, recorder: Recorder, clock: Clock
+) -> None:
     for _ in range(100):
         await world.watch(world.shops[0].room.id, None)
     await recorder.sample()

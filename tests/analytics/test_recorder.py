@@ -20,7 +20,8 @@ from app.querycount import count_queries
 from app.rooms import services as rooms
 from app.rooms.models import Room
 from app.settings import Settings
-from tests.analytics.traffic import address, new_user, shop, steady_minute
+from tests.analytics.conftest import Clock
+from tests.analytics.traffic import address, new_user, shop
 
 
 async def _totals(room_id: int) -> dict[str, int]:
@@ -71,9 +72,10 @@ async def test_follows_count_only_while_the_streamer_is_live(recorder: Recorder)
     assert (await _totals(here.room.id))["new_followers"] == 1
 
 
-async def test_unknown_rooms_are_dropped(client: httpx.AsyncClient, recorder: Recorder) -> None:
+async def test_unknown_rooms_are_dropped(
+    client: httpx.AsyncClient, recorder: Recorder, clock: Clock
+) -> None:
     here = await shop("Real room")
-    await steady_minute()  # the clicks below land in one minute's bucket
     page = await client.get(f"/products/{here.product.id}?room=999999")
     assert page.status_code == 200
     assert await recorder.flush() == 0
@@ -84,11 +86,12 @@ async def test_unknown_rooms_are_dropped(client: httpx.AsyncClient, recorder: Re
     assert (await _totals(here.room.id))["clicks"] == 1
 
 
-async def test_two_processes_add_up_and_a_flush_writes_once(recorder: Recorder) -> None:
+async def test_two_processes_add_up_and_a_flush_writes_once(
+    recorder: Recorder, clock: Clock
+) -> None:
     here = await shop("Busy room")
     other = Recorder()  # what a second web process buffers
     other.connect()
-    await steady_minute()  # all of it lands in one minute's bucket
     try:
         for n in range(5):
             await signals.emit("chat.sent", room_id=here.room.id, user_id=None, message_id=n)

@@ -4,7 +4,6 @@ by them, and a few hours of ordinary minutes in the first room's history."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 from dataclasses import dataclass, field
@@ -127,13 +126,6 @@ class World:
                 buyer, sale.id, shipping=address(buyer.id), idempotency_key=self.key()
             )
         return sale.id
-
-
-async def steady_minute() -> None:
-    """Wait out the last seconds of a minute, so that a burst stays in one minute."""
-    second = datetime.now(UTC).second
-    if second >= 52:
-        await asyncio.sleep(61 - second)
 
 
 async def history(room_id: int, now: datetime) -> None:

@@ -22,6 +22,7 @@ from tests.conftest import (
     postgres_available,
     redis_available,
     run_async,
+    unavailable,
 )
 from tests.support import (
     ROOT,
@@ -113,7 +114,7 @@ async def _event(ws: WsClient, typename: str, timeout: float = 20) -> dict[str, 
 
 async def test_live_session_across_two_web_processes_and_a_media_worker(tmp_path: Any) -> None:
     if not (postgres_available() and redis_available()):
-        pytest.skip("needs PostgreSQL on 5432 and Redis on 6379")
+        unavailable("needs PostgreSQL on 5432 and Redis on 6379")
     from app.accounts.models import Role, User
     from app.db import close_db, init_db
 

@@ -14,7 +14,7 @@ import pytest
 
 from app.settings import Settings
 from media.playlist import parse_media_playlist
-from tests.conftest import REDIS_URL, redis_available, settings_env
+from tests.conftest import REDIS_URL, redis_available, settings_env, unavailable
 from tests.live_media.test_camera_ws import streamer_room, until_media_live
 from tests.support import ROOT, ffmpeg_processes, free_port, live_server, wait_for_no_ffmpeg
 
@@ -25,7 +25,7 @@ async def test_sigterm_ends_the_workers_streams_and_finalises_the_replay(
     settings: Settings,
 ) -> None:
     if not redis_available():
-        pytest.skip("the web process and the media worker talk over Redis: not on 6379")
+        unavailable("the web process and the media worker talk over Redis: not on 6379")
     room_id, secret = await streamer_room(settings.database_url, "worker@example.com")
     env = settings_env(
         replace(settings, broadcast_url=REDIS_URL, media_in_process=False, rtmp_port=free_port())

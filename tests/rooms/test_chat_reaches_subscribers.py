@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import httpx
-import pytest
 
 from app.settings import Settings
-from tests.conftest import REDIS_URL, redis_available, settings_env
+from tests.conftest import REDIS_URL, redis_available, settings_env, unavailable
 from tests.rooms.test_room_events_ws import (
     _next_of,
     _post,
@@ -62,7 +61,7 @@ async def test_chat_message_reaches_subscriber(settings: Settings) -> None:
 
 async def test_chat_across_two_processes_on_redis(settings: Settings) -> None:
     if not redis_available():
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+        unavailable("Redis is not reachable on 127.0.0.1:6379")
     redis_settings = replace(settings, broadcast_url=REDIS_URL)
     env = settings_env(redis_settings)
     with live_server(env) as base_a, live_server(env) as base_b:

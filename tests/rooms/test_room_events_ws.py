@@ -12,7 +12,7 @@ import pytest
 import websockets
 
 from app.settings import Settings
-from tests.conftest import REDIS_URL, redis_available, settings_env
+from tests.conftest import REDIS_URL, redis_available, settings_env, unavailable
 from tests.support import STRONG_PASSWORD, WsClient, live_server, operation
 
 
@@ -125,7 +125,7 @@ async def test_unknown_room_and_bad_frames(settings: Settings) -> None:
 @pytest.fixture
 def redis_settings(settings: Settings) -> Settings:
     if not redis_available():
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+        unavailable("Redis is not reachable on 127.0.0.1:6379")
     return replace(settings, broadcast_url=REDIS_URL)
 
 
