@@ -79,12 +79,9 @@ def _load_dataclass(cls: type[D], data: Any, where: str) -> D:
 def _load(hint: Any, value: Any, where: str) -> Any:
     origin = typing.get_origin(hint)
     if origin is types.UnionType or origin is typing.Union:
-        options = typing.get_args(hint)
-        if value is None:
-            if type(None) in options:
-                return None
-            raise PayloadError(f"{where}: must not be null")
-        (kind,) = [o for o in options if o is not type(None)]
+        if value is None:  # ``X | None``: the only unions a catalog accepts
+            return None
+        (kind,) = [o for o in typing.get_args(hint) if o is not type(None)]
         return _load(kind, value, where)
     if origin is tuple:
         item = typing.get_args(hint)[0]

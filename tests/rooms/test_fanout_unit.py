@@ -89,3 +89,61 @@ async def test_one_execution_shared_and_slow_socket_closed() -> None:
     assert stuck_peer.closed_with == CLOSE_SLOW
     for sock in sockets:
         await sock.close()
+
+
+async def test_a_group_executes_with_its_own_context_not_a_subscribers(app: object) -> None:
+    """Two connections, one logged in, share one group: the execution they share runs with
+    the group's SharedContext (anonymous, no socket), whichever of them subscribed first."""
+    from app.accounts.models import Role
+    from app.api import ws as ws_module
+    from app.api.ids import encode_id
+    from app.auth import ANONYMOUS, Principal
+    from app.rooms import events as ev
+    from tests.chat.helpers import live_room, make_user
+
+    streamer = await make_user("s@example.com", "Sam", Role.STREAMER)
+    room = await live_room(streamer)
+    settings = Settings()
+    peers = [PeerStandIn(), PeerStandIn()]
+    connections = [ws_module.Connection(p, schema, settings) for p in peers]  # type: ignore[arg-type]
+    connections[0].principal = Principal(user=streamer, via="session")
+    connections[1].principal = ANONYMOUS
+    for i, conn in enumerate(connections):
+        conn.acked = True
+        await conn._on_subscribe(
+            {
+                "id": f"s{i}",
+                "type": "subscribe",
+                "payload": {"query": QUERY, "variables": {"r": encode_id("Room", room.id)}},
+            }
+        )
+
+    async def joined() -> bool:
+        fanout = ws_module.hub.rooms.get(room.id)
+        return fanout is not None and sum(len(g.members) for g in fanout.groups.values()) == 2
+
+    for _ in range(200):
+        if await joined():
+            break
+        await asyncio.sleep(0.01)
+    [group] = ws_module.hub.rooms[room.id].groups.values()
+    context = group.executor.context_value
+    assert isinstance(context, SharedContext)
+    assert context.principal is ANONYMOUS and not hasattr(context, "request")
+
+    await ev.publish(room.id, ev.LikeBurst(count=2, total=9))
+    for _ in range(200):
+        if all(any('"total":9' in f for f in p.frames) for p in peers):
+            break
+        await asyncio.sleep(0.01)
+    payloads = [json.loads(next(f for f in p.frames if '"total":9' in f))["payload"] for p in peers]
+    assert (
+        payloads[0]
+        == payloads[1]
+        == {"data": {"roomEvents": {"__typename": "LikeBurstEvent", "total": 9}}}
+    )
+    for conn in connections:
+        for task in list(conn.tasks.values()):
+            task.cancel()
+        await asyncio.gather(*conn.tasks.values(), return_exceptions=True)
+    assert room.id not in ws_module.hub.rooms
