@@ -8,9 +8,10 @@ import strawberry
 from starlette.responses import Response
 
 from app.accounts import services as accounts
+from app.api import errors
 from app.api.accounts.types import ApiTokenType, RoleEnum, UserType
 from app.api.context import Info
-from app.api.errors import FieldError, field_errors
+from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.auth import SESSION_COOKIE, client_ip
 from app.errors import UserError
@@ -91,82 +92,59 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create a viewer account and log in.")
+    @errors.mutation(description="Create a viewer account and log in.")
     async def register(self, info: Info, input: RegisterInput) -> UserPayload:
-        try:
-            user = await accounts.register(input.email, input.password, input.display_name)
-        except UserError as exc:
-            return UserPayload(errors=field_errors(exc))
+        user = await accounts.register(input.email, input.password, input.display_name)
         _set_session_cookie(info, await accounts.start_session(user))
         return UserPayload(user=UserType.from_model(user))
 
-    @strawberry.mutation(description="Log in with email and password (sets the session cookie).")
+    @errors.mutation(description="Log in with email and password (sets the session cookie).")
     async def login(self, info: Info, email: str, password: str) -> UserPayload:
-        try:
-            user = await accounts.authenticate(email, password, client_ip(info.context.request))
-        except UserError as exc:
-            return UserPayload(errors=field_errors(exc))
+        user = await accounts.authenticate(email, password, client_ip(info.context.request))
         _set_session_cookie(info, await accounts.start_session(user))
         return UserPayload(user=UserType.from_model(user))
 
-    @strawberry.mutation(description="End this browser session.")
+    @errors.mutation(description="End this browser session.")
     async def logout(self, info: Info) -> OkPayload:
         await accounts.end_session(info.context.request.cookies.get(SESSION_COOKIE))
         _set_session_cookie(info, None)
         return OkPayload(ok=True)
 
-    @strawberry.mutation(
-        description="Mail a reset link; answers the same whether the account exists."
-    )
+    @errors.mutation(description="Mail a reset link; answers the same whether the account exists.")
     async def request_password_reset(self, info: Info, email: str) -> OkPayload:
-        try:
-            await accounts.request_password_reset(email, info.context.settings.public_url)
-        except UserError as exc:
-            return OkPayload(errors=field_errors(exc))
+        await accounts.request_password_reset(email, info.context.settings.public_url)
         return OkPayload(ok=True)
 
-    @strawberry.mutation(description="Choose a new password with a reset token (single use).")
+    @errors.mutation(description="Choose a new password with a reset token (single use).")
     async def reset_password(self, token: str, new_password: str) -> UserPayload:
-        try:
-            user = await accounts.reset_password(token, new_password)
-        except UserError as exc:
-            return UserPayload(errors=field_errors(exc))
+        user = await accounts.reset_password(token, new_password)
         return UserPayload(user=UserType.from_model(user))
 
-    @strawberry.mutation
+    @errors.mutation
     async def change_password(
         self, info: Info, current_password: str, new_password: str
     ) -> OkPayload:
-        try:
-            user = info.context.principal.require_user()
-            await accounts.change_password(user, current_password, new_password)
-        except UserError as exc:
-            return OkPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        await accounts.change_password(user, current_password, new_password)
         return OkPayload(ok=True)
 
-    @strawberry.mutation(description="Create a personal API token for a third-party app.")
+    @errors.mutation(description="Create a personal API token for a third-party app.")
     async def create_api_token(
         self, info: Info, name: str, scope: TokenScopeEnum = TokenScopeEnum.READ
     ) -> CreateApiTokenPayload:
-        try:
-            principal = info.context.principal
-            if principal.via == "token":
-                raise UserError("FORBIDDEN", "API tokens cannot create tokens; use the web", None)
-            user = principal.require_user()
-            created = await accounts.create_api_token(user, name, scope.value)
-        except UserError as exc:
-            return CreateApiTokenPayload(errors=field_errors(exc))
+        principal = info.context.principal
+        if principal.via == "token":
+            raise UserError("FORBIDDEN", "API tokens cannot create tokens; use the web", None)
+        user = principal.require_user()
+        created = await accounts.create_api_token(user, name, scope.value)
         return CreateApiTokenPayload(
             token=ApiTokenType.from_model(created.token), secret=created.secret
         )
 
-    @strawberry.mutation
+    @errors.mutation
     async def revoke_api_token(self, info: Info, id: strawberry.ID) -> ApiTokenPayload:
-        try:
-            user = info.context.principal.require_user()
-            token = await accounts.revoke_api_token(user, decode_id(id, "ApiToken"))
-        except UserError as exc:
-            return ApiTokenPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        token = await accounts.revoke_api_token(user, decode_id(id, "ApiToken"))
         return ApiTokenPayload(token=ApiTokenType.from_model(token))
 
 

@@ -12,6 +12,7 @@ import strawberry
 
 from app.analytics import fraud
 from app.analytics import stats as analytics
+from app.api import errors
 from app.api.analytics.types import (
     FraudActionEnum,
     FraudDecisionEnum,
@@ -22,12 +23,10 @@ from app.api.analytics.types import (
     RoomStats,
     StatsIntervalEnum,
 )
-from app.api.chat.schema import query_error
 from app.api.context import Info
-from app.api.errors import FieldError, field_errors
+from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.pagination import Connection, paginate
-from app.errors import UserError
 
 
 @strawberry.type
@@ -38,7 +37,7 @@ class FraudFlagPayload:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @errors.field(
         description="A room's metrics per minute or hour over [from, to) (default: the last "
         "hour), or over one live session (sessionId; the range defaults to the session's): "
         "series, totals and the conversion funnel. The room's owner and admins."
@@ -52,28 +51,22 @@ class Query:
         interval: StatsIntervalEnum = StatsIntervalEnum.MINUTE,
         session_id: strawberry.ID | None = None,
     ) -> RoomStats:
-        try:
-            user = info.context.principal.require_user(write=False)
-            room = decode_id(room_id, "Room", "roomId")
-            session = decode_id(session_id, "LiveSession", "sessionId") if session_id else None
-            found = await analytics.room_stats(user, room, from_, to, interval.value, session)
-            sessions = await analytics.room_sessions(room)
-        except UserError as exc:
-            raise query_error(exc) from None
+        user = info.context.principal.require_user(write=False)
+        room = decode_id(room_id, "Room", "roomId")
+        session = decode_id(session_id, "LiveSession", "sessionId") if session_id else None
+        found = await analytics.room_stats(user, room, from_, to, interval.value, session)
+        sessions = await analytics.room_sessions(room)
         return RoomStats.from_stats(found, sessions)
 
-    @strawberry.field(
+    @errors.field(
         description="Live rooms now, GMV today, top rooms and products (moderators, admins)."
     )
     async def platform_stats(self, info: Info) -> PlatformStats:
-        try:
-            user = info.context.principal.require_user(write=False)
-            found = await analytics.platform_stats(user)
-        except UserError as exc:
-            raise query_error(exc) from None
+        user = info.context.principal.require_user(write=False)
+        found = await analytics.platform_stats(user)
         return PlatformStats.from_stats(found)
 
-    @strawberry.field(
+    @errors.field(
         description="Fraud and anomaly flags, newest first; open ones by score "
         "(moderators and admins)."
     )
@@ -85,19 +78,16 @@ class Query:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[FraudFlagType]:
-        try:
-            user = info.context.principal.require_user(write=False)
-            query = fraud.flags_query(
-                user, status.value if status else None, kind.value if kind else None
-            )
-            return await paginate(query, first, after, FraudFlagType.from_model)
-        except UserError as exc:
-            raise query_error(exc) from None
+        user = info.context.principal.require_user(write=False)
+        query = fraud.flags_query(
+            user, status.value if status else None, kind.value if kind else None
+        )
+        return await paginate(query, first, after, FraudFlagType.from_model)
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @errors.mutation(
         description="Confirm or dismiss an open fraud flag (moderators and admins). A "
         "confirmed flag may FREEZE_WALLET (the accounts in its evidence) or CANCEL_ORDERS "
         "(its orders: unpaid cancelled, paid refunded; admins only)."
@@ -109,11 +99,8 @@ class Mutation:
         decision: FraudDecisionEnum,
         action: FraudActionEnum = FraudActionEnum.NONE,
     ) -> FraudFlagPayload:
-        try:
-            user = info.context.principal.require_user()
-            flag = await fraud.decide(
-                user, decode_id(flag_id, "FraudFlag", "flagId"), decision.value, action.value
-            )
-        except UserError as exc:
-            return FraudFlagPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        flag = await fraud.decide(
+            user, decode_id(flag_id, "FraudFlag", "flagId"), decision.value, action.value
+        )
         return FraudFlagPayload(flag=FraudFlagType.from_model(flag))

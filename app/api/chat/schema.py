@@ -6,6 +6,7 @@ import base64
 
 import strawberry
 
+from app.api import errors
 from app.api.chat.types import ChatBadgeEnum, ChatMessageType
 from app.api.context import Info
 from app.api.errors import FieldError, field_errors
@@ -14,7 +15,6 @@ from app.api.pagination import Connection, Edge, PageInfo
 from app.chat import services as chat
 from app.errors import UserError
 from app.rooms.services import can_moderate, get_room
-from graphql import GraphQLError
 
 
 @strawberry.type
@@ -25,6 +25,10 @@ class ChatMessagePayload:
         default=None,
         description="For SLOW_MODE, RATE_LIMITED and MUTED: seconds until you may send again.",
     )
+
+    @classmethod
+    def from_user_error(cls, exc: UserError) -> ChatMessagePayload:
+        return cls(errors=field_errors(exc), retry_after=getattr(exc, "retry_after", 0) or None)
 
 
 def encode_message_cursor(message_id: int) -> str:
@@ -44,13 +48,9 @@ def decode_message_cursor(cursor: str | None) -> int | None:
     return message_id
 
 
-def query_error(exc: UserError) -> GraphQLError:
-    return GraphQLError(exc.message, extensions={"code": exc.code, "field": exc.field})
-
-
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @errors.field(
         description="A room's chat, NEWEST FIRST: `first` gives the latest messages and "
         "`after` (an `endCursor`) pages back to older ones. Cursors are stable while new "
         "messages arrive. Deleted messages are left out unless `includeDeleted` is set by "
@@ -64,16 +64,13 @@ class Query:
         after: str | None = None,
         include_deleted: bool = False,
     ) -> Connection[ChatMessageType]:
-        try:
-            room = await get_room(decode_id(room_id, "Room", "roomId"))
-            moderator = can_moderate(info.context.principal.user, room)
-            include = include_deleted and moderator
-            rows, has_more = await chat.history(
-                room.id, first, decode_message_cursor(after), include_deleted=include
-            )
-            total = await chat.history_count(room.id, include_deleted=include)
-        except UserError as exc:
-            raise query_error(exc) from None
+        room = await get_room(decode_id(room_id, "Room", "roomId"))
+        moderator = can_moderate(info.context.principal.user, room)
+        include = include_deleted and moderator
+        rows, has_more = await chat.history(
+            room.id, first, decode_message_cursor(after), include_deleted=include
+        )
+        total = await chat.history_count(room.id, include_deleted=include)
         edges = [
             Edge(cursor=encode_message_cursor(m.id), node=ChatMessageType.from_model(m, moderator))
             for m in rows
@@ -90,14 +87,9 @@ class Query:
         )
 
 
-def _rejected(exc: UserError) -> ChatMessagePayload:
-    retry = getattr(exc, "retry_after", 0) or None
-    return ChatMessagePayload(errors=field_errors(exc), retry_after=retry)
-
-
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @errors.mutation(
         description="Send a chat message to a live room. Typed errors: ROOM_NOT_LIVE, BANNED, "
         "MUTED, EMPTY, TOO_LONG (over 200 characters), BANNED_WORD, RATE_LIMITED, SLOW_MODE "
         "(with retryAfter); nothing is stored when refused."
@@ -105,24 +97,16 @@ class Mutation:
     async def send_chat_message(
         self, info: Info, room_id: strawberry.ID, text: str
     ) -> ChatMessagePayload:
-        try:
-            user = info.context.principal.require_user()
-            message = await chat.post_message(user, decode_id(room_id, "Room", "roomId"), text)
-        except UserError as exc:
-            return _rejected(exc)
+        user = info.context.principal.require_user()
+        message = await chat.post_message(user, decode_id(room_id, "Room", "roomId"), text)
         return ChatMessagePayload(message=ChatMessageType.from_model(message))
 
-    @strawberry.mutation(description="Delete a message (the room's owner and moderators).")
+    @errors.mutation(description="Delete a message (the room's owner and moderators).")
     async def delete_chat_message(
         self, info: Info, message_id: strawberry.ID
     ) -> ChatMessagePayload:
-        try:
-            user = info.context.principal.require_user()
-            message = await chat.delete_message(
-                user, decode_id(message_id, "ChatMessage", "messageId")
-            )
-        except UserError as exc:
-            return _rejected(exc)
+        user = info.context.principal.require_user()
+        message = await chat.delete_message(user, decode_id(message_id, "ChatMessage", "messageId"))
         return ChatMessagePayload(message=ChatMessageType.from_model(message, True))
 
 

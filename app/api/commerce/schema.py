@@ -14,6 +14,7 @@ from typing import Any
 
 import strawberry
 
+from app.api import errors
 from app.api.commerce.types import (
     CartItemType,
     CartType,
@@ -29,18 +30,13 @@ from app.api.commerce.types import (
     VariantType,
 )
 from app.api.context import Info
-from app.api.errors import FieldError, field_errors
+from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.pagination import Connection, make_connection, paginate
 from app.commerce import cart, catalog, coupons, images, orders
 from app.errors import UserError
-from graphql import GraphQLError
 
 MAX_IMAGE_BASE64 = (images.MAX_UPLOAD_BYTES * 4) // 3 + 8
-
-
-def _raise(exc: UserError) -> GraphQLError:
-    return GraphQLError(exc.message, extensions={"code": exc.code, "field": exc.field})
 
 
 # --- payloads -----------------------------------------------------------------------------
@@ -228,12 +224,9 @@ async def _orders_page(
     user = info.context.principal.user
     if user is None:
         return make_connection([], 0, 0)
-    try:
-        return await paginate(
-            query_of(user, status.value if status else None), first, after, OrderType.from_model
-        )
-    except UserError as exc:
-        raise _raise(exc) from None
+    return await paginate(
+        query_of(user, status.value if status else None), first, after, OrderType.from_model
+    )
 
 
 # --- queries ------------------------------------------------------------------------------
@@ -241,7 +234,7 @@ async def _orders_page(
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Products for sale: filter, search and sort.")
+    @errors.field(description="Products for sale: filter, search and sort.")
     async def products(
         self,
         info: Info,
@@ -251,34 +244,24 @@ class Query:
         sort: ProductSortEnum = ProductSortEnum.NEWEST,
     ) -> Connection[ProductType]:
         f = filter or ProductFilter()
-        try:
-            query = catalog.products_query(
-                merchant_id=decode_id(f.merchant_id, "User", "merchantId")
-                if f.merchant_id
-                else None,
-                room_id=decode_id(f.room_id, "Room", "roomId") if f.room_id else None,
-                search=f.search,
-                min_price_cents=f.min_price_cents,
-                max_price_cents=f.max_price_cents,
-                in_stock=f.in_stock,
-                sort=sort.value,
-                viewer=info.context.principal.user,
-            )
-            return await paginate(query, first, after, ProductType.from_model)
-        except UserError as exc:
-            raise _raise(exc) from None
+        query = catalog.products_query(
+            merchant_id=decode_id(f.merchant_id, "User", "merchantId") if f.merchant_id else None,
+            room_id=decode_id(f.room_id, "Room", "roomId") if f.room_id else None,
+            search=f.search,
+            min_price_cents=f.min_price_cents,
+            max_price_cents=f.max_price_cents,
+            in_stock=f.in_stock,
+            sort=sort.value,
+            viewer=info.context.principal.user,
+        )
+        return await paginate(query, first, after, ProductType.from_model)
 
-    @strawberry.field
+    @errors.field(missing_is_null=True)
     async def product(self, info: Info, id: strawberry.ID) -> ProductType | None:
-        try:
-            product = await catalog.get_product(
-                decode_id(id, "Product"), info.context.principal.user
-            )
-        except UserError:
-            return None
+        product = await catalog.get_product(decode_id(id, "Product"), info.context.principal.user)
         return ProductType.from_model(product)
 
-    @strawberry.field(description="The viewer's orders as a buyer, newest first.")
+    @errors.field(description="The viewer's orders as a buyer, newest first.")
     async def my_orders(
         self,
         info: Info,
@@ -288,7 +271,7 @@ class Query:
     ) -> Connection[OrderType]:
         return await _orders_page(info, orders.buyer_orders_query, first, after, status)
 
-    @strawberry.field(description="The viewer's sales as a merchant, newest first.")
+    @errors.field(description="The viewer's sales as a merchant, newest first.")
     async def merchant_orders(
         self,
         info: Info,
@@ -298,15 +281,14 @@ class Query:
     ) -> Connection[OrderType]:
         return await _orders_page(info, orders.merchant_orders_query, first, after, status)
 
-    @strawberry.field(description="An order of the viewer (as buyer or merchant).")
+    @errors.field(
+        missing_is_null=True, description="An order of the viewer (as buyer or merchant)."
+    )
     async def order(self, info: Info, id: strawberry.ID) -> OrderType | None:
         user = info.context.principal.user
         if user is None:
             return None
-        try:
-            return OrderType.from_model(await orders.get_order(user, decode_id(id, "Order")))
-        except UserError:
-            return None
+        return OrderType.from_model(await orders.get_order(user, decode_id(id, "Order")))
 
     @strawberry.field(description="The viewer's cart (null when anonymous).")
     async def cart(self, info: Info) -> CartType | None:
@@ -333,75 +315,63 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="A merchant (streamer) adds a product.")
+    @errors.mutation(description="A merchant (streamer) adds a product.")
     async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
-        try:
-            user = info.context.principal.require_user()
-            product = await catalog.create_product(
-                user,
-                input.title,
-                input.description,
-                currency=input.currency,
-                room_id=decode_id(input.room_id, "Room", "roomId") if input.room_id else None,
-                status=input.status.value,
-            )
-        except UserError as exc:
-            return ProductPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        product = await catalog.create_product(
+            user,
+            input.title,
+            input.description,
+            currency=input.currency,
+            room_id=decode_id(input.room_id, "Room", "roomId") if input.room_id else None,
+            status=input.status.value,
+        )
         return ProductPayload(product=ProductType.from_model(product))
 
-    @strawberry.mutation
+    @errors.mutation
     async def update_product(self, info: Info, input: UpdateProductInput) -> ProductPayload:
-        try:
-            user = info.context.principal.require_user()
-            changes: dict[str, Any] = {}
-            if input.clear_room:
-                changes["room_id"] = None
-            elif input.room_id:
-                changes["room_id"] = decode_id(input.room_id, "Room", "roomId")
-            product = await catalog.update_product(
-                user,
-                decode_id(input.product_id, "Product", "productId"),
-                title=input.title,
-                description=input.description,
-                status=input.status.value if input.status else None,
-                **changes,
-            )
-        except UserError as exc:
-            return ProductPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        changes: dict[str, Any] = {}
+        if input.clear_room:
+            changes["room_id"] = None
+        elif input.room_id:
+            changes["room_id"] = decode_id(input.room_id, "Room", "roomId")
+        product = await catalog.update_product(
+            user,
+            decode_id(input.product_id, "Product", "productId"),
+            title=input.title,
+            description=input.description,
+            status=input.status.value if input.status else None,
+            **changes,
+        )
         return ProductPayload(product=ProductType.from_model(product))
 
-    @strawberry.mutation(description="Add a variant (SKU unique among the merchant's).")
+    @errors.mutation(description="Add a variant (SKU unique among the merchant's).")
     async def add_variant(self, info: Info, input: AddVariantInput) -> VariantPayload:
-        try:
-            user = info.context.principal.require_user()
-            variant = await catalog.add_variant(
-                user,
-                decode_id(input.product_id, "Product", "productId"),
-                input.sku,
-                input.price_cents,
-                stock=input.stock,
-                options=_options(input.options),
-            )
-        except UserError as exc:
-            return VariantPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        variant = await catalog.add_variant(
+            user,
+            decode_id(input.product_id, "Product", "productId"),
+            input.sku,
+            input.price_cents,
+            stock=input.stock,
+            options=_options(input.options),
+        )
         return VariantPayload(variant=VariantType.from_model(variant))
 
-    @strawberry.mutation
+    @errors.mutation
     async def update_variant(self, info: Info, input: UpdateVariantInput) -> VariantPayload:
-        try:
-            user = info.context.principal.require_user()
-            variant = await catalog.update_variant(
-                user,
-                decode_id(input.variant_id, "Variant", "variantId"),
-                price_cents=input.price_cents,
-                options=_options(input.options),
-                is_active=input.is_active,
-            )
-        except UserError as exc:
-            return VariantPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        variant = await catalog.update_variant(
+            user,
+            decode_id(input.variant_id, "Variant", "variantId"),
+            price_cents=input.price_cents,
+            options=_options(input.options),
+            is_active=input.is_active,
+        )
         return VariantPayload(variant=VariantType.from_model(variant))
 
-    @strawberry.mutation(description="Set a variant's stock, or change it by delta.")
+    @errors.mutation(description="Set a variant's stock, or change it by delta.")
     async def update_stock(
         self,
         info: Info,
@@ -409,53 +379,42 @@ class Mutation:
         stock: int | None = None,
         delta: int | None = None,
     ) -> VariantPayload:
-        try:
-            user = info.context.principal.require_user()
-            variant = await catalog.update_stock(
-                user, decode_id(variant_id, "Variant", "variantId"), stock=stock, delta=delta
-            )
-        except UserError as exc:
-            return VariantPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        variant = await catalog.update_stock(
+            user, decode_id(variant_id, "Variant", "variantId"), stock=stock, delta=delta
+        )
         return VariantPayload(variant=VariantType.from_model(variant))
 
-    @strawberry.mutation(
+    @errors.mutation(
         description="Upload a product image as base64 (JPEG, PNG, WebP or GIF, up to 8 MB); "
         "it is validated by content and re-encoded."
     )
     async def upload_product_image(
         self, info: Info, product_id: strawberry.ID, image_base64: str
     ) -> ProductImagePayload:
+        user = info.context.principal.require_user()
+        if len(image_base64) > MAX_IMAGE_BASE64:
+            raise UserError("IMAGE_TOO_LARGE", "images are limited to 8 MB", "imageBase64")
         try:
-            user = info.context.principal.require_user()
-            if len(image_base64) > MAX_IMAGE_BASE64:
-                raise UserError("IMAGE_TOO_LARGE", "images are limited to 8 MB", "imageBase64")
-            try:
-                data = base64.b64decode(image_base64.split(",")[-1], validate=True)
-            except (binascii.Error, ValueError):
-                raise UserError(
-                    "INVALID_IMAGE", "send the image as base64", "imageBase64"
-                ) from None
-            image = await images.add_product_image(
-                user, decode_id(product_id, "Product", "productId"), data
-            )
-        except UserError as exc:
-            return ProductImagePayload(errors=field_errors(exc))
+            data = base64.b64decode(image_base64.split(",")[-1], validate=True)
+        except (binascii.Error, ValueError):
+            raise UserError("INVALID_IMAGE", "send the image as base64", "imageBase64") from None
+        image = await images.add_product_image(
+            user, decode_id(product_id, "Product", "productId"), data
+        )
         return ProductImagePayload(image=ProductImageType.from_model(image))
 
-    @strawberry.mutation
+    @errors.mutation
     async def remove_product_image(
         self, info: Info, image_id: strawberry.ID
     ) -> ProductImagePayload:
-        try:
-            user = info.context.principal.require_user()
-            image = await images.remove_product_image(
-                user, decode_id(image_id, "ProductImage", "imageId")
-            )
-        except UserError as exc:
-            return ProductImagePayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        image = await images.remove_product_image(
+            user, decode_id(image_id, "ProductImage", "imageId")
+        )
         return ProductImagePayload(image=ProductImageType.from_model(image))
 
-    @strawberry.mutation
+    @errors.mutation
     async def add_to_cart(
         self,
         info: Info,
@@ -463,139 +422,115 @@ class Mutation:
         quantity: int = 1,
         room_id: strawberry.ID | None = None,
     ) -> CartPayload:
-        try:
-            user = info.context.principal.require_user()
-            await cart.add_to_cart(
-                user,
-                decode_id(variant_id, "Variant", "variantId"),
-                quantity,
-                decode_id(room_id, "Room", "roomId") if room_id else None,
-            )
-        except UserError as exc:
-            return CartPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        await cart.add_to_cart(
+            user,
+            decode_id(variant_id, "Variant", "variantId"),
+            quantity,
+            decode_id(room_id, "Room", "roomId") if room_id else None,
+        )
         return CartPayload(cart=await _cart(user))
 
-    @strawberry.mutation
+    @errors.mutation
     async def remove_from_cart(self, info: Info, variant_id: strawberry.ID) -> CartPayload:
-        try:
-            user = info.context.principal.require_user()
-            await cart.remove_from_cart(user, decode_id(variant_id, "Variant", "variantId"))
-        except UserError as exc:
-            return CartPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        await cart.remove_from_cart(user, decode_id(variant_id, "Variant", "variantId"))
         return CartPayload(cart=await _cart(user))
 
-    @strawberry.mutation(description="Order the cart: one order per merchant, all or none.")
+    @errors.mutation(description="Order the cart: one order per merchant, all or none.")
     async def checkout(self, info: Info, input: CheckoutInput) -> CheckoutPayload:
-        try:
-            user = info.context.principal.require_user()
-            placed = await cart.checkout(
-                user,
-                shipping=_shipping(input.shipping),
-                idempotency_key=input.idempotency_key,
-                coupon_code=input.coupon_code,
-            )
-        except UserError as exc:
-            return CheckoutPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        placed = await cart.checkout(
+            user,
+            shipping=_shipping(input.shipping),
+            idempotency_key=input.idempotency_key,
+            coupon_code=input.coupon_code,
+        )
         return CheckoutPayload(orders=[OrderType.from_model(o) for o in placed])
 
-    @strawberry.mutation(description="Order one variant now (stock is held until it expires).")
+    @errors.mutation(description="Order one variant now (stock is held until it expires).")
     async def buy_now(self, info: Info, input: BuyNowInput) -> OrderPayload:
-        try:
-            user = info.context.principal.require_user()
-            order = await cart.buy_now(
-                user,
-                decode_id(input.variant_id, "Variant", "variantId"),
-                input.quantity,
-                shipping=_shipping(input.shipping),
-                idempotency_key=input.idempotency_key,
-                coupon_code=input.coupon_code,
-                room_id=decode_id(input.room_id, "Room", "roomId") if input.room_id else None,
-            )
-        except UserError as exc:
-            return OrderPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        order = await cart.buy_now(
+            user,
+            decode_id(input.variant_id, "Variant", "variantId"),
+            input.quantity,
+            shipping=_shipping(input.shipping),
+            idempotency_key=input.idempotency_key,
+            coupon_code=input.coupon_code,
+            room_id=decode_id(input.room_id, "Room", "roomId") if input.room_id else None,
+        )
         return OrderPayload(order=OrderType.from_model(order))
 
-    @strawberry.mutation(description="Pay a pending order with coins (idempotent per key).")
+    @errors.mutation(description="Pay a pending order with coins (idempotent per key).")
     async def pay_order_with_coins(
         self, info: Info, order_id: strawberry.ID, idempotency_key: str
     ) -> OrderPayload:
-        try:
-            user = info.context.principal.require_user()
-            order = await orders.pay_with_coins(
-                user, decode_id(order_id, "Order", "orderId"), idempotency_key
-            )
-        except UserError as exc:
-            return OrderPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        order = await orders.pay_with_coins(
+            user, decode_id(order_id, "Order", "orderId"), idempotency_key
+        )
         return OrderPayload(order=OrderType.from_model(order))
 
-    @strawberry.mutation(
+    @errors.mutation(
         description="Start a card payment; the order turns PAID when the provider confirms."
     )
     async def pay_order_with_card(
         self, info: Info, order_id: strawberry.ID, card_number: str
     ) -> CardPaymentPayload:
-        try:
-            user = info.context.principal.require_user()
-            oid = decode_id(order_id, "Order", "orderId")
-            payment = await orders.start_card_payment(user, oid, card_number)
-            order = await orders.get_order(user, oid)
-        except UserError as exc:
-            return CardPaymentPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        oid = decode_id(order_id, "Order", "orderId")
+        payment = await orders.start_card_payment(user, oid, card_number)
+        order = await orders.get_order(user, oid)
         return CardPaymentPayload(
             payment=PaymentType.from_model(payment), order=OrderType.from_model(order)
         )
 
-    @strawberry.mutation(description="Cancel an unpaid order (buyer or merchant).")
+    @errors.mutation(description="Cancel an unpaid order (buyer or merchant).")
     async def cancel_order(self, info: Info, order_id: strawberry.ID) -> OrderPayload:
         return await _order_action(info, order_id, orders.cancel_order)
 
-    @strawberry.mutation(description="The merchant ships a paid order.")
+    @errors.mutation(description="The merchant ships a paid order.")
     async def ship_order(
         self, info: Info, order_id: strawberry.ID, tracking_number: str
     ) -> OrderPayload:
-        try:
-            user = info.context.principal.require_user()
-            order = await orders.ship_order(
-                user, decode_id(order_id, "Order", "orderId"), tracking_number
-            )
-        except UserError as exc:
-            return OrderPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        order = await orders.ship_order(
+            user, decode_id(order_id, "Order", "orderId"), tracking_number
+        )
         return OrderPayload(order=OrderType.from_model(order))
 
-    @strawberry.mutation(description="The merchant marks a shipped order delivered.")
+    @errors.mutation(description="The merchant marks a shipped order delivered.")
     async def mark_delivered(self, info: Info, order_id: strawberry.ID) -> OrderPayload:
         return await _order_action(info, order_id, orders.mark_delivered)
 
-    @strawberry.mutation(description="The buyer confirms a delivered order.")
+    @errors.mutation(description="The buyer confirms a delivered order.")
     async def complete_order(self, info: Info, order_id: strawberry.ID) -> OrderPayload:
         return await _order_action(info, order_id, orders.complete_order)
 
-    @strawberry.mutation(description="The merchant refunds a paid order (stock and money back).")
+    @errors.mutation(description="The merchant refunds a paid order (stock and money back).")
     async def refund_order(self, info: Info, order_id: strawberry.ID) -> OrderPayload:
         return await _order_action(info, order_id, orders.refund_order)
 
-    @strawberry.mutation
+    @errors.mutation
     async def create_coupon(self, info: Info, input: CreateCouponInput) -> CouponPayload:
-        try:
-            user = info.context.principal.require_user()
-            coupon = await coupons.create_coupon(
-                user,
-                input.code,
-                input.kind.value,
-                input.amount,
-                currency=input.currency,
-                min_spend_cents=input.min_spend_cents,
-                starts_at=input.starts_at,
-                ends_at=input.ends_at,
-                max_uses=input.max_uses,
-                per_user_limit=input.per_user_limit,
-                room_id=decode_id(input.room_id, "Room", "roomId") if input.room_id else None,
-            )
-        except UserError as exc:
-            return CouponPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        coupon = await coupons.create_coupon(
+            user,
+            input.code,
+            input.kind.value,
+            input.amount,
+            currency=input.currency,
+            min_spend_cents=input.min_spend_cents,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            max_uses=input.max_uses,
+            per_user_limit=input.per_user_limit,
+            room_id=decode_id(input.room_id, "Room", "roomId") if input.room_id else None,
+        )
         return CouponPayload(coupon=CouponType.from_model(coupon))
 
-    @strawberry.mutation(description="Drop a coupon into your live room for the first N claimers.")
+    @errors.mutation(description="Drop a coupon into your live room for the first N claimers.")
     async def drop_coupon(
         self,
         info: Info,
@@ -604,34 +539,25 @@ class Mutation:
         first_n: int,
         duration_seconds: int | None = None,
     ) -> CouponPayload:
-        try:
-            user = info.context.principal.require_user()
-            coupon = await coupons.drop_coupon(
-                user,
-                decode_id(room_id, "Room", "roomId"),
-                decode_id(coupon_id, "Coupon", "couponId"),
-                first_n,
-                duration_seconds,
-            )
-        except UserError as exc:
-            return CouponPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        coupon = await coupons.drop_coupon(
+            user,
+            decode_id(room_id, "Room", "roomId"),
+            decode_id(coupon_id, "Coupon", "couponId"),
+            first_n,
+            duration_seconds,
+        )
         return CouponPayload(coupon=CouponType.from_model(coupon))
 
-    @strawberry.mutation(description="Claim a dropped coupon (first N viewers, one each).")
+    @errors.mutation(description="Claim a dropped coupon (first N viewers, one each).")
     async def claim_coupon(self, info: Info, coupon_id: strawberry.ID) -> CouponPayload:
-        try:
-            user = info.context.principal.require_user()
-            claim = await coupons.claim_coupon(user, decode_id(coupon_id, "Coupon", "couponId"))
-            coupon = await coupons.get_coupon(claim.coupon_id)  # type: ignore[attr-defined]
-        except UserError as exc:
-            return CouponPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        claim = await coupons.claim_coupon(user, decode_id(coupon_id, "Coupon", "couponId"))
+        coupon = await coupons.get_coupon(claim.coupon_id)  # type: ignore[attr-defined]
         return CouponPayload(coupon=CouponType.from_model(coupon))
 
 
 async def _order_action(info: Info, order_id: strawberry.ID, action: Any) -> OrderPayload:
-    try:
-        user = info.context.principal.require_user()
-        order = await action(user, decode_id(order_id, "Order", "orderId"))
-    except UserError as exc:
-        return OrderPayload(errors=field_errors(exc))
+    user = info.context.principal.require_user()
+    order = await action(user, decode_id(order_id, "Order", "orderId"))
     return OrderPayload(order=OrderType.from_model(order))

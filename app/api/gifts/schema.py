@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import strawberry
 
+from app.api import errors
 from app.api.context import Info
-from app.api.errors import FieldError, field_errors
+from app.api.errors import FieldError
 from app.api.gifts.types import (
     CoinPackType,
     GifterRankType,
@@ -23,7 +24,6 @@ from app.errors import UserError
 from app.gifts import services as gifts
 from app.gifts import topups, wallet
 from app.rooms import services as rooms
-from graphql import GraphQLError
 
 
 @strawberry.type
@@ -58,12 +58,9 @@ def _decode_pack(value: str) -> str:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The gift catalog, cheapest first.")
+    @errors.field(description="The gift catalog, cheapest first.")
     async def gifts(self, first: int = 50, after: str | None = None) -> Connection[GiftType]:
-        try:
-            return await paginate(gifts.gifts_query(), first, after, GiftType.from_model)
-        except UserError as exc:
-            raise GraphQLError(exc.message, extensions={"code": exc.code}) from None
+        return await paginate(gifts.gifts_query(), first, after, GiftType.from_model)
 
     @strawberry.field(description="The viewer's coin wallet, or null when anonymous.")
     async def wallet(self, info: Info) -> WalletType | None:
@@ -76,40 +73,34 @@ class Query:
     def coin_packs(self) -> list[CoinPackType]:
         return [CoinPackType.from_pack(p) for p in topups.coin_packs()]
 
-    @strawberry.field(description="A room's top gifters by coins, best first.")
+    @errors.field(description="A room's top gifters by coins, best first.")
     async def gift_leaderboard(
         self, room_id: strawberry.ID, first: int = 10
     ) -> list[GifterRankType]:
-        try:
-            room = await rooms.get_room(decode_id(room_id, "Room", "roomId"))
-            if not 0 <= first <= 100:
-                raise UserError("INVALID_PAGE_SIZE", "first must be between 0 and 100", "first")
-        except UserError as exc:
-            raise GraphQLError(exc.message, extensions={"code": exc.code}) from None
+        room = await rooms.get_room(decode_id(room_id, "Room", "roomId"))
+        if not 0 <= first <= 100:
+            raise UserError("INVALID_PAGE_SIZE", "first must be between 0 and 100", "first")
         return [GifterRankType.from_entry(e) for e in await gifts.leaderboard(room.id, first)]
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @errors.mutation(
         description="Buy a coin pack by card. Send a fresh idempotencyKey per purchase; "
         "retrying with the same key charges once."
     )
     async def top_up_coins(
         self, info: Info, pack_id: strawberry.ID, card_number: str, idempotency_key: str
     ) -> TopUpPayload:
-        try:
-            user = info.context.principal.require_user()
-            result = await topups.top_up(user, _decode_pack(pack_id), card_number, idempotency_key)
-        except UserError as exc:
-            return TopUpPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        result = await topups.top_up(user, _decode_pack(pack_id), card_number, idempotency_key)
         return TopUpPayload(
             top_up=TopUpType.from_model(result.top_up),
             wallet=WalletType.from_model(await wallet.get_wallet(user.id)),
             replayed=result.replayed,
         )
 
-    @strawberry.mutation(
+    @errors.mutation(
         description="Send gifts to a live room's streamer, paid in coins. Send a fresh "
         "idempotencyKey per tap; retrying with the same key charges once."
     )
@@ -121,17 +112,14 @@ class Mutation:
         idempotency_key: str,
         quantity: int = 1,
     ) -> SendGiftPayload:
-        try:
-            user = info.context.principal.require_user()
-            result = await gifts.send_gift(
-                user,
-                decode_id(room_id, "Room", "roomId"),
-                decode_id(gift_id, "Gift", "giftId"),
-                quantity,
-                idempotency_key,
-            )
-        except UserError as exc:
-            return SendGiftPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        result = await gifts.send_gift(
+            user,
+            decode_id(room_id, "Room", "roomId"),
+            decode_id(gift_id, "Gift", "giftId"),
+            quantity,
+            idempotency_key,
+        )
         return SendGiftPayload(
             gift_send=GiftSendType.from_model(result.gift_send),
             wallet=WalletType.from_model(await wallet.get_wallet(user.id)),

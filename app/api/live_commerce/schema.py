@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 import strawberry
 
 from app.accounts.models import User
+from app.api import errors
 from app.api.commerce.schema import ShippingAddressInput
 from app.api.commerce.types import OrderType
 from app.api.context import Info
-from app.api.errors import FieldError, field_errors
+from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.live_commerce.types import (
     AuctionType,
@@ -25,9 +26,7 @@ from app.api.live_commerce.types import (
 )
 from app.api.pagination import Connection, paginate
 from app.commerce import auctions, flash_sales, shelf
-from app.errors import UserError
 from app.rooms.services import get_room
-from graphql import GraphQLError
 
 T = TypeVar("T")
 
@@ -122,24 +121,17 @@ class StartAuctionInput:
     )
 
 
-def _query_error(exc: UserError) -> GraphQLError:
-    return GraphQLError(exc.message, extensions={"code": exc.code, "field": exc.field})
-
-
 @strawberry.type
 class Query:
-    @strawberry.field(description="The products shown in a room, in shelf order.")
+    @errors.field(description="The products shown in a room, in shelf order.")
     async def room_shelf(
         self, info: Info, room_id: strawberry.ID, first: int = 50, after: str | None = None
     ) -> Connection[ShelfItemType]:
-        try:
-            room = await get_room(decode_id(room_id, "Room", "roomId"))
-            query = shelf.room_shelf_query(room.id)
-            return await paginate(query, first, after, ShelfItemType.from_model)
-        except UserError as exc:
-            raise _query_error(exc) from None
+        room = await get_room(decode_id(room_id, "Room", "roomId"))
+        query = shelf.room_shelf_query(room.id)
+        return await paginate(query, first, after, ShelfItemType.from_model)
 
-    @strawberry.field(description="A room's flash sales, newest first (by default not ended).")
+    @errors.field(description="A room's flash sales, newest first (by default not ended).")
     async def flash_sales(
         self,
         info: Info,
@@ -148,128 +140,101 @@ class Query:
         first: int = 20,
         after: str | None = None,
     ) -> Connection[FlashSaleType]:
-        try:
-            room = await get_room(decode_id(room_id, "Room", "roomId"))
-            query = flash_sales.room_sales_query(room.id, include_ended)
-            return await paginate(query, first, after, FlashSaleType.from_model)
-        except UserError as exc:
-            raise _query_error(exc) from None
+        room = await get_room(decode_id(room_id, "Room", "roomId"))
+        query = flash_sales.room_sales_query(room.id, include_ended)
+        return await paginate(query, first, after, FlashSaleType.from_model)
 
-    @strawberry.field
+    @errors.field(missing_is_null=True)
     async def flash_sale(self, info: Info, id: strawberry.ID) -> FlashSaleType | None:
-        try:
-            return FlashSaleType.from_model(await flash_sales.get_sale(decode_id(id, "FlashSale")))
-        except UserError:
-            return None
+        return FlashSaleType.from_model(await flash_sales.get_sale(decode_id(id, "FlashSale")))
 
-    @strawberry.field
+    @errors.field(missing_is_null=True)
     async def auction(self, info: Info, id: strawberry.ID) -> AuctionType | None:
-        try:
-            return AuctionType.from_model(await auctions.get_auction(decode_id(id, "Auction")))
-        except UserError:
-            return None
+        return AuctionType.from_model(await auctions.get_auction(decode_id(id, "Auction")))
 
-    @strawberry.field(description="A room's auctions, newest first.")
+    @errors.field(description="A room's auctions, newest first.")
     async def auctions(
         self, info: Info, room_id: strawberry.ID, first: int = 20, after: str | None = None
     ) -> Connection[AuctionType]:
-        try:
-            room = await get_room(decode_id(room_id, "Room", "roomId"))
-            query = auctions.room_auctions_query(room.id)
-            return await paginate(query, first, after, AuctionType.from_model)
-        except UserError as exc:
-            raise _query_error(exc) from None
+        room = await get_room(decode_id(room_id, "Room", "roomId"))
+        query = auctions.room_auctions_query(room.id)
+        return await paginate(query, first, after, AuctionType.from_model)
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Show one of your products in your room (idempotent).")
+    @errors.mutation(description="Show one of your products in your room (idempotent).")
     async def add_to_shelf(
         self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID
     ) -> ShelfItemPayload:
-        try:
-            item = await _as_user(
-                info,
-                lambda user: shelf.add_to_shelf(
-                    user,
-                    decode_id(room_id, "Room", "roomId"),
-                    decode_id(product_id, "Product", "productId"),
-                ),
-            )
-        except UserError as exc:
-            return ShelfItemPayload(errors=field_errors(exc))
+        item = await _as_user(
+            info,
+            lambda user: shelf.add_to_shelf(
+                user,
+                decode_id(room_id, "Room", "roomId"),
+                decode_id(product_id, "Product", "productId"),
+            ),
+        )
         return ShelfItemPayload(item=ShelfItemType.from_model(item))
 
-    @strawberry.mutation(description="Take a product off the room's shelf.")
+    @errors.mutation(description="Take a product off the room's shelf.")
     async def remove_from_shelf(
         self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID
     ) -> RemoveFromShelfPayload:
-        try:
-            await _as_user(
-                info,
-                lambda user: shelf.remove_from_shelf(
-                    user,
-                    decode_id(room_id, "Room", "roomId"),
-                    decode_id(product_id, "Product", "productId"),
-                ),
-            )
-        except UserError as exc:
-            return RemoveFromShelfPayload(errors=field_errors(exc))
+        await _as_user(
+            info,
+            lambda user: shelf.remove_from_shelf(
+                user,
+                decode_id(room_id, "Room", "roomId"),
+                decode_id(product_id, "Product", "productId"),
+            ),
+        )
         return RemoveFromShelfPayload(ok=True)
 
-    @strawberry.mutation(
+    @errors.mutation(
         description="Pin a shelf product for every viewer (productId null unpins); one at a time."
     )
     async def pin_product(
         self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID | None = None
     ) -> PinProductPayload:
-        try:
-            item = await _as_user(
-                info,
-                lambda user: shelf.pin_product(
-                    user,
-                    decode_id(room_id, "Room", "roomId"),
-                    decode_id(product_id, "Product", "productId") if product_id else None,
-                ),
-            )
-        except UserError as exc:
-            return PinProductPayload(errors=field_errors(exc))
+        item = await _as_user(
+            info,
+            lambda user: shelf.pin_product(
+                user,
+                decode_id(room_id, "Room", "roomId"),
+                decode_id(product_id, "Product", "productId") if product_id else None,
+            ),
+        )
         return PinProductPayload(item=ShelfItemType.from_model(item) if item else None)
 
-    @strawberry.mutation(description="Start a flash sale in your room (units leave stock now).")
+    @errors.mutation(description="Start a flash sale in your room (units leave stock now).")
     async def start_flash_sale(self, info: Info, input: StartFlashSaleInput) -> FlashSalePayload:
-        try:
-            sale = await _as_user(
-                info,
-                lambda user: flash_sales.start_flash_sale(
-                    user,
-                    decode_id(input.room_id, "Room", "roomId"),
-                    decode_id(input.variant_id, "Variant", "variantId"),
-                    price_cents=input.price_cents,
-                    quantity=input.quantity,
-                    per_user_limit=input.per_user_limit,
-                    duration_seconds=input.duration_seconds,
-                    starts_at=input.starts_at,
-                ),
-            )
-        except UserError as exc:
-            return FlashSalePayload(errors=field_errors(exc))
+        sale = await _as_user(
+            info,
+            lambda user: flash_sales.start_flash_sale(
+                user,
+                decode_id(input.room_id, "Room", "roomId"),
+                decode_id(input.variant_id, "Variant", "variantId"),
+                price_cents=input.price_cents,
+                quantity=input.quantity,
+                per_user_limit=input.per_user_limit,
+                duration_seconds=input.duration_seconds,
+                starts_at=input.starts_at,
+            ),
+        )
         return FlashSalePayload(sale=FlashSaleType.from_model(sale))
 
-    @strawberry.mutation(description="End a flash sale now; unsold units go back to stock.")
+    @errors.mutation(description="End a flash sale now; unsold units go back to stock.")
     async def end_flash_sale(self, info: Info, sale_id: strawberry.ID) -> FlashSalePayload:
-        try:
-            sale = await _as_user(
-                info,
-                lambda user: flash_sales.end_flash_sale(
-                    user, decode_id(sale_id, "FlashSale", "saleId")
-                ),
-            )
-        except UserError as exc:
-            return FlashSalePayload(errors=field_errors(exc))
+        sale = await _as_user(
+            info,
+            lambda user: flash_sales.end_flash_sale(
+                user, decode_id(sale_id, "FlashSale", "saleId")
+            ),
+        )
         return FlashSalePayload(sale=FlashSaleType.from_model(sale))
 
-    @strawberry.mutation(
+    @errors.mutation(
         description=(
             "Buy from a flash sale: a pending order at the sale price. Sold out, ended, not "
             "started and over-the-limit are errors that change nothing; retrying with the "
@@ -284,45 +249,39 @@ class Mutation:
         idempotency_key: str,
         quantity: int = 1,
     ) -> BuyFlashSalePayload:
-        try:
-            sid = decode_id(sale_id, "FlashSale", "saleId")
-            order = await _as_user(
-                info,
-                lambda user: flash_sales.buy_flash_sale(
-                    user,
-                    sid,
-                    quantity,
-                    shipping=_address(shipping) or {},
-                    idempotency_key=idempotency_key,
-                ),
-            )
-            sale = await flash_sales.get_sale(sid)
-        except UserError as exc:
-            return BuyFlashSalePayload(errors=field_errors(exc))
+        sid = decode_id(sale_id, "FlashSale", "saleId")
+        order = await _as_user(
+            info,
+            lambda user: flash_sales.buy_flash_sale(
+                user,
+                sid,
+                quantity,
+                shipping=_address(shipping) or {},
+                idempotency_key=idempotency_key,
+            ),
+        )
+        sale = await flash_sales.get_sale(sid)
         return BuyFlashSalePayload(
             order=OrderType.from_model(order), sale=FlashSaleType.from_model(sale)
         )
 
-    @strawberry.mutation(description="Auction one unit of a variant in your room.")
+    @errors.mutation(description="Auction one unit of a variant in your room.")
     async def start_auction(self, info: Info, input: StartAuctionInput) -> AuctionPayload:
-        try:
-            auction = await _as_user(
-                info,
-                lambda user: auctions.start_auction(
-                    user,
-                    decode_id(input.room_id, "Room", "roomId"),
-                    decode_id(input.variant_id, "Variant", "variantId"),
-                    start_price=input.start_price,
-                    increment=input.increment,
-                    duration_seconds=input.duration_seconds,
-                    extension_seconds=input.extension_seconds,
-                ),
-            )
-        except UserError as exc:
-            return AuctionPayload(errors=field_errors(exc))
+        auction = await _as_user(
+            info,
+            lambda user: auctions.start_auction(
+                user,
+                decode_id(input.room_id, "Room", "roomId"),
+                decode_id(input.variant_id, "Variant", "variantId"),
+                start_price=input.start_price,
+                increment=input.increment,
+                duration_seconds=input.duration_seconds,
+                extension_seconds=input.extension_seconds,
+            ),
+        )
         return AuctionPayload(auction=AuctionType.from_model(auction))
 
-    @strawberry.mutation(
+    @errors.mutation(
         description=(
             "Bid on an auction (minor units). shipping is where the item goes if you win; "
             "without it your latest address is used."
@@ -335,16 +294,13 @@ class Mutation:
         amount: int,
         shipping: ShippingAddressInput | None = None,
     ) -> PlaceBidPayload:
-        try:
-            auction, bid = await _as_user(
-                info,
-                lambda user: auctions.place_bid(
-                    user,
-                    decode_id(auction_id, "Auction", "auctionId"),
-                    amount,
-                    shipping=_address(shipping),
-                ),
-            )
-        except UserError as exc:
-            return PlaceBidPayload(errors=field_errors(exc))
+        auction, bid = await _as_user(
+            info,
+            lambda user: auctions.place_bid(
+                user,
+                decode_id(auction_id, "Auction", "auctionId"),
+                amount,
+                shipping=_address(shipping),
+            ),
+        )
         return PlaceBidPayload(auction=AuctionType.from_model(auction), bid=BidType.from_model(bid))

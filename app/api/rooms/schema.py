@@ -7,9 +7,10 @@ from datetime import datetime
 
 import strawberry
 
+from app.api import errors
 from app.api.accounts.types import UserType
 from app.api.context import Info
-from app.api.errors import FieldError, field_errors
+from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.pagination import Connection, paginate
 from app.api.rooms.events import RoomEvent, to_graphql
@@ -20,7 +21,6 @@ from app.rooms import likes
 from app.rooms import services as rooms
 from app.rooms.events import room_channel
 from app.rooms.presence import get_presence
-from graphql import GraphQLError
 
 
 @strawberry.type
@@ -61,7 +61,7 @@ class UpdateRoomInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Rooms, live ones first by audience; filter and search.")
+    @errors.field(description="Rooms, live ones first by audience; filter and search.")
     async def rooms(
         self,
         info: Info,
@@ -72,19 +72,13 @@ class Query:
         owner_id: strawberry.ID | None = None,
         search: str | None = None,
     ) -> Connection[RoomType]:
-        try:
-            owner = decode_id(owner_id, "User", "ownerId") if owner_id else None
-            query = rooms.rooms_query(status.value if status else None, category, owner, search)
-            return await paginate(query, first, after, RoomType.from_model)
-        except UserError as exc:
-            raise GraphQLError(exc.message, extensions={"code": exc.code}) from None
+        owner = decode_id(owner_id, "User", "ownerId") if owner_id else None
+        query = rooms.rooms_query(status.value if status else None, category, owner, search)
+        return await paginate(query, first, after, RoomType.from_model)
 
-    @strawberry.field
+    @errors.field(missing_is_null=True)
     async def room(self, info: Info, id: strawberry.ID) -> RoomType | None:
-        try:
-            return RoomType.from_model(await rooms.get_room(decode_id(id, "Room")))
-        except UserError:
-            return None
+        return RoomType.from_model(await rooms.get_room(decode_id(id, "Room")))
 
     @strawberry.field(description="Live rooms of the streamers the viewer follows.")
     async def followed_live_rooms(self, info: Info) -> list[RoomType]:
@@ -95,17 +89,14 @@ class Query:
 
 
 async def _room_action(info: Info, action) -> RoomPayload:  # type: ignore[no-untyped-def]
-    try:
-        user = info.context.principal.require_user()
-        room = await action(user)
-    except UserError as exc:
-        return RoomPayload(errors=field_errors(exc))
+    user = info.context.principal.require_user()
+    room = await action(user)
     return RoomPayload(room=RoomType.from_model(room))
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create a room (streamers).")
+    @errors.mutation(description="Create a room (streamers).")
     async def create_room(self, info: Info, input: CreateRoomInput) -> RoomPayload:
         return await _room_action(
             info,
@@ -114,7 +105,7 @@ class Mutation:
             ),
         )
 
-    @strawberry.mutation
+    @errors.mutation
     async def update_room(self, info: Info, input: UpdateRoomInput) -> RoomPayload:
         async def action(user):  # type: ignore[no-untyped-def]
             room_id = decode_id(input.room_id, "Room", "roomId")
@@ -124,49 +115,40 @@ class Mutation:
 
         return await _room_action(info, action)
 
-    @strawberry.mutation(description="Go live.")
+    @errors.mutation(description="Go live.")
     async def open_room(self, info: Info, room_id: strawberry.ID) -> RoomPayload:
         return await _room_action(
             info, lambda u: rooms.open_room(u, decode_id(room_id, "Room", "roomId"))
         )
 
-    @strawberry.mutation(description="End the live.")
+    @errors.mutation(description="End the live.")
     async def end_room(self, info: Info, room_id: strawberry.ID) -> RoomPayload:
         return await _room_action(
             info, lambda u: rooms.end_room(u, decode_id(room_id, "Room", "roomId"))
         )
 
-    @strawberry.mutation(description="Replace the stream key; the old one stops working.")
+    @errors.mutation(description="Replace the stream key; the old one stops working.")
     async def rotate_stream_key(self, info: Info, room_id: strawberry.ID) -> RoomPayload:
         return await _room_action(
             info, lambda u: rooms.rotate_stream_key(u, decode_id(room_id, "Room", "roomId"))
         )
 
-    @strawberry.mutation
+    @errors.mutation
     async def follow_streamer(self, info: Info, streamer_id: strawberry.ID) -> FollowPayload:
-        try:
-            user = info.context.principal.require_user()
-            streamer = await rooms.follow(user, decode_id(streamer_id, "User", "streamerId"))
-        except UserError as exc:
-            return FollowPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        streamer = await rooms.follow(user, decode_id(streamer_id, "User", "streamerId"))
         return FollowPayload(streamer=UserType.from_model(streamer), following=True)
 
-    @strawberry.mutation
+    @errors.mutation
     async def unfollow_streamer(self, info: Info, streamer_id: strawberry.ID) -> FollowPayload:
-        try:
-            user = info.context.principal.require_user()
-            await rooms.unfollow(user, decode_id(streamer_id, "User", "streamerId"))
-        except UserError as exc:
-            return FollowPayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        await rooms.unfollow(user, decode_id(streamer_id, "User", "streamerId"))
         return FollowPayload(following=False)
 
-    @strawberry.mutation(description="Tap like (1 to 100 taps at once).")
+    @errors.mutation(description="Tap like (1 to 100 taps at once).")
     async def like_room(self, info: Info, room_id: strawberry.ID, count: int = 1) -> LikePayload:
-        try:
-            user = info.context.principal.require_user()
-            accepted = await likes.like(user, decode_id(room_id, "Room", "roomId"), count)
-        except UserError as exc:
-            return LikePayload(errors=field_errors(exc))
+        user = info.context.principal.require_user()
+        accepted = await likes.like(user, decode_id(room_id, "Room", "roomId"), count)
         return LikePayload(accepted=accepted)
 
 
@@ -175,7 +157,7 @@ async def room_for_subscription(room_id: str) -> int:
     try:
         room = await rooms.get_room(decode_id(room_id, "Room", "roomId"))
     except UserError as exc:
-        raise GraphQLError(exc.message, extensions={"code": exc.code}) from None
+        raise errors.query_error(exc) from None
     return room.id
 
 
