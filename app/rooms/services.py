@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
@@ -43,10 +44,41 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _check_cover(url: str) -> str:
+MAX_COVER_URL = 500
+# Characters a cover URL never needs and that break out of HTML attributes or CSS url():
+# quotes, parentheses, angle brackets, backslash, backtick.
+_COVER_FORBIDDEN = frozenset("'\"()<>\\`")
+
+
+def check_cover(url: str | None) -> str:
+    """A room's cover image address: ``""``, an absolute ``http(s)`` URL with a host, or a
+    path on this site (``/...``, not ``//host``). Printable ASCII only, with no quotes,
+    parentheses, angle brackets, backslashes, backticks, whitespace or control
+    characters, at most :data:`MAX_COVER_URL` characters."""
     url = (url or "").strip()
-    if url and (len(url) > 500 or not url.startswith(("https://", "http://", "/"))):
-        raise UserError("INVALID_COVER", "the cover must be an http(s) URL or a path", "coverUrl")
+    if not url:
+        return ""
+    invalid = UserError(
+        "INVALID_COVER",
+        "the cover must be an http(s) URL or a path on this site, without spaces, quotes "
+        "or parentheses",
+        "coverUrl",
+    )
+    if len(url) > MAX_COVER_URL:
+        raise UserError(
+            "INVALID_COVER", f"the cover URL is longer than {MAX_COVER_URL} characters", "coverUrl"
+        )
+    if any(not (0x21 <= ord(ch) < 0x7F) or ch in _COVER_FORBIDDEN for ch in url):
+        raise invalid
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise invalid from None
+    if parts.scheme in ("http", "https"):
+        if not parts.hostname:
+            raise invalid
+    elif parts.scheme or parts.netloc or not url.startswith("/"):
+        raise invalid
     return url
 
 
@@ -84,7 +116,7 @@ async def create_room(
     require_streamer(user)
     title = _clean_title(title)
     category = _check_category(category)
-    cover_url = _check_cover(cover_url)
+    cover_url = check_cover(cover_url)
     scheduled_at = _check_schedule(scheduled_at)
     if await Room.filter(owner_id=user.id).exclude(status=RoomStatus.ENDED).count() >= (
         MAX_ROOMS_PER_STREAMER
@@ -145,7 +177,7 @@ async def update_room(
     if category is not None:
         room.category = _check_category(category)
     if cover_url is not None:
-        room.cover_url = _check_cover(cover_url)
+        room.cover_url = check_cover(cover_url)
     if scheduled_at is not None:
         room.scheduled_at = _check_schedule(scheduled_at)
     await room.save()
