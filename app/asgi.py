@@ -23,6 +23,7 @@ from app.api.ws import GraphQLWebSocket
 from app.db import close_db, init_db
 from app.events import EventBus, set_bus
 from app.live_media import media_runtime
+from app.payments.runtime import payments_runtime
 from app.rooms.runtime import rooms_runtime
 from app.settings import Settings, load_settings
 
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             async with contextlib.AsyncExitStack() as stack:
                 await stack.enter_async_context(rooms_runtime(settings))
                 await stack.enter_async_context(media_runtime(settings))
+                await stack.enter_async_context(payments_runtime(settings))
                 for service in BACKGROUND_SERVICES:
                     await stack.enter_async_context(service(settings))
                 yield

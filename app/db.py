@@ -21,6 +21,7 @@ MODEL_MODULES: list[str] = [
     "app.gifts.models",
     "app.moderation.models",
     "app.commerce.models",
+    "app.payments.models",
     "app.recs.models",
     "app.analytics.models",
     "aerich.models",

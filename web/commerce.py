@@ -26,10 +26,11 @@ from app.accounts.models import User
 from app.auth import CSRF_FIELD, CSRF_HEADER, csrf_ok
 from app.commerce import cart, catalog, coupons, images, orders
 from app.commerce.models import Order, OrderStatus
-from app.commerce.payments import APPROVED_TEST_CARD, DECLINED_TEST_CARD, SIGNATURE_HEADER
 from app.commerce.runtime import commerce_runtime
 from app.errors import UserError
 from app.gifts import wallet
+from app.payments.cards import APPROVED_TEST_CARD, DECLINED_TEST_CARD
+from app.payments.webhooks import SIGNATURE_HEADER
 from app.rooms import services as rooms
 from app.rooms.models import Room
 from web import room_panels
@@ -605,7 +606,7 @@ async def claim_coupon(request: Request) -> Response:
 
 
 async def payment_webhook(request: Request) -> Response:
-    """POST /webhooks/payments — a signed provider event (see app.commerce.payments)."""
+    """POST /webhooks/payments — a signed provider event (see app.payments.webhooks)."""
     length = request.headers.get("content-length")
     if length and _digits(length) and int(length) > MAX_WEBHOOK_BYTES:
         return JSONResponse({"ok": False, "error": "TOO_LARGE"}, status_code=413)

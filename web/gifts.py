@@ -18,7 +18,7 @@ from app.accounts.models import User
 from app.errors import UserError
 from app.gifts import services as gifts
 from app.gifts import topups, wallet
-from app.gifts.payments import APPROVED_TEST_CARD, DECLINED_TEST_CARD
+from app.payments.cards import APPROVED_TEST_CARD, DECLINED_TEST_CARD
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
 from web import room_panels

@@ -316,6 +316,9 @@ class Payment(Model):
     card_last4 = fields.CharField(max_length=4, default="")
     failure_reason = fields.CharField(max_length=200, default="")
     idempotency_key = fields.CharField(max_length=80, null=True)
+    # The order's id while this is a card charge in flight (pending), else NULL: the
+    # unique index lets one order have one charge in flight, however requests race.
+    in_flight_order_id = fields.IntField(null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     refunded_at = fields.DatetimeField(null=True)

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 
 from app.commerce.config import configure
 from app.commerce.orders import expire_unpaid_orders
-from app.commerce.payments import get_card_provider
 from app.settings import Settings
 from app.tasks import RetryLog
 
@@ -45,6 +44,3 @@ async def commerce_runtime(settings: Settings) -> AsyncIterator[None]:
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
-        drain = getattr(get_card_provider(), "drain", None)
-        if drain is not None:
-            await drain()

@@ -1,4 +1,5 @@
-"""Buying coins: fixed coin packs paid by card through the payment provider.
+"""Buying coins: fixed coin packs paid by card through the payments facade
+(:func:`app.payments.get_payments`).
 
 A top-up charges the card (idempotently, keyed by user + client key), then in one
 transaction records a :class:`TopUp` and credits the coins from the system wallet
@@ -19,7 +20,7 @@ from app.accounts.models import User
 from app.errors import NotFound, UserError
 from app.gifts import wallet
 from app.gifts.models import EntryKind, TopUp, Wallet
-from app.gifts.payments import get_provider
+from app.payments import get_payments
 
 MAX_TOPUPS_PER_HOUR = 10
 
@@ -106,8 +107,11 @@ async def top_up(user: User, pack_id: str, card_number: str, idempotency_key: st
         raise UserError(
             "TOO_MANY_TOPUPS", f"at most {MAX_TOPUPS_PER_HOUR} top-ups an hour; try later", None
         )
-    charge = await get_provider().charge(
-        pack.price_cents, pack.currency, card_number, f"topup:{user.id}:{key}"
+    charge = await get_payments().charge_card(
+        amount_cents=pack.price_cents,
+        currency=pack.currency,
+        card_number=card_number,
+        idempotency_key=f"topup:{user.id}:{key}",
     )
     txid = uuid.uuid4()
     try:

@@ -14,8 +14,9 @@ from app import signals
 from app.analytics.models import MinuteBucket, ViewerVisit
 from app.analytics.recorder import Recorder
 from app.asgi import create_app
-from app.commerce import cart, orders, payments
+from app.commerce import cart, orders
 from app.db import close_db, init_db
+from app.payments import cards, get_payments, webhooks
 from app.querycount import count_queries
 from app.rooms import services as rooms
 from app.rooms.models import Room
@@ -40,17 +41,17 @@ async def test_card_webhook_and_expiry_count_once(recorder: Recorder) -> None:
     order = await cart.buy_now(
         buyer, here.variant.id, 2, shipping=address(1), idempotency_key="c1", room_id=here.room.id
     )
-    payment = await orders.start_card_payment(buyer, order.id, payments.APPROVED_TEST_CARD)
-    provider = payments.get_card_provider()
+    payment = await orders.start_card_payment(buyer, order.id, cards.APPROVED_TEST_CARD)
+    provider = get_payments().backend
     await provider.wait_idle()  # type: ignore[attr-defined]
-    again = payments.build_event(
+    again = webhooks.build_event(
         payment.provider_ref,
-        payments.CHARGE_SUCCEEDED,
+        webhooks.CHARGE_SUCCEEDED,
         payment.amount_cents,
         payment.currency,
         event_id="evt_again",
     )
-    assert (await orders.handle_payment_webhook(again, payments.sign(again))).outcome == "ignored"
+    assert (await orders.handle_payment_webhook(again, webhooks.sign(again))).outcome == "ignored"
     unpaid = await cart.buy_now(
         buyer, here.variant.id, 1, shipping=address(1), idempotency_key="c2", room_id=here.room.id
     )

@@ -6,9 +6,9 @@ import httpx
 
 from app.accounts.models import Role
 from app.api.ids import encode_id
-from app.commerce import payments
 from app.commerce.models import Payment
 from app.gifts import wallet
+from app.payments import webhooks
 from tests.commerce.helpers import (
     ADDRESS_INPUT,
     fund,
@@ -99,12 +99,12 @@ async def test_card_payment_and_refund_over_the_api(
     payload = started["data"]["payOrderWithCard"]
     assert payload["payment"]["status"] == "PENDING" and payload["order"]["status"] == "PENDING"
     payment = await Payment.get(provider="card")
-    body = payments.build_event(payment.provider_ref, payments.CHARGE_SUCCEEDED, 999, "USD")
+    body = webhooks.build_event(payment.provider_ref, webhooks.CHARGE_SUCCEEDED, 999, "USD")
     for _ in range(3):
         response = await client.post(
             "/webhooks/payments",
             content=body,
-            headers={payments.SIGNATURE_HEADER: payments.sign(body)},
+            headers={webhooks.SIGNATURE_HEADER: webhooks.sign(body)},
         )
         assert response.status_code == 200
     order = (await op(client, "commerce", "Order", {"id": oid}))["data"]["order"]

@@ -10,7 +10,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from app.commerce import config, orders, payments
+from app.commerce import config, orders
 from app.commerce.models import (
     Order,
     OrderStatus,
@@ -23,6 +23,7 @@ from app.commerce.orders import OrderLine, create_order
 from app.errors import UserError
 from app.gifts import wallet
 from app.gifts.models import LedgerEntry
+from app.payments import cards, webhooks
 from app.rooms import events
 from tests.commerce.helpers import (
     ADDRESS,
@@ -37,7 +38,7 @@ from tests.commerce.helpers import (
 from tests.support import eventually
 
 pytestmark = pytest.mark.usefixtures("app")
-CARD = payments.APPROVED_TEST_CARD
+CARD = cards.APPROVED_TEST_CARD
 
 
 async def _setup(stock: int = 5, price: int = 1500, qty: int = 2):  # type: ignore[no-untyped-def]
@@ -50,8 +51,8 @@ async def _setup(stock: int = 5, price: int = 1500, qty: int = 2):  # type: igno
     return merchant, buyer, product, variant, order
 
 
-def _event_for(payment: Payment, type_: str = payments.CHARGE_SUCCEEDED) -> bytes:
-    return payments.build_event(
+def _event_for(payment: Payment, type_: str = webhooks.CHARGE_SUCCEEDED) -> bytes:
+    return webhooks.build_event(
         payment.provider_ref, type_, payment.amount_cents, payment.currency, event_id="evt_1"
     )
 
@@ -62,7 +63,7 @@ async def test_webhook_delivered_three_times_pays_once(client: httpx.AsyncClient
     payment = await orders.start_card_payment(buyer, order.id, CARD)
     assert payment.status == PaymentStatus.PENDING and payment.card_last4 == "4242"
     body = _event_for(payment)
-    headers = {payments.SIGNATURE_HEADER: payments.sign(body)}
+    headers = {webhooks.SIGNATURE_HEADER: webhooks.sign(body)}
     first = await client.post("/webhooks/payments", content=body, headers=headers)
     assert first.json() == {"ok": True, "result": "paid"}
     paid = await Order.get(id=order.id)
@@ -79,8 +80,8 @@ async def test_webhook_delivered_three_times_pays_once(client: httpx.AsyncClient
     assert (await Product.get(id=product.id)).sold_count == 2
     assert await stock_of(variant.id) == 3
     # A new event id for the same charge changes nothing either.
-    other = payments.build_event(payment.provider_ref, payments.CHARGE_SUCCEEDED, 3000, "USD")
-    result = await orders.handle_payment_webhook(other, payments.sign(other))
+    other = webhooks.build_event(payment.provider_ref, webhooks.CHARGE_SUCCEEDED, 3000, "USD")
+    result = await orders.handle_payment_webhook(other, webhooks.sign(other))
     assert result.outcome == "ignored"
     assert (await Product.get(id=product.id)).sold_count == 2
 
@@ -92,18 +93,18 @@ async def test_webhook_signature_and_payload_are_checked(client: httpx.AsyncClie
     forged = await client.post(
         "/webhooks/payments",
         content=body,
-        headers={payments.SIGNATURE_HEADER: payments.sign(body, "another-secret-key-123")},
+        headers={webhooks.SIGNATURE_HEADER: webhooks.sign(body, "another-secret-key-123")},
     )
     unsigned = await client.post("/webhooks/payments", content=body)
     tampered_body = body.replace(b"3000", b"1")
     tampered = await client.post(
         "/webhooks/payments",
         content=tampered_body,
-        headers={payments.SIGNATURE_HEADER: payments.sign(body)},
+        headers={webhooks.SIGNATURE_HEADER: webhooks.sign(body)},
     )
     junk = b'{"hello": "world"}'
     garbage = await client.post(
-        "/webhooks/payments", content=junk, headers={payments.SIGNATURE_HEADER: payments.sign(junk)}
+        "/webhooks/payments", content=junk, headers={webhooks.SIGNATURE_HEADER: webhooks.sign(junk)}
     )
     assert [r.status_code for r in (forged, unsigned, tampered, garbage)] == [401, 401, 401, 400]
     assert garbage.json()["error"] == "INVALID_PAYLOAD"
@@ -113,11 +114,11 @@ async def test_webhook_signature_and_payload_are_checked(client: httpx.AsyncClie
 
 async def test_declined_card_leaves_the_order_pending() -> None:
     _, buyer, _, _, order = await _setup()
-    payment = await orders.start_card_payment(buyer, order.id, payments.DECLINED_TEST_CARD)
-    body = payments.build_event(
-        payment.provider_ref, payments.CHARGE_FAILED, payment.amount_cents, "USD", "declined"
+    payment = await orders.start_card_payment(buyer, order.id, cards.DECLINED_TEST_CARD)
+    body = webhooks.build_event(
+        payment.provider_ref, webhooks.CHARGE_FAILED, payment.amount_cents, "USD", "declined"
     )
-    assert (await orders.handle_payment_webhook(body, payments.sign(body))).outcome == "failed"
+    assert (await orders.handle_payment_webhook(body, webhooks.sign(body))).outcome == "failed"
     assert (await Payment.get(id=payment.id)).status == PaymentStatus.FAILED
     assert (await Order.get(id=order.id)).status == OrderStatus.PENDING
     with pytest.raises(UserError) as err:
@@ -142,7 +143,7 @@ async def test_simulated_provider_calls_back_by_itself() -> None:
         shipping=ADDRESS,
         idempotency_key="k2",
     )
-    failing = await orders.start_card_payment(buyer, declined.id, payments.DECLINED_TEST_CARD)
+    failing = await orders.start_card_payment(buyer, declined.id, cards.DECLINED_TEST_CARD)
 
     async def failed() -> bool:
         return (await Payment.get(id=failing.id)).status == PaymentStatus.FAILED
@@ -173,7 +174,7 @@ async def test_paying_an_expired_order_is_refused_and_a_late_charge_is_refunded(
     assert err.value.code == "ORDER_EXPIRED"
     # The charge started in time succeeds now: the money goes back, the order stays expired.
     body = _event_for(payment)
-    assert (await orders.handle_payment_webhook(body, payments.sign(body))).outcome == "refunded"
+    assert (await orders.handle_payment_webhook(body, webhooks.sign(body))).outcome == "refunded"
     assert (await Payment.get(id=payment.id)).status == PaymentStatus.REFUNDED
     assert (await Order.get(id=order.id)).status == OrderStatus.EXPIRED
     assert await stock_of(variant.id) == 5
@@ -263,7 +264,7 @@ async def test_card_refund_and_product_bought_event() -> None:
     payment = await orders.start_card_payment(buyer, order.id, CARD)
     async with room_events(room.id) as log:
         body = _event_for(payment)
-        await orders.handle_payment_webhook(body, payments.sign(body))
+        await orders.handle_payment_webhook(body, webhooks.sign(body))
     assert log.of(events.PRODUCT_BOUGHT) == [
         {"product_id": product.id, "user_name": "Buyer", "quantity": 1}
     ]

@@ -9,9 +9,9 @@ import pytest
 from app.errors import UserError
 from app.gifts import topups, wallet
 from app.gifts.models import EntryKind, LedgerEntry, TopUp
-from app.gifts.payments import DECLINED_TEST_CARD, luhn_ok, normalize_card
 from app.gifts.seed import seed_gifts
 from app.gifts.services import list_gifts
+from app.payments.cards import DECLINED_TEST_CARD, luhn_ok, normalize_card
 from tests.gifts.helpers import assert_ledger_sound, fund, ledger_state, make_user
 
 pytestmark = pytest.mark.usefixtures("app")

@@ -4,6 +4,7 @@ pending → paid) or by card (a pending payment the provider settles by webhook,
 
 from __future__ import annotations
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app import signals
@@ -13,10 +14,12 @@ from app.commerce.ordering.announcements import announce_paid, order_signal
 from app.commerce.ordering.queries import buyer_order
 from app.commerce.ordering.rules import check_key, coins_for, invalid_transition, now
 from app.commerce.ordering.transitions import count_sold, order_items, transition
-from app.commerce.payments import get_card_provider, normalize_card
+from app.commerce.ordering.webhooks import handle_payment_webhook
 from app.errors import UserError
 from app.gifts import wallet
 from app.gifts.models import EntryKind
+from app.payments import get_payments
+from app.payments.cards import normalize_card
 
 
 def check_payable(order: Order) -> None:
@@ -96,25 +99,44 @@ async def start_card_payment(user: User, order_id: int, card_number: str) -> Pay
     webhook (the order turns paid when ``charge.succeeded`` arrives). While a charge is in
     flight, starting again returns it instead of charging twice.
 
+    Recording the charge is the in-flight check itself: the payment row carries the
+    order's id in a unique column while it is pending, so of any number of racing
+    requests one inserts and calls the provider; the others get its payment back.
+
     Errors: ``INVALID_CARD``, ``ORDER_EXPIRED``, ``ALREADY_PAID``, ``INVALID_TRANSITION``.
     """
     digits = normalize_card(card_number)
     order = await buyer_order(user, order_id)
     check_payable(order)
-    in_flight = await Payment.filter(
-        order_id=order.id, provider="card", status=PaymentStatus.PENDING
-    ).first()
+    in_flight = await _in_flight(order.id)
     if in_flight is not None:
         return in_flight
-    provider = get_card_provider()
-    payment = await Payment.create(
-        order_id=order.id,
-        provider="card",
-        provider_ref=provider.new_charge_id(),
-        amount_cents=order.total_cents,
-        currency=order.currency,
-        status=PaymentStatus.PENDING,
-        card_last4=digits[-4:],
+    payments = get_payments()
+    try:
+        payment = await Payment.create(
+            order_id=order.id,
+            provider="card",
+            provider_ref=payments.new_charge_id(),
+            amount_cents=order.total_cents,
+            currency=order.currency,
+            status=PaymentStatus.PENDING,
+            card_last4=digits[-4:],
+            in_flight_order_id=order.id,
+        )
+    except IntegrityError:
+        in_flight = await _in_flight(order.id)
+        if in_flight is None:  # settled between our insert and this read
+            raise UserError("CONFLICT", "a payment just finished; reload the order", None) from None
+        return in_flight
+    await payments.start_charge(
+        charge_id=payment.provider_ref,
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+        card_digits=digits,
+        notify=handle_payment_webhook,
     )
-    await provider.charge(payment, digits)
     return payment
+
+
+async def _in_flight(order_id: int) -> Payment | None:
+    return await Payment.filter(in_flight_order_id=order_id).first()

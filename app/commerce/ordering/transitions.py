@@ -33,10 +33,10 @@ from app.commerce.models import (
 from app.commerce.ordering.announcements import order_signal
 from app.commerce.ordering.queries import get_order, is_admin, merchant_order
 from app.commerce.ordering.rules import REFUNDABLE, TRACKING_RE, invalid_transition, now
-from app.commerce.payments import get_card_provider
 from app.errors import PermissionDenied, UserError
 from app.gifts import wallet
 from app.gifts.models import EntryKind
+from app.payments import get_payments
 
 log = logging.getLogger("livemart.commerce.orders")
 
@@ -222,12 +222,14 @@ async def complete_order(actor: User, order_id: int) -> Order:
 
 async def refund_order(actor: User, order_id: int) -> Order:
     """The merchant (or an admin) refunds a paid order in full: the stock goes back, the
-    coins go back to the buyer (a reversing ledger transfer) or the card is refunded.
+    coins go back to the buyer (a reversing ledger transfer) or the card is refunded (an
+    outbox row written in this transaction, sent to the provider after the commit).
 
     Errors: ``INVALID_TRANSITION`` (not paid, or already refunded), ``INSUFFICIENT_COINS``
     (the merchant no longer holds the coins); nothing changes then.
     """
     order = await merchant_order(actor, order_id)
+    refunds: list[int] = []
     async with in_transaction() as conn:
         at = now()
         await transition(order, "refund", REFUNDABLE, OrderStatus.REFUNDED, conn, refunded_at=at)
@@ -245,11 +247,19 @@ async def refund_order(actor: User, order_id: int) -> Order:
                     txid, f"refund:order:{order.id}", kind=EntryKind.REFUND, connection=conn
                 )
             elif payment.provider == "card":
-                await get_card_provider().refund(payment)
+                row = await get_payments().refund_after_commit(
+                    conn,
+                    charge_id=payment.provider_ref,
+                    amount_cents=payment.amount_cents,
+                    currency=payment.currency,
+                    idempotency_key=f"refund:payment:{payment.id}",
+                )
+                refunds.append(row.id)
             await (
                 Payment.filter(id=payment.id)
                 .using_db(conn)
                 .update(status=PaymentStatus.REFUNDED, refunded_at=at, updated_at=at)
             )
+    await get_payments().send_after_commit(refunds)
     await signals.emit("order.refunded", **await order_signal(order, products=False))
     return await Order.get(id=order.id)

@@ -1,6 +1,7 @@
 """The card provider's signed callbacks: each event is recorded once (its id is unique),
 settles the pending payment, and turns the order paid, or refunds a charge that arrived
-after the order was cancelled, expired or paid otherwise."""
+after the order was cancelled, expired or paid otherwise (an outbox row written in the
+event's transaction, sent to the provider after the commit)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from app.commerce.models import Order, OrderStatus, Payment, PaymentStatus, Webh
 from app.commerce.ordering.announcements import announce_paid, order_signal
 from app.commerce.ordering.rules import now
 from app.commerce.ordering.transitions import count_sold, order_items
-from app.commerce.payments import CHARGE_SUCCEEDED, get_card_provider, parse_event, verify_signature
 from app.errors import UserError
+from app.payments import get_payments
+from app.payments.webhooks import CHARGE_SUCCEEDED, parse_event, verify_signature
 
 log = logging.getLogger("livemart.commerce.orders")
 
@@ -42,6 +44,7 @@ async def handle_payment_webhook(body: bytes, signature: str) -> WebhookResult:
     event = parse_event(body)
     data = event["data"]
     paid: Order | None = None
+    refunds: list[int] = []
     try:
         async with in_transaction() as conn:
             await WebhookEvent.create(
@@ -62,11 +65,12 @@ async def handle_payment_webhook(body: bytes, signature: str) -> WebhookResult:
             ):
                 log.warning("payment event %s for an unknown charge", event["id"])
                 return WebhookResult("ignored")
-            result, paid = await apply_charge_event(event, payment, conn)
+            result, paid = await apply_charge_event(event, payment, conn, refunds)
     except IntegrityError:
         if await WebhookEvent.filter(event_id=event["id"]).exists():
             return WebhookResult("duplicate")
         raise
+    await get_payments().send_after_commit(refunds)
     if paid is not None:
         await announce_paid(paid)
         await signals.emit("order.paid", **await order_signal(paid))
@@ -74,8 +78,10 @@ async def handle_payment_webhook(body: bytes, signature: str) -> WebhookResult:
 
 
 async def apply_charge_event(
-    event: dict[str, Any], payment: Payment, conn: BaseDBAsyncClient
+    event: dict[str, Any], payment: Payment, conn: BaseDBAsyncClient, refunds: list[int]
 ) -> tuple[WebhookResult, Order | None]:
+    """Settle ``payment`` from ``event`` in ``conn``'s transaction; the ids of outbox
+    refunds to send after the commit are appended to ``refunds``."""
     at = now()
     order_id = payment.order_id  # type: ignore[attr-defined]
     if event["type"] != CHARGE_SUCCEEDED:
@@ -84,6 +90,7 @@ async def apply_charge_event(
             .using_db(conn)
             .update(
                 status=PaymentStatus.FAILED,
+                in_flight_order_id=None,
                 failure_reason=str(event["data"].get("failure_reason") or "declined")[:200],
                 updated_at=at,
             )
@@ -92,7 +99,7 @@ async def apply_charge_event(
     settled = (
         await Payment.filter(id=payment.id, status=PaymentStatus.PENDING)
         .using_db(conn)
-        .update(status=PaymentStatus.SUCCEEDED, updated_at=at)
+        .update(status=PaymentStatus.SUCCEEDED, in_flight_order_id=None, updated_at=at)
     )
     if not settled:
         return WebhookResult("ignored", order_id), None
@@ -106,7 +113,14 @@ async def apply_charge_event(
     order = await Order.get(id=order_id).using_db(conn)
     if not updated:
         # Cancelled, expired or paid otherwise meanwhile: give the money back.
-        await get_card_provider().refund(payment)
+        row = await get_payments().refund_after_commit(
+            conn,
+            charge_id=payment.provider_ref,
+            amount_cents=payment.amount_cents,
+            currency=payment.currency,
+            idempotency_key=f"refund:payment:{payment.id}",
+        )
+        refunds.append(row.id)
         await (
             Payment.filter(id=payment.id)
             .using_db(conn)

@@ -1,0 +1,1 @@
+"""Payment backends: one module per provider behind :class:`.base.PaymentBackend`."""

@@ -1,0 +1,59 @@
+"""The payments runtime, started with the app: sends the outbox's due rows every few
+seconds (``Settings.extra["payments.outbox_seconds"]``, default 5) and closes the backend
+(its pending callbacks) at shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from app.payments import get_payments
+from app.settings import Settings
+from app.tasks import RetryLog
+
+log = logging.getLogger("livemart.payments")
+
+DEFAULT_INTERVAL = 5.0
+
+
+def outbox_interval(settings: Settings) -> float:
+    raw = (settings.extra or {}).get("payments.outbox_seconds", DEFAULT_INTERVAL)
+    try:
+        interval = float(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"payments.outbox_seconds must be a number, not {raw!r}") from None
+    if interval <= 0:
+        raise ValueError("payments.outbox_seconds must be positive")
+    return interval
+
+
+async def drain_forever(interval: float) -> None:
+    """Send the outbox's due rows every ``interval`` seconds."""
+    failures = RetryLog(log, "sending the payment outbox")
+    while True:
+        try:
+            sent = await get_payments().send_outbox()
+            if sent:
+                log.info("sent %d payment outbox row(s)", sent)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            failures.failed()
+        else:
+            failures.succeeded()
+        await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def payments_runtime(settings: Settings) -> AsyncIterator[None]:
+    interval = outbox_interval(settings)
+    drainer = asyncio.create_task(drain_forever(interval))
+    try:
+        yield
+    finally:
+        drainer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await drainer
+        await get_payments().close()
