@@ -1,13 +1,19 @@
-"""The ASGI application: pages, ``/graphql``, static files and background services."""
+"""The ASGI application, composed in one place: the routes (health, ``/graphql`` over HTTP
+and websocket, the pages) and the runtimes that run beside the requests.
+
+This is the composition root: nothing registers itself by being imported, and no other
+module of ``app`` imports this one or ``web``.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -18,24 +24,56 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.analytics.recorder import analytics_runtime
 from app.api.view import GraphQLApp
 from app.api.ws import GraphQLWebSocket
+from app.commerce.closer import closer_runtime
+from app.commerce.runtime import commerce_runtime
 from app.db import close_db, init_db
 from app.events import EventBus, set_bus
-from app.live_media import media_runtime
+from app.live_media import media_runtime, stop_room_stream
 from app.payments.runtime import payments_runtime
+from app.recs.runtime import recs_runtime
 from app.rooms.runtime import rooms_runtime
 from app.settings import Settings, load_settings
+from web.ratelimit import PageWriteLimit
+from web.routes import http_error, page_routes
 
 log = logging.getLogger("livemart")
 
-# Long-running services started with the app (media worker, like coalescer, ...):
-# each takes the settings and returns an async context manager.
-BackgroundService = Callable[[Settings], AbstractAsyncContextManager[Any]]
-BACKGROUND_SERVICES: list[BackgroundService] = []
 
-# Extra routes contributed by domains that are not pages (e.g. /hls, /webhooks).
-EXTRA_ROUTES: list[Callable[[Settings], list[BaseRoute]]] = []
+@dataclass(frozen=True)
+class Runtime:
+    """A long-running part of the app: ``start(settings)`` is entered when the app starts
+    (in list order) and left when it stops (in reverse)."""
+
+    name: str
+    start: Callable[[Settings], AbstractAsyncContextManager[object]]
+
+
+def app_runtimes() -> list[Runtime]:
+    """What runs beside the requests, in start order."""
+    return [
+        # presence, likes; after a room ends, the media worker stops its stream
+        Runtime("rooms", partial(rooms_runtime, on_room_ended=(stop_room_stream,))),
+        Runtime("media", media_runtime),  # the in-process media worker (when configured)
+        Runtime("payments outbox", payments_runtime),  # refunds sent after their commit
+        Runtime("analytics recorder", analytics_runtime),
+        Runtime("order expiry", commerce_runtime),
+        Runtime("recommender", recs_runtime),  # interaction log, scheduled training
+        Runtime("flash-sale and auction closer", closer_runtime),
+    ]
+
+
+def app_routes(settings: Settings, graphql: GraphQLApp) -> list[BaseRoute]:
+    """Every route of the app."""
+    return [
+        Route("/healthz", healthz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", GraphQLWebSocket(graphql.schema, settings)),
+        *page_routes(),
+    ]
+
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -99,13 +137,12 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the app. Settings default to the environment (``LIVEMART_*``)."""
-    settings = settings or load_settings()
-    # Importing the page and domain modules registers their routes and services.
-    from web.ratelimit import PageWriteLimit
-    from web.routes import http_error, page_routes
+    """Build the app. Settings default to the environment (``LIVEMART_*``).
 
-    graphql = GraphQLApp(settings)
+    ``app.state.runtimes`` lists what the lifespan starts; ``app.state.running`` names
+    those up at the moment."""
+    settings = settings or load_settings()
+    runtimes = app_runtimes()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -116,28 +153,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.bus = bus
         try:
             async with contextlib.AsyncExitStack() as stack:
-                await stack.enter_async_context(rooms_runtime(settings))
-                await stack.enter_async_context(media_runtime(settings))
-                await stack.enter_async_context(payments_runtime(settings))
-                for service in BACKGROUND_SERVICES:
-                    await stack.enter_async_context(service(settings))
+                await _start(runtimes, settings, stack, app.state.running)
                 yield
         finally:
             await bus.disconnect()
             set_bus(None)
             await close_db()
 
-    routes: list[BaseRoute] = [
-        Route("/healthz", healthz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql", GraphQLWebSocket(graphql.schema, settings)),
-    ]
-    for extra in EXTRA_ROUTES:
-        routes += extra(settings)
-    routes += page_routes()
     app = Starlette(
         debug=settings.debug,
-        routes=routes,
+        routes=app_routes(settings, GraphQLApp(settings)),
         lifespan=lifespan,
         middleware=[
             Middleware(SecurityHeaders, https=settings.public_url.startswith("https")),
@@ -146,4 +171,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={HTTPException: http_error},
     )
     app.state.settings = settings
+    app.state.runtimes = runtimes
+    app.state.running = []
     return app
+
+
+async def _start(
+    runtimes: Sequence[Runtime],
+    settings: Settings,
+    stack: contextlib.AsyncExitStack,
+    running: list[str],
+) -> None:
+    """Enter each runtime on ``stack``; ``running`` names those up (until each stops)."""
+    for runtime in runtimes:
+        await stack.enter_async_context(runtime.start(settings))
+        running.append(runtime.name)
+        stack.callback(running.remove, runtime.name)

@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from app.recs.cli import add_recsys_commands
 from app.settings import SettingsError, load_settings
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "graphql" / "schema.graphql"
@@ -148,10 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--output")
     ex.set_defaults(func=_export_schema)
 
-    from app import cli_extra
-    from app.recs import cli as _recs_cli  # noqa: F401  (registers `livemart recsys`)
-
-    cli_extra.register(sub)
+    add_recsys_commands(sub)
     return parser
 
 

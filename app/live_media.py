@@ -80,7 +80,9 @@ def _hls_root() -> Path:
     return _root.resolve()
 
 
-async def _stop_media(room_id: int) -> None:
+async def stop_room_stream(room_id: int) -> None:
+    """Stop an ended room's stream, when this process runs its worker (a room-ended hook:
+    ``create_app`` hands it to the rooms runtime)."""
     if _worker is not None and _worker.room(room_id) is not None:
         await _worker.stop_room(room_id, reason="stopped")
 
@@ -142,7 +144,6 @@ async def media_runtime(settings: Settings) -> AsyncIterator[MediaWorker | None]
     mw = MediaWorker(media_settings(settings), authorize=authorize, on_status=on_status)
     await mw.start()
     _worker = mw
-    rooms.ROOM_ENDED_HOOKS.append(_stop_media)
     claimer = asyncio.create_task(_claim_loop(mw))
     try:
         yield mw
@@ -150,8 +151,6 @@ async def media_runtime(settings: Settings) -> AsyncIterator[MediaWorker | None]
         claimer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await claimer
-        with contextlib.suppress(ValueError):
-            rooms.ROOM_ENDED_HOOKS.remove(_stop_media)
         _worker = None
         await mw.close()
 
@@ -171,10 +170,11 @@ async def run_worker(settings: Settings) -> None:
     await bus.connect()
     set_bus(bus)
     try:
-        async with media_runtime(Settings(**{**settings.__dict__, "media_in_process": True})):
-            log.info("media worker running; RTMP on port %s", settings.rtmp_port)
-            await stop.wait()
-            log.info("media worker stopping: ending its streams")
+        with rooms.room_ended_hooks(stop_room_stream):
+            async with media_runtime(Settings(**{**settings.__dict__, "media_in_process": True})):
+                log.info("media worker running; RTMP on port %s", settings.rtmp_port)
+                await stop.wait()
+                log.info("media worker stopping: ending its streams")
     finally:
         await bus.disconnect()
         set_bus(None)

@@ -1,11 +1,11 @@
-"""Demo data for ``make run``: users of each role (idempotent)."""
+"""Demo data for ``make run`` (idempotent): users of each role, a live room with a shop and
+a few chat lines, then each domain's demo data (the gift catalog and coins)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password
+from app.gifts.seed import seed_gifts
 from app.settings import Settings
 
 DEMO_PASSWORD = "livemart-demo-1"
@@ -16,12 +16,8 @@ DEMO_USERS = [
     ("admin@demo.livemart", "Root Admin", Role.ADMIN),
 ]
 
-# Domains append seeders: ``async (settings, users_by_email) -> str`` (see app/gifts/seed.py).
-SEEDERS: list[Callable[[Settings, dict[str, User]], Awaitable[str]]] = []
-
 
 async def seed_demo(settings: Settings) -> str:
-    _register_domain_seeders()
     users: dict[str, User] = {}
     for email, name, role in DEMO_USERS:
         user = await User.get_or_none(email=email)
@@ -38,8 +34,7 @@ async def seed_demo(settings: Settings) -> str:
     lines.append(room_line)
     lines.append(await _seed_shop(users["streamer@demo.livemart"], room_id))
     lines.append(await _seed_chat(users, room_id))
-    for seeder in SEEDERS:
-        lines.append(await seeder(settings, users))
+    lines.append(await seed_gifts(settings, users))
     return "\n".join(lines)
 
 
@@ -111,7 +106,3 @@ async def _seed_chat(users: dict[str, User], room_id: int) -> str:
         except UserError:
             continue
     return "chat: 3 messages"
-
-
-def _register_domain_seeders() -> None:
-    import app.gifts.seed  # noqa: F401  (appends the gift catalog seeder)

@@ -1,1 +1,1 @@
-from web import convertors as _convertors  # noqa: F401  (bounded {x:int} before any route)
+"""The HTML interface: pages, HTMX fragments, SSE streams, templates and static files."""

@@ -24,14 +24,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.models import User
-from app.analytics import charts, fraud, recorder
+from app.analytics import charts, fraud
 from app.analytics import stats as analytics
 from app.analytics.models import FlagAction, FlagStatus, FraudFlag
 from app.errors import NotFound, PermissionDenied, UserError
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
-
-recorder.install()
 
 POLL_SECONDS = 5
 STAT_CARDS: tuple[tuple[str, str, str], ...] = (

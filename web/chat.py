@@ -25,7 +25,6 @@ from app.errors import AuthRequired, UserError
 from app.moderation import services as moderation
 from app.rooms.models import Room
 from app.rooms.services import can_moderate
-from web import room_panels
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
@@ -48,9 +47,6 @@ async def chat_context(request: Request, room: Room, user: User | None) -> dict[
         "chat_banned": await chat.is_banned(room.id, user.id) if user else False,
         "chat_max_length": MAX_LENGTH,
     }
-
-
-room_panels.register(PANEL, chat_context, slot="side")
 
 
 def error_status(exc: UserError) -> int:

@@ -20,27 +20,21 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from app import asgi, signals
+from app import signals
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.auth import CSRF_FIELD, CSRF_HEADER, csrf_ok
 from app.commerce import cart, catalog, coupons, images, orders
 from app.commerce.models import Order, OrderStatus
-from app.commerce.runtime import commerce_runtime
 from app.errors import UserError
 from app.gifts import wallet
 from app.payments.cards import APPROVED_TEST_CARD, DECLINED_TEST_CARD
 from app.payments.webhooks import SIGNATURE_HEADER
 from app.rooms import services as rooms
 from app.rooms.models import Room
-from web import room_panels
 from web.chat import error_status
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
-
-# Expire unpaid orders and configure commerce when the app starts.
-if commerce_runtime not in asgi.BACKGROUND_SERVICES:
-    asgi.BACKGROUND_SERVICES.append(commerce_runtime)
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 ADDRESS_KEYS = ("name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
@@ -580,9 +574,6 @@ async def studio_coupons(request: Request) -> Response:
 async def coupon_panel_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:
     """The room page's coupon panel: the running drop (``coupon.drop`` event data)."""
     return {"coupon_drops": await coupons.room_drops(room.id)}
-
-
-room_panels.register("rooms/panels/coupon.html", coupon_panel_context, slot="below", order=30)
 
 
 async def claim_coupon(request: Request) -> Response:

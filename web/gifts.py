@@ -21,7 +21,6 @@ from app.gifts import topups, wallet
 from app.payments.cards import APPROVED_TEST_CARD, DECLINED_TEST_CARD
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
-from web import room_panels
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
@@ -62,9 +61,6 @@ async def gifts_context(request: Request, room: Room, user: User | None) -> dict
     board = await gifts.leaderboard(room.id)
     ctx["gift_leaderboard"] = [e.as_event() for e in board]
     return ctx
-
-
-room_panels.register("rooms/panels/gifts.html", gifts_context, slot="below")
 
 
 async def send_gift(request: Request) -> Response:

@@ -8,12 +8,9 @@ fragment loads the card from ``/rooms/{id}/pinned`` once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,15 +19,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from app import asgi, signals
+from app import signals
 from app.accounts.models import User
 from app.commerce import auctions, cart, catalog, flash_sales, orders, shelf
 from app.commerce.live_models import Auction, FlashSale
 from app.errors import UserError
 from app.rooms import services as rooms
 from app.rooms.models import Room
-from app.settings import Settings
-from web import room_panels
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
@@ -38,50 +33,6 @@ log = logging.getLogger("livemart.web.live_commerce")
 
 ADDRESS_KEYS = ("name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
 AMOUNT_RE = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
-TICK_SECONDS = 1.0
-
-
-# -- the periodic closer ---------------------------------------------------------------
-
-
-async def tick_forever(interval: float) -> None:
-    """Announce flash sales that start, end those whose time is up, close due auctions."""
-    since = flash_sales.utcnow()
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            now = flash_sales.utcnow()
-            await flash_sales.announce_started(since, now)
-            since = now
-            await flash_sales.end_due_sales(now)
-            await auctions.close_due_auctions(now)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("closing due flash sales / auctions failed")
-
-
-@contextlib.asynccontextmanager
-async def live_commerce_runtime(settings: Settings) -> AsyncIterator[None]:
-    """Background service: the closer, and no coalesced publish outliving the app."""
-    try:
-        interval = float((settings.extra or {}).get("live_commerce.tick_seconds", TICK_SECONDS))
-    except ValueError:
-        interval = TICK_SECONDS
-    shelf.buying.reset()
-    ticker = asyncio.create_task(tick_forever(interval))
-    try:
-        yield
-    finally:
-        ticker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await ticker
-        flash_sales.updates.cancel()
-        shelf.buying.reset()
-
-
-if live_commerce_runtime not in asgi.BACKGROUND_SERVICES:
-    asgi.BACKGROUND_SERVICES.append(live_commerce_runtime)
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -207,9 +158,6 @@ async def shelf_context(request: Request, room: Room, user: User | None) -> dict
         "shelf_auctions": await _auction_views(live),
         "shelf_is_seller": user is not None and user.id == room.owner_id,  # type: ignore[attr-defined]
     }
-
-
-room_panels.register("rooms/panels/shelf.html", shelf_context, slot="below", order=40)
 
 
 async def pinned_card(request: Request) -> Response:

@@ -3,7 +3,6 @@ on the product page (loaded by htmx from ``/recs/products/{id}/similar``), "Room
 like" on the room page (a room panel), and the ``/for-you`` page.
 
 Recommendations never break a page: if the recommender fails, the section is left out.
-Importing this module registers the recommender's background service.
 """
 
 from __future__ import annotations
@@ -17,24 +16,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app import asgi
 from app.accounts.models import User
 from app.commerce import images
 from app.commerce.models import Product
 from app.errors import UserError
 from app.recs import service as recs
-from app.recs.runtime import recs_runtime
 from app.rooms.models import Room
-from web import room_panels
 from web.commerce import money
 from web.forms import load_user
 from web.templating import render
 
 log = logging.getLogger("livemart.web.recs")
-
-# The interaction log, scheduled training and model swaps start with the app.
-if recs_runtime not in asgi.BACKGROUND_SERVICES:
-    asgi.BACKGROUND_SERVICES.append(recs_runtime)
 
 HOME_PRODUCTS = 8
 HOME_ROOMS = 4
@@ -85,9 +77,6 @@ async def room_panel_context(request: Request, room: Room, user: User | None) ->
     """Other rooms for this viewer, beside the room they are in."""
     found = await _safely("room", recs.recommended_rooms(user, ROOM_PANEL_ROOMS + 1), [])
     return {"recs_rooms": [r for r in found if r.id != room.id][:ROOM_PANEL_ROOMS]}
-
-
-room_panels.register("recs/_room_panel.html", room_panel_context, slot="below", order=90)
 
 
 async def similar_fragment(request: Request) -> Response:

@@ -20,7 +20,7 @@ from app.rooms.models import Room, RoomStatus
 from app.rooms.presence import get_presence
 from web.chat import chat_context, error_status
 from web.forms import checked_form, field, is_htmx, load_user
-from web.room_panels import PANELS, panel_context
+from web.room_panels import ROOM_PANELS, panel_context
 from web.sse import room_stream
 from web.templating import render
 
@@ -44,7 +44,7 @@ async def room_page(request: Request) -> Response:
         "following": await rooms.is_following(user, owner.id),
         "followers": await rooms.follower_count(owner.id),
         "viewer_count": await get_presence().count(room.id),
-        "panels": PANELS,
+        "panels": ROOM_PANELS,
         **(await panel_context(request, room, user)),
     }
     return render(request, "rooms/room.html", ctx)

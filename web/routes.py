@@ -10,11 +10,13 @@ from starlette.staticfiles import StaticFiles
 
 from web import accounts, admin, analytics, chat, commerce, gifts, home, live_commerce, media, rooms
 from web import recs as recs_pages
+from web.path_ids import ids_in_range
 from web.templating import STATIC_DIR, render
 
 
 def page_routes() -> list[BaseRoute]:
-    return [
+    """Every page, fragment and stream of the HTML interface, and the static files."""
+    pages = [
         *home.routes,
         *accounts.routes,
         *chat.routes,
@@ -26,6 +28,9 @@ def page_routes() -> list[BaseRoute]:
         *live_commerce.routes,
         *analytics.routes,
         *recs_pages.routes,
+    ]
+    return [
+        *ids_in_range(pages),
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
 

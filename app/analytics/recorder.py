@@ -653,11 +653,3 @@ async def analytics_runtime(settings: Settings) -> AsyncIterator[Recorder]:
         except Exception:
             log.exception("analytics: the last flush failed")
         set_recorder(None)
-
-
-def install() -> None:
-    """Register the background service with the app (idempotent)."""
-    from app import asgi
-
-    if analytics_runtime not in asgi.BACKGROUND_SERVICES:
-        asgi.BACKGROUND_SERVICES.append(analytics_runtime)

@@ -16,7 +16,6 @@ and admins are exempt from slow mode.
 
 from __future__ import annotations
 
-import inspect
 import math
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +28,7 @@ from app.accounts.models import Role, User
 from app.chat.filter import find_banned, strip_invisible
 from app.chat.models import MAX_LENGTH, ChatMessage
 from app.errors import NotFound, UserError
+from app.gifts.services import top_gifter_id
 from app.moderation import audit
 from app.moderation.models import BannedWord, Report, ReportStatus, RoomBan, RoomMute
 from app.ratelimit import RateLimiter
@@ -66,25 +66,13 @@ def reset_rate_limits() -> None:
     RATE_LIMIT.reset()
 
 
-async def _top_gifter_id(room_id: int) -> int | None:
-    """The room's current #1 gifter, when the gifts domain is installed."""
-    try:
-        from app.gifts.services import top_gifter_id  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    result: Any = top_gifter_id(room_id)
-    if inspect.isawaitable(result):
-        result = await result
-    return int(result) if result is not None else None
-
-
 async def badge_for(user: User, room: Room) -> str:
     """``streamer`` (room owner), ``moderator`` (moderator/admin), ``top_gifter`` or ``""``."""
     if room.owner_id == user.id:  # type: ignore[attr-defined]
         return STREAMER
     if user.role in (Role.MODERATOR, Role.ADMIN):
         return MODERATOR
-    if await _top_gifter_id(room.id) == user.id:
+    if await top_gifter_id(room.id) == user.id:
         return TOP_GIFTER
     return ""
 

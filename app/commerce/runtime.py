@@ -15,6 +15,8 @@ from app.tasks import RetryLog
 
 log = logging.getLogger("livemart.commerce")
 
+TASK_NAME = "livemart: order expiry"
+
 
 async def sweep_forever(interval: float) -> None:
     """Run :func:`expire_unpaid_orders` every ``interval`` seconds."""
@@ -37,7 +39,7 @@ async def sweep_forever(interval: float) -> None:
 async def commerce_runtime(settings: Settings) -> AsyncIterator[None]:
     config = configure(settings)
     config.uploads_dir.mkdir(parents=True, exist_ok=True)
-    sweeper = asyncio.create_task(sweep_forever(config.sweep_interval))
+    sweeper = asyncio.create_task(sweep_forever(config.sweep_interval), name=TASK_NAME)
     try:
         yield
     finally:

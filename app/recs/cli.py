@@ -1,6 +1,5 @@
-"""``livemart recsys train`` and ``livemart recsys eval`` (registered through
-:mod:`app.cli_extra`; this module stays light: the recommender is imported when a command
-runs)."""
+"""``livemart recsys train`` and ``livemart recsys eval`` (added by :mod:`app.cli`'s parser;
+this module stays light: the recommender is imported when a command runs)."""
 
 from __future__ import annotations
 
@@ -10,8 +9,6 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
-
-from app import cli_extra
 
 
 def _limit_blas_threads() -> None:
@@ -105,7 +102,7 @@ def _positive(value: str) -> int:
     return number
 
 
-def register(sub: Any) -> None:
+def add_recsys_commands(sub: Any) -> None:
     """Add ``recsys train`` and ``recsys eval`` to the ``livemart`` command."""
     recsys_cmd = sub.add_parser("recsys", help="the recommender: train models, evaluate offline")
     inner = recsys_cmd.add_subparsers(dest="recsys_command", required=True)
@@ -139,7 +136,3 @@ def register(sub: Any) -> None:
         "--quick", action="store_true", help="a small tuning grid (seconds, not minutes)"
     )
     ev.set_defaults(func=_eval)
-
-
-if register not in cli_extra.REGISTRARS:
-    cli_extra.REGISTRARS.append(register)

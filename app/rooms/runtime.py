@@ -1,17 +1,21 @@
-"""The rooms' background machinery, started with the app: presence and likes."""
+"""The rooms' background machinery, started with the app: presence, likes, and the hooks
+that run after a room ends (handed in by ``create_app``)."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from app.rooms.likes import LikeCoalescer, set_coalescer
 from app.rooms.presence import Presence, set_presence
+from app.rooms.services import RoomEndedHook, room_ended_hooks
 from app.settings import Settings
 
 
 @contextlib.asynccontextmanager
-async def rooms_runtime(settings: Settings) -> AsyncIterator[None]:
+async def rooms_runtime(
+    settings: Settings, on_room_ended: Sequence[RoomEndedHook] = ()
+) -> AsyncIterator[None]:
     redis_url = settings.broadcast_url if settings.broadcast_url.startswith("redis") else None
     presence = Presence(redis_url)
     await presence.start()
@@ -20,7 +24,8 @@ async def rooms_runtime(settings: Settings) -> AsyncIterator[None]:
     await likes.start()
     set_coalescer(likes)
     try:
-        yield
+        with room_ended_hooks(*on_room_ended):
+            yield
     finally:
         await likes.stop()
         set_coalescer(None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -227,8 +229,25 @@ async def end_room(user: User, room_id: int, reason: str = "ended") -> Room:
     return await finish_room(room, reason)
 
 
-# Called with the room id after a room ends (the media worker stops its FFmpeg).
-ROOM_ENDED_HOOKS: list = []
+RoomEndedHook = Callable[[int], Awaitable[None]]
+
+# What runs (with the room id) after a room ends, set while a runtime that needs it is up
+# (see :func:`room_ended_hooks`); nothing is registered by importing a module.
+_room_ended: tuple[RoomEndedHook, ...] = ()
+
+
+@contextlib.contextmanager
+def room_ended_hooks(*hooks: RoomEndedHook) -> Iterator[None]:
+    """While open, :func:`finish_room` calls ``hooks`` with the room id after a room ends.
+
+    The composition hands them in: ``create_app`` gives the rooms runtime the media
+    worker's stop, and ``livemart media-worker`` opens it around its worker."""
+    global _room_ended
+    previous, _room_ended = _room_ended, hooks
+    try:
+        yield
+    finally:
+        _room_ended = previous
 
 
 async def finish_room(room: Room, reason: str = "ended") -> Room:
@@ -243,7 +262,7 @@ async def finish_room(room: Room, reason: str = "ended") -> Room:
         await LiveSession.filter(room_id=room.id, ended_at__isnull=True).update(ended_at=now())
     room = await get_room(room.id)
     await events.publish(room.id, events.RoomStatusChanged(status="ended", media_state=reason))
-    for hook in ROOM_ENDED_HOOKS:
+    for hook in _room_ended:
         await hook(room.id)
     return room
 

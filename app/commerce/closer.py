@@ -1,0 +1,58 @@
+"""The flash-sale and auction closer, started with the app: it announces flash sales that
+start, ends those whose time is up and closes due auctions, once per tick
+(``live_commerce.tick_seconds``, 1 s). On shutdown no coalesced sale update or
+"N people are buying" count outlives the app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from app.commerce import auctions, flash_sales, shelf
+from app.settings import Settings
+
+log = logging.getLogger("livemart.commerce.closer")
+
+TICK_SECONDS = 1.0
+TASK_NAME = "livemart: flash-sale and auction closer"
+
+
+async def tick_forever(interval: float) -> None:
+    """Announce flash sales that start, end those whose time is up, close due auctions."""
+    since = flash_sales.utcnow()
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            now = flash_sales.utcnow()
+            await flash_sales.announce_started(since, now)
+            since = now
+            await flash_sales.end_due_sales(now)
+            await auctions.close_due_auctions(now)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("closing due flash sales / auctions failed")
+
+
+def tick_seconds(settings: Settings) -> float:
+    try:
+        return float((settings.extra or {}).get("live_commerce.tick_seconds", TICK_SECONDS))
+    except ValueError:
+        return TICK_SECONDS
+
+
+@contextlib.asynccontextmanager
+async def closer_runtime(settings: Settings) -> AsyncIterator[None]:
+    """Run the closer until the app stops."""
+    shelf.buying.reset()
+    ticker = asyncio.create_task(tick_forever(tick_seconds(settings)), name=TASK_NAME)
+    try:
+        yield
+    finally:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
+        flash_sales.updates.cancel()
+        shelf.buying.reset()
