@@ -24,6 +24,7 @@ REGISTRIES = (
     "REGISTRARS",
     "PANELS",
     "ROOM_ENDED_HOOKS",
+    "_release_hooks",
 )
 # Calls that add to something another module holds.
 MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "register", "install"}
