@@ -9,6 +9,16 @@ order for the winner.
   ``extension_seconds`` pushes the end back by ``extension_seconds`` (anti-sniping).
 * :func:`close_due_auctions` (run periodically by the app) closes auctions whose time is
   up: the leader gets a pending order at the winning price (``source="auction:<id>"``).
+
+Bounds and the funds rule:
+
+* Prices, increments and bids are at most :data:`MAX_PRICE`, the largest unit price an
+  order line takes (``MAX_UNIT_PRICE``), so every winning bid can be ordered and every
+  price (the next minimum bid included) fits a GraphQL ``Int``.
+* A bidder must be able to pay: a bid needs at least as many coins as the winner's
+  order would cost (``coins_for``: one coin per minor unit) in the bidder's wallet, and a
+  frozen wallet cannot bid (``INSUFFICIENT_COINS`` / ``WALLET_FROZEN``). The coins are
+  checked, not held: the winner still pays the order with coins or a card.
 """
 
 from __future__ import annotations
@@ -28,8 +38,10 @@ from app.commerce.live_models import Auction, AuctionState, Bid
 from app.commerce.models import Order, Variant
 from app.commerce.ordering import placing
 from app.commerce.ordering.announcements import order_signal
-from app.commerce.ordering.rules import OrderLine, clean_shipping
+from app.commerce.ordering.rules import MAX_UNIT_PRICE, OrderLine, clean_shipping, coins_for
 from app.errors import NotFound, UserError
+from app.gifts import wallet
+from app.gifts.models import Wallet
 from app.rooms import events
 
 log = logging.getLogger("livemart.commerce.auctions")
@@ -37,7 +49,7 @@ log = logging.getLogger("livemart.commerce.auctions")
 MIN_DURATION = 5
 MAX_DURATION = 24 * 3600
 MAX_EXTENSION = 300
-MAX_PRICE = 100_000_000_00
+MAX_PRICE = MAX_UNIT_PRICE  # the winning bid becomes an order line's unit price
 BID_RETRIES = 50
 
 
@@ -122,9 +134,13 @@ async def start_auction(
     room = await shelf.room_for_selling(user, room_id)
     variant = await shelf.variant_for_room(room, variant_id)
     if not 0 < start_price <= MAX_PRICE:
-        raise UserError("INVALID_PRICE", "the start price must be above 0", "startPrice")
+        raise UserError(
+            "INVALID_PRICE", f"the start price must be 1 to {MAX_PRICE} (minor units)", "startPrice"
+        )
     if not 0 < increment <= MAX_PRICE:
-        raise UserError("INVALID_INCREMENT", "the bid increment must be above 0", "increment")
+        raise UserError(
+            "INVALID_INCREMENT", f"the bid increment must be 1 to {MAX_PRICE}", "increment"
+        )
     if not MIN_DURATION <= duration_seconds <= MAX_DURATION:
         raise UserError(
             "INVALID_DURATION",
@@ -176,7 +192,20 @@ def _check_bid(auction: Auction, user: User, amount: int, now: datetime) -> None
     if amount < least:
         raise UserError("BID_TOO_LOW", f"bid at least {least} (minor units)", "amount")
     if amount > MAX_PRICE:
-        raise UserError("BID_TOO_HIGH", "this bid is too high", "amount")
+        raise UserError("BID_TOO_HIGH", f"bid at most {MAX_PRICE} (minor units)", "amount")
+
+
+async def check_funds(user: User, auction: Auction, amount: int) -> None:
+    """The funds rule: a bid of ``amount`` needs that many coins (``coins_for``) in the
+    bidder's wallet, which must not be frozen."""
+    found = await Wallet.filter(user_id=user.id).values_list("balance", "frozen")
+    balance, frozen = found[0] if found else (0, False)
+    if frozen:
+        raise wallet.frozen_error()
+    need = coins_for(amount, auction.currency)
+    if balance < need:
+        error = wallet.insufficient(need, int(balance))
+        raise UserError(error.code, f"to bid {amount} {error.message}", "amount")
 
 
 async def place_bid(
@@ -188,14 +217,17 @@ async def place_bid(
 ) -> tuple[Auction, Bid]:
     """Bid ``amount`` (minor units): at least the start price, then the leading bid plus
     the increment. Bids below that, on your own auction or after the end are user errors
-    that change nothing. Returns the updated auction and the bid.
+    that change nothing, and so is a bid the bidder's coins do not cover (see the module
+    docstring). Returns the updated auction and the bid.
 
     ``shipping`` is where the item goes if this bid wins (the winner's order is placed
     with it); without one, the address of the bidder's latest order or bid is used, and a
     bidder with neither gets ``SHIPPING_REQUIRED``.
     """
     now = now or utcnow()
-    _check_bid(await get_auction(auction_id), user, amount, now)
+    first = await get_auction(auction_id)
+    _check_bid(first, user, amount, now)
+    await check_funds(user, first, amount)
     if shipping:
         address = clean_shipping(shipping)
     else:

@@ -304,7 +304,7 @@ def test_pin_and_flash_sale_then_the_orders_are_in_both_consoles(
     # An auction: the viewer bids from the room (the winner's order ships to that address).
     form = shelf.locator("[data-testid=start-auction]")
     form.locator("select[name=variant_id]").select_option(str(ids["sneakers_variant"]))
-    form.locator("input[name=start_price]").fill("20.00")
+    form.locator("input[name=start_price]").fill("10.00")  # the viewer holds 1995 coins
     form.locator("input[name=increment]").fill("1.00")
     form.locator("button[type=submit]").click()
     shelf.wait_for_selector("[data-testid=console-notice]:has-text('Auction started')")
@@ -312,7 +312,7 @@ def test_pin_and_flash_sale_then_the_orders_are_in_both_consoles(
     bid.locator("input[name=amount]").fill("5")
     bid.locator("button[type=submit]").click()
     room.wait_for_selector("#lc-auction-result [data-testid=lc-error]")
-    bid.locator("input[name=amount]").fill("21")
+    bid.locator("input[name=amount]").fill("11")
     bid.locator("button[type=submit]").click()
     room.wait_for_selector("#lc-auction-result [data-testid=lc-result]:has-text('highest bidder')")
     room.wait_for_selector("[data-testid=auction-leader]:has-text('Leo Viewer')")

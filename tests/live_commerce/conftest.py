@@ -14,6 +14,8 @@ import pytest
 from app.accounts.models import Role, User
 from app.commerce.models import Product, Variant
 from app.events import get_bus
+from app.gifts import wallet
+from app.gifts.models import EntryKind
 from app.rooms.events import room_channel
 from app.rooms.models import Room, RoomStatus
 
@@ -34,8 +36,24 @@ class Shop:
     variant: Variant
 
 
+COINS = 1_000_000  # what every test user holds: a bid must be covered by coins
+
+
+async def fund(user_id: int, coins: int = COINS) -> None:
+    """Top up a user's wallet (bidders must hold the coins their bid costs)."""
+    await wallet.credit(
+        user_id, coins, EntryKind.TOPUP, f"test:{user_id}", from_system=wallet.SYSTEM_EXTERNAL
+    )
+
+
+async def fund_email(email: str, coins: int = COINS) -> None:
+    await fund((await User.get(email=email)).id, coins)
+
+
 async def make_user(email: str, name: str = "Buyer", role: Role = Role.VIEWER) -> User:
-    return await User.create(email=email, display_name=name, password_hash="x", role=role)
+    user = await User.create(email=email, display_name=name, password_hash="x", role=role)
+    await fund(user.id)
+    return user
 
 
 async def make_users(count: int, prefix: str = "buyer") -> list[User]:
@@ -47,7 +65,10 @@ async def make_users(count: int, prefix: str = "buyer") -> list[User]:
         ],
         batch_size=500,
     )
-    return list(await User.filter(email__startswith=prefix).order_by("id"))
+    users = list(await User.filter(email__startswith=prefix).order_by("id"))
+    for user in users:
+        await fund(user.id)
+    return users
 
 
 async def make_shop(

@@ -13,7 +13,7 @@ from app.commerce import auctions as auction_service
 from app.commerce.live_models import Auction
 from app.commerce.models import Product, Variant
 from app.rooms.models import Room, RoomStatus
-from tests.live_commerce.conftest import SHIPPING
+from tests.live_commerce.conftest import SHIPPING, fund_email
 from tests.support import op, register
 
 SHIPPING_INPUT = {
@@ -71,6 +71,7 @@ async def test_shelf_pin_sale_and_auction_round_trip(
 
     # Viewers cannot run the shelf.
     await register(other_client, "bea@example.com", "Bea")
+    await fund_email("bea@example.com")
     denied = (
         await op(
             other_client, "live_commerce", "PinProduct", {"roomId": room_id, "productId": None}

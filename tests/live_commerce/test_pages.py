@@ -14,7 +14,7 @@ from app.commerce.models import Order, Product, Variant
 from app.events import Event
 from app.rooms import events
 from app.rooms.models import Room, RoomStatus
-from tests.live_commerce.conftest import SHIPPING
+from tests.live_commerce.conftest import SHIPPING, fund_email
 from tests.support import csrf, register
 from web.sse import render_event
 
@@ -97,6 +97,7 @@ async def test_console_to_viewer_round_trip(
 
     # The viewer's room page: pinned card, flash sale, auction.
     await register(other_client, "bea@example.com", "Bea")
+    await fund_email("bea@example.com")
     room_page = await other_client.get(f"/rooms/{room.id}")
     assert room_page.status_code == 200
     text = room_page.text
@@ -138,6 +139,7 @@ async def test_without_htmx_buy_redirects_to_the_order(
     seller = await User.get(email="mia@example.com")
     sale = await flash_sales.start_flash_sale(seller, room.id, variant.id, 1000, 3)
     await register(other_client, "bea@example.com", "Bea")
+    await fund_email("bea@example.com")
     response = await _post(
         other_client,
         f"/rooms/{room.id}/flash-sales/{sale.id}/buy",
@@ -152,6 +154,7 @@ async def test_console_is_for_the_room_owner(
 ) -> None:
     room, product, _ = await _setup(client)
     await register(other_client, "bea@example.com", "Bea")
+    await fund_email("bea@example.com")
     assert (await other_client.get(f"/studio/rooms/{room.id}/shelf")).status_code == 403
     denied = await _post(
         other_client, f"/studio/rooms/{room.id}/shelf/pin", {"product_id": product.id}
@@ -169,6 +172,7 @@ async def test_buy_now_counts_a_checkout_and_goes_to_checkout(
 ) -> None:
     room, product, variant = await _setup(client)
     await register(other_client, "bea@example.com", "Bea")
+    await fund_email("bea@example.com")
     response = await _post(other_client, f"/rooms/{room.id}/buy", {"variant_id": variant.id})
     assert response.status_code == 303
     assert response.headers["location"] == (
