@@ -16,8 +16,12 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "graphql" / "schema.graph
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
+    # The RTMP front listens where the web server does, unless LIVEMART_RTMP_HOST says.
+    os.environ.setdefault("LIVEMART_RTMP_HOST", args.host)
     load_settings()  # fail early, with the variable's name
     uvicorn.run(
         "app.asgi:create_app",

@@ -22,12 +22,13 @@ from app.errors import UserError
 from app.rooms import services as rooms
 from app.rooms.models import RoomStatus
 from app.settings import Settings
-from app.tasks import RetryLog
+from app.tasks import RetryLog, stop_task
 from media import Ladder, MediaSettings, MediaWorker, TestPattern
 from media.ladder import parse_rungs
 
 log = logging.getLogger("livemart.media")
 CLAIM_INTERVAL = 2.0
+CLOSE_TIMEOUT = 20.0  # ending every stream at shutdown (each FFmpeg gets stop_timeout_s)
 
 _worker: MediaWorker | None = None
 
@@ -38,7 +39,7 @@ def media_settings(settings: Settings) -> MediaSettings:
         output_dir=Path(settings.hls_dir),
         ffmpeg=settings.ffmpeg,
         ladder=ladder,
-        rtmp_host="0.0.0.0",
+        rtmp_host=settings.rtmp_host,
         rtmp_port=settings.rtmp_port,
     )
 
@@ -147,12 +148,13 @@ async def media_runtime(settings: Settings) -> AsyncIterator[MediaWorker | None]
     claimer = asyncio.create_task(_claim_loop(mw))
     try:
         yield mw
-    finally:
-        claimer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await claimer
+    finally:  # every step is bounded: a shutdown never hangs on the media side
+        await stop_task(claimer)
         _worker = None
-        await mw.close()
+        try:
+            await asyncio.wait_for(mw.close(), CLOSE_TIMEOUT)
+        except TimeoutError:
+            log.warning("the media worker did not close within %.0f s", CLOSE_TIMEOUT)
 
 
 async def run_worker(settings: Settings) -> None:

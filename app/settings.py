@@ -36,6 +36,7 @@ class Settings:
     debug: bool = False
     media_in_process: bool = True
     rtmp_port: int = 1935
+    rtmp_host: str = "127.0.0.1"  # `livemart serve` defaults it to its --host
     public_url: str = "http://127.0.0.1:8000"
     ws_send_buffer: int = 512
     write_limit: int = 120  # writes (mutation fields, page POSTs) per 10 s per user; 0: off
@@ -70,6 +71,13 @@ def _int(name: str, value: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise SettingsError(name, f"must be between {low} and {high}, got {number}")
     return number
+
+
+def _host(name: str, value: str) -> str:
+    host = value.strip()
+    if not host or any(c.isspace() or c in "/[]@" for c in host):
+        raise SettingsError(name, f"expected an IP address or host name, got {value!r}")
+    return host
 
 
 def _ladder(spec: str) -> str:
@@ -161,6 +169,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         debug=_bool("DEBUG", get("DEBUG", "false")),
         media_in_process=_bool("MEDIA_IN_PROCESS", get("MEDIA_IN_PROCESS", "true")),
         rtmp_port=_int("RTMP_PORT", get("RTMP_PORT", "1935"), 0, 65535),
+        rtmp_host=_host("RTMP_HOST", get("RTMP_HOST", "127.0.0.1")),
         public_url=get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         ladder=_ladder(get("LADDER", "")),
         ws_send_buffer=_int("WS_SEND_BUFFER", get("WS_SEND_BUFFER", "512"), 8, 100_000),

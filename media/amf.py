@@ -21,6 +21,8 @@ LONG_STRING = 0x0C
 XML_DOCUMENT = 0x0F
 TYPED_OBJECT = 0x10
 
+MAX_DEPTH = 32  # nested objects/arrays: commands and metadata use two or three levels
+
 
 class AMFError(ValueError):
     """The bytes are not valid AMF0."""
@@ -34,6 +36,7 @@ class _Reader:
     def __init__(self, data: bytes) -> None:
         self.data = memoryview(data)
         self.pos = 0
+        self.depth = 0
 
     def take(self, n: int) -> bytes:
         if self.pos + n > len(self.data):
@@ -55,6 +58,15 @@ class _Reader:
             into[key] = self.value()
 
     def value(self) -> Any:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise AMFError(f"AMF0 values nested deeper than {MAX_DEPTH}")
+        try:
+            return self._value()
+        finally:
+            self.depth -= 1
+
+    def _value(self) -> Any:
         marker = self.take(1)[0]
         if marker == NUMBER:
             return struct.unpack(">d", self.take(8))[0]

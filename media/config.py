@@ -28,7 +28,8 @@ class MediaSettings:
     """Everything the media worker needs to know.
 
     * `output_dir`: HLS root; a room writes to ``<output_dir>/<room_id>/``.
-    * `rtmp_port`: port of the RTMP front (0 = ephemeral, None = no RTMP front).
+    * `rtmp_host` / `rtmp_port`: address of the RTMP front (port 0 = ephemeral, None = no
+      RTMP front); `rtmp_publish_timeout_s`: how long a connection may take to ``publish``.
     * `grace_s`: how long a room whose publisher went away waits for it to come back.
     * `backoff_initial_s` / `backoff_max_s`: restart delays after FFmpeg crashes.
     * `max_failures`: consecutive crashes without going live before a room is ended.
@@ -37,9 +38,10 @@ class MediaSettings:
     output_dir: Path = Path("var/hls")
     ffmpeg: str = field(default_factory=default_ffmpeg)
     ladder: Ladder = DEFAULT_LADDER
-    rtmp_host: str = "0.0.0.0"
+    rtmp_host: str = "127.0.0.1"
     rtmp_port: int | None = 1935
     rtmp_app: str = "live"
+    rtmp_publish_timeout_s: float = 5.0
     thumbnail_interval_s: float = 5.0
     thumbnail_height: int = 180
     record_replay: bool = True

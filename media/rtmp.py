@@ -9,6 +9,13 @@ connection is closed. An accepted publisher's messages go to the `PublishSink` t
 
 Unlike FFmpeg's ``-listen 1``, one server takes any number of publishers and nothing
 reaches FFmpeg before the key is checked.
+
+What one peer may cost is bounded: a connection must ``publish`` with a valid key within
+`publish_timeout_s` of connecting (small messages do not extend it), buffers at most
+`MAX_BUFFERED_BEFORE_PUBLISH` bytes of partial messages before that and
+`MAX_BUFFERED` after, over at most `MAX_CHUNK_STREAMS` chunk streams; once publishing,
+only media keeps it open (`idle_timeout_s`); an address holds at most
+`max_connections_per_ip` connections. A peer past a bound is dropped with one log line.
 """
 
 from __future__ import annotations
@@ -34,13 +41,16 @@ AUDIO, VIDEO, DATA_AMF3, COMMAND_AMF3, DATA_AMF0, COMMAND_AMF0, AGGREGATE = 8, 9
 HANDSHAKE_SIZE = 1536
 OUR_CHUNK_SIZE = 4096
 WINDOW = 2_500_000
-MAX_MESSAGE = 16 * 1024 * 1024
-MAX_MESSAGE_BEFORE_PUBLISH = 64 * 1024
+MAX_MESSAGE = 4 * 1024 * 1024  # one message once publishing (a keyframe)
+MAX_MESSAGE_BEFORE_PUBLISH = 64 * 1024  # commands only
+MAX_BUFFERED = 6 * 1024 * 1024  # partial messages of all chunk streams, once publishing
+MAX_BUFFERED_BEFORE_PUBLISH = 128 * 1024
+MAX_CHUNK_STREAMS = 32  # publishers use a handful (control, command, audio, video)
 CS_CONTROL, CS_COMMAND, CS_STATUS = 2, 3, 5
 
 
 class RtmpError(Exception):
-    """The peer broke the protocol; the connection is closed."""
+    """The peer broke the protocol or a bound; the connection is closed."""
 
 
 class PublishRejected(Exception):
@@ -98,7 +108,15 @@ class ChunkReader:
         self._streams: dict[int, _ChunkStream] = {}
         self.chunk_size = 128
         self.max_message = MAX_MESSAGE_BEFORE_PUBLISH
+        self.max_buffered = MAX_BUFFERED_BEFORE_PUBLISH
+        self.max_streams = MAX_CHUNK_STREAMS
+        self.buffered = 0  # bytes of partly received messages, over all chunk streams
         self.bytes_read = 0
+
+    def allow_publishing(self) -> None:
+        """The peer is an authorised publisher: media-sized messages from now on."""
+        self.max_message = MAX_MESSAGE
+        self.max_buffered = MAX_BUFFERED
 
     async def _take(self, n: int) -> bytes:
         data = await self._reader.readexactly(n)
@@ -108,7 +126,9 @@ class ChunkReader:
     def abort(self, csid: int) -> None:
         """Drop a partly received message (Abort Message)."""
         if csid in self._streams:
-            self._streams[csid].buf.clear()
+            st = self._streams[csid]
+            self.buffered -= len(st.buf)
+            st.buf = bytearray()
 
     async def read_message(self) -> Message:
         """Read chunks until one message is complete."""
@@ -125,7 +145,11 @@ class ChunkReader:
         elif csid == 1:
             b = await self._take(2)
             csid = 64 + b[0] + b[1] * 256
-        st = self._streams.setdefault(csid, _ChunkStream())
+        st = self._streams.get(csid)
+        if st is None:
+            if len(self._streams) >= self.max_streams:
+                raise RtmpError(f"more than {self.max_streams} chunk streams")
+            st = self._streams[csid] = _ChunkStream()
         ts_field = st.ts_field
         if fmt <= 2:
             header = await self._take((11, 7, 3)[fmt])
@@ -145,13 +169,20 @@ class ChunkReader:
                 raise RtmpError(f"message of {st.length} bytes is too large")
             st.timestamp = ts_field if fmt == 0 else (st.timestamp + ts_field) & 0xFFFFFFFF
             st.ts_field = ts_field
+        elif st.length < len(st.buf) or st.length > self.max_message:
+            raise RtmpError("message length changed mid-message")
         want = min(self.chunk_size, st.length - len(st.buf))
-        st.buf += await self._take(want)
-        if len(st.buf) < st.length:
-            return None
-        message = Message(st.type_id, st.stream_id, st.timestamp, bytes(st.buf))
-        st.buf.clear()
-        return message
+        if len(st.buf) + want < st.length and self.buffered + want > self.max_buffered:
+            raise RtmpError(f"more than {self.max_buffered} bytes of partial messages")
+        data = await self._take(want)
+        if len(st.buf) + want >= st.length:  # complete: never counted as buffered
+            message = Message(st.type_id, st.stream_id, st.timestamp, bytes(st.buf) + data)
+            self.buffered -= len(st.buf)
+            st.buf = bytearray()
+            return message
+        st.buf += data
+        self.buffered += want
+        return None
 
 
 def encode_message(
@@ -198,25 +229,38 @@ class RtmpSession:
         self.done = False
 
     async def run(self) -> None:
-        """Serve the connection until the peer leaves or is rejected."""
+        """Serve the connection until the peer leaves, is rejected or breaks a bound.
+
+        One deadline covers the handshake, ``connect`` and ``publish``; once publishing,
+        only audio/video messages move it on (`idle_timeout_s`).
+        """
+        loop = asyncio.get_running_loop()
+        server = self.server
+        deadline = loop.time() + server.publish_timeout_s
         try:
-            await asyncio.wait_for(self._handshake(), self.server.handshake_timeout_s)
+            async with asyncio.timeout_at(min(deadline, loop.time() + server.handshake_timeout_s)):
+                await self._handshake()
             while not self.done:
-                message = await asyncio.wait_for(
-                    self.chunks.read_message(), self.server.idle_timeout_s
-                )
+                async with asyncio.timeout_at(deadline):
+                    message = await self.chunks.read_message()
+                publishing = self.sink is not None
                 await self._handle(message)
+                if self.sink is not None and (
+                    not publishing or message.type_id in (AUDIO, VIDEO, AGGREGATE)
+                ):
+                    deadline = loop.time() + server.idle_timeout_s
                 await self._maybe_ack()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         except PublishRejected as exc:
             logger.info("rtmp %s: publish rejected: %s", self.peer, exc.description)
-        except Exception:
-            logger.exception("rtmp %s: session failed", self.peer)
         except TimeoutError:
-            logger.info("rtmp %s: timed out", self.peer)
+            what = "no media" if self.sink is not None else "no publish with a valid key"
+            logger.info("rtmp %s: closed: %s in time", self.peer, what)
         except (RtmpError, amf.AMFError) as exc:
             logger.warning("rtmp %s: protocol error: %s", self.peer, exc)
+        except Exception:
+            logger.exception("rtmp %s: session failed", self.peer)
         finally:
             await self._finish()
 
@@ -229,7 +273,7 @@ class RtmpSession:
                 logger.exception("rtmp %s: closing the sink failed", self.peer)
         self.writer.close()
         with contextlib.suppress(Exception):
-            await self.writer.wait_closed()
+            await asyncio.wait_for(self.writer.wait_closed(), 2.0)
 
     # -- handshake --------------------------------------------------------------------
 
@@ -275,14 +319,14 @@ class RtmpSession:
     async def _handle(self, msg: Message) -> None:
         t = msg.type_id
         if t == SET_CHUNK_SIZE:
-            size = struct.unpack(">I", msg.payload[:4])[0] & 0x7FFFFFFF
+            size = _uint32(msg) & 0x7FFFFFFF
             if not 1 <= size <= MAX_MESSAGE:
                 raise RtmpError(f"bad chunk size {size}")
             self.chunks.chunk_size = size
         elif t == ABORT:
-            self.chunks.abort(struct.unpack(">I", msg.payload[:4])[0])
+            self.chunks.abort(_uint32(msg))
         elif t == WINDOW_ACK_SIZE:
-            self.window = max(1, struct.unpack(">I", msg.payload[:4])[0])
+            self.window = max(1, _uint32(msg))
         elif t in (COMMAND_AMF0, COMMAND_AMF3):
             payload = msg.payload[1:] if t == COMMAND_AMF3 else msg.payload
             await self._on_command(msg, amf.decode(payload))
@@ -374,10 +418,17 @@ class RtmpSession:
             return
         self.room_id = str(room_id)
         self.sink = sink
-        self.chunks.max_message = MAX_MESSAGE
+        self.chunks.allow_publishing()
         await self._send(CS_CONTROL, USER_CONTROL, struct.pack(">HI", 0, stream_id))
         await self._status(stream_id, "status", "NetStream.Publish.Start", "publishing")
         logger.info("rtmp %s: publishing to room %s", self.peer, room_id)
+
+
+def _uint32(msg: Message) -> int:
+    """The 4-byte big-endian number a control message carries."""
+    if len(msg.payload) < 4:
+        raise RtmpError(f"control message {msg.type_id} is too short")
+    return int(struct.unpack(">I", msg.payload[:4])[0])
 
 
 def split_aggregate(msg: Message) -> list[tuple[int, int, bytes]]:
@@ -414,11 +465,14 @@ class RtmpServer:
         *,
         authorize: AuthorizeCallback,
         on_publish: PublishCallback,
-        host: str = "0.0.0.0",
+        host: str = "127.0.0.1",
         port: int = 1935,
         app: str = "live",
-        handshake_timeout_s: float = 10.0,
+        handshake_timeout_s: float = 5.0,
+        publish_timeout_s: float = 5.0,
         idle_timeout_s: float = 30.0,
+        max_connections_per_ip: int = 4,
+        close_timeout_s: float = 5.0,
     ) -> None:
         self.authorize = authorize
         self.on_publish = on_publish
@@ -426,9 +480,13 @@ class RtmpServer:
         self.requested_port = port
         self.app = app
         self.handshake_timeout_s = handshake_timeout_s
+        self.publish_timeout_s = publish_timeout_s
         self.idle_timeout_s = idle_timeout_s
+        self.max_connections_per_ip = max_connections_per_ip
+        self.close_timeout_s = close_timeout_s
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._per_ip: dict[str, int] = {}
 
     @property
     def port(self) -> int:
@@ -443,14 +501,18 @@ class RtmpServer:
         logger.info("rtmp listening on %s:%s", self.host, self.port)
 
     async def close(self) -> None:
-        """Stop listening and drop every connection (their sinks are closed)."""
+        """Stop listening and drop every connection (their sinks are closed), waiting at
+        most `close_timeout_s` for them."""
         if self._server is not None:
             self._server.close()
             self._server = None
-        for task in list(self._tasks):
+        tasks = set(self._tasks)
+        for task in tasks:
             task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=self.close_timeout_s)
+            if pending:
+                logger.warning("rtmp: %d connection(s) did not close in time", len(pending))
 
     async def __aenter__(self) -> RtmpServer:
         await self.start()
@@ -460,6 +522,14 @@ class RtmpServer:
         await self.close()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername")
+        ip = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        if self._per_ip.get(ip, 0) >= self.max_connections_per_ip:
+            logger.warning("rtmp %s: refused: %s connections from this address", peer,
+                           self.max_connections_per_ip)  # fmt: skip
+            writer.close()
+            return
+        self._per_ip[ip] = self._per_ip.get(ip, 0) + 1
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)  # type: ignore[arg-type]
@@ -467,3 +537,6 @@ class RtmpServer:
             await RtmpSession(self, reader, writer).run()
         finally:
             self._tasks.discard(task)  # type: ignore[arg-type]
+            left = self._per_ip.pop(ip, 1) - 1
+            if left > 0:
+                self._per_ip[ip] = left

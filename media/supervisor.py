@@ -106,12 +106,29 @@ class RoomSupervisor:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(transcoder.wait(), self.settings.stop_timeout_s)
             await transcoder.stop()
-        return await self.wait()
+        if self._task is asyncio.current_task():
+            return self.ended_info  # called back from the room's own end (see `wait`)
+        try:  # the end is bounded too: a status callback that hangs must not hold a shutdown
+            return await asyncio.wait_for(self.wait(), self.settings.stop_timeout_s * 2)
+        except TimeoutError:
+            logger.warning("room %s: did not end within %ss; cancelling it", self.room_id,
+                           self.settings.stop_timeout_s * 2)  # fmt: skip
+            if self._task is not None:
+                self._task.cancel()
+                await asyncio.wait({self._task}, timeout=1.0)
+            return self.ended_info
 
     async def wait(self) -> dict[str, Any] | None:
-        """Wait for the room to end; returns the ``ended`` info."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
+        """Wait for the room to end; returns the ``ended`` info.
+
+        Called from the supervisor's own task (an ``on_status("ended")`` callback that
+        ends the room, whose room-ended hook stops this supervisor) it returns at once:
+        waiting there would be the task waiting for itself, forever (a server that had
+        ended an RTMP live then hung on SIGTERM, on this very wait).
+        """
+        task = self._task
+        if task is not None and task is not asyncio.current_task():
+            await asyncio.shield(task)
         return self.ended_info
 
     @property

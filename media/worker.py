@@ -70,6 +70,7 @@ class MediaWorker:
                 host=self.settings.rtmp_host,
                 port=self.settings.rtmp_port,
                 app=self.settings.rtmp_app,
+                publish_timeout_s=self.settings.rtmp_publish_timeout_s,
             )
             await self.rtmp.start()
 
