@@ -1,6 +1,6 @@
 """The recommender's background service, started with the app: the interaction log (its
 listeners and batch writer) and the model service (loading, folding in, scheduled
-training). Registered in ``app.asgi.BACKGROUND_SERVICES`` by ``web.recs``."""
+training). One of the runtimes ``app.asgi.create_app`` lists."""
 
 from __future__ import annotations
 
