@@ -9,6 +9,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlparse
 
 from starlette.requests import HTTPConnection
 
@@ -112,6 +113,14 @@ def csrf_ok(conn: HTTPConnection, submitted: str | None, secret_key: str) -> boo
     if not cookie or not submitted or not _valid_signature(cookie, secret_key):
         return False
     return hmac.compare_digest(cookie, submitted)
+
+
+def cross_site(conn: HTTPConnection) -> bool:
+    """True when a browser says the request comes from another site's page (its ``Origin``
+    names another host than the one addressed): that page's cookies prove nothing.
+    Websockets have no CORS; this is their check (``/graphql``, the camera ingest)."""
+    origin = conn.headers.get("origin")
+    return bool(origin) and urlparse(origin).netloc != conn.headers.get("host")
 
 
 def client_ip(conn: HTTPConnection) -> str:

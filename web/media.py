@@ -11,7 +11,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app import live_media
-from app.auth import SESSION_COOKIE, principal_for
+from app.auth import SESSION_COOKIE, cross_site, principal_for
 from app.errors import UserError
 from app.rooms import services as rooms
 from media import HlsPathError, IngestError, PublishRejected, hls_headers, resolve_hls_path
@@ -62,6 +62,9 @@ async def test_source(request: Request) -> Response:
 
 async def camera_ingest(ws: WebSocket) -> None:
     """MediaRecorder chunks from the streamer console, piped into the room's FFmpeg."""
+    if cross_site(ws):  # another site's page holding the streamer's cookie: refused
+        await ws.close(4403, "cross-site websocket refused")
+        return
     principal = await principal_for(session_secret=ws.cookies.get(SESSION_COOKIE))
     room_id = int(ws.path_params["room_id"])
     user = principal.user

@@ -29,7 +29,6 @@ from collections import deque
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
 from graphql.execution import Executor, execute_subscription_event
 from starlette.types import Receive, Scope, Send
@@ -41,7 +40,14 @@ from app.api import limits
 from app.api.context import Context
 from app.api.rooms.events import to_graphql
 from app.api.rooms.schema import room_for_subscription
-from app.auth import ANONYMOUS, SESSION_COOKIE, Principal, bearer_from, principal_for
+from app.auth import (
+    ANONYMOUS,
+    SESSION_COOKIE,
+    Principal,
+    bearer_from,
+    cross_site,
+    principal_for,
+)
 from app.events import get_bus
 from app.rooms.events import room_channel
 from app.rooms.presence import get_presence
@@ -360,8 +366,7 @@ class Connection:
         bearer = bearer_from(self.ws.headers.get("authorization"))
         if bearer:
             return await principal_for(bearer=bearer)
-        origin = self.ws.headers.get("origin")
-        if origin and urlparse(origin).netloc != self.ws.headers.get("host"):
+        if cross_site(self.ws):
             return ANONYMOUS  # a cookie from another site's page does not count
         return await principal_for(session_secret=self.ws.cookies.get(SESSION_COOKIE))
 
