@@ -15,7 +15,6 @@ import dataclasses
 import types
 import typing
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any, ClassVar, Self, TypeVar
 
 Data = dict[str, Any]
@@ -55,9 +54,15 @@ def _dump(value: Any) -> Any:
     return value
 
 
-@cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The resolved field types of ``cls`` (computed once per class)."""
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = typing.get_type_hints(cls)
+    return found
 
 
 D = TypeVar("D")

@@ -16,6 +16,7 @@ import strawberry
 
 from app.api.ids import encode_id
 from app.events import Event
+from app.events.payload import Payload
 from app.rooms import events as ev
 
 
@@ -197,9 +198,9 @@ RoomEvent = Annotated[
 ]
 
 
-E = TypeVar("E", bound=ev.RoomEvent)
+E = TypeVar("E", bound=Payload)
 Converter = Callable[[Event, Any], Any]
-CONVERTERS: dict[type[ev.RoomEvent], Converter] = {}
+CONVERTERS: dict[type[Payload], Converter] = {}
 
 
 def _converts(cls: type[E]) -> Callable[[Callable[[Event, E], Any]], Callable[[Event, E], Any]]:
