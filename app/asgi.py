@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.analytics.recorder import analytics_runtime
+from app.analytics.runtime import analytics_runtime
 from app.api.view import GraphQLApp
 from app.api.ws import GraphQLWebSocket
 from app.commerce.closer import closer_runtime

@@ -89,6 +89,61 @@ def test_the_import_walk_sees_every_form_of_import(tmp_path: Path) -> None:
     assert "web.comment" not in imported
 
 
+def _import_cycles(packages: tuple[str, ...]) -> list[list[str]]:
+    """Groups of modules that import each other, directly or round a loop (imports inside
+    functions count: a lazy import only hides a cycle)."""
+    modules = {name: path for package in packages for name, path in _modules(package)}
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        deps = set()
+        for name in _imported(module, path):
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                deps.add(name)
+        graph[module] = deps
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's strongly connected components
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for dep in graph[module]:
+            if dep not in order:
+                visit(dep)
+                low[module] = min(low[module], low[dep])
+            elif dep in stack:
+                low[module] = min(low[module], order[dep])
+        if low[module] == order[module]:
+            group = [stack.pop()]
+            while group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in graph:
+        if module not in order:
+            visit(module)
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    assert _import_cycles(("app", "web")) == []
+
+
+def test_the_cycle_walk_finds_a_lazy_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "seed.py").write_text("def run():\n    from probe.gifts import seed\n")
+    (package / "gifts.py").write_text("from probe.seed import run\n")
+    (package / "alone.py").write_text("import probe.gifts\n")
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert _import_cycles(("probe",)) == [["probe.gifts", "probe.seed"]]
+
+
 def _top_level_mutations(path: Path) -> list[str]:
     """Module-level calls like ``other.LIST.append(x)`` or ``panels.register(...)``: an
     imported module's object changed by importing this one."""

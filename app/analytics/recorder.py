@@ -32,10 +32,9 @@ is a few statements, not a few per viewer).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,14 +46,10 @@ from tortoise.transactions import in_transaction
 from app import signals
 from app.analytics.models import MinuteBucket, UserBurst, ViewerVisit
 from app.rooms.models import LiveSession, Room, RoomStatus
-from app.settings import Settings
-from app.tasks import RetryLog
 
 log = logging.getLogger("livemart.analytics")
 
 MINUTE = timedelta(minutes=1)
-FLUSH_SECONDS = 5.0
-SCAN_SECONDS = 300.0
 # Per-user likes / chat messages in a room and minute are kept (UserBurst) from here on.
 BURST_FLOOR_LIKES = 50
 BURST_FLOOR_CHATS = 5
@@ -596,60 +591,3 @@ def get_recorder() -> Recorder:
 def set_recorder(recorder: Recorder | None) -> None:
     global _recorder
     _recorder = recorder
-
-
-def _seconds(settings: Settings, name: str, default: float) -> float:
-    try:
-        return float((settings.extra or {}).get(name, default))
-    except ValueError:
-        return default
-
-
-async def _loop(recorder: Recorder, flush_every: float, scan_every: float) -> None:
-    from app.analytics import fraud
-
-    loop = asyncio.get_running_loop()
-    next_scan = loop.time() + scan_every if scan_every > 0 else None
-    failures = RetryLog(log, "analytics flush")
-    while True:
-        await asyncio.sleep(flush_every)
-        try:
-            await recorder.sample()
-            await recorder.flush()
-            if next_scan is not None and loop.time() >= next_scan:
-                next_scan = loop.time() + scan_every
-                await fraud.scan()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            failures.failed()
-        else:
-            failures.succeeded()
-
-
-@contextlib.asynccontextmanager
-async def analytics_runtime(settings: Settings) -> AsyncIterator[Recorder]:
-    """Background service: record signals, flush every ``analytics.flush_seconds`` (5),
-    scan for fraud every ``analytics.scan_seconds`` (300; 0: never); flush on shutdown."""
-    recorder = Recorder()
-    set_recorder(recorder)
-    recorder.connect()
-    task = asyncio.create_task(
-        _loop(
-            recorder,
-            max(0.05, _seconds(settings, "analytics.flush_seconds", FLUSH_SECONDS)),
-            _seconds(settings, "analytics.scan_seconds", SCAN_SECONDS),
-        )
-    )
-    try:
-        yield recorder
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        recorder.disconnect()
-        try:
-            await recorder.flush()
-        except Exception:
-            log.exception("analytics: the last flush failed")
-        set_recorder(None)

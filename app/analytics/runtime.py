@@ -1,0 +1,75 @@
+"""The analytics runtime, started with the app: the recorder listens to the signals, a
+loop flushes it every ``analytics.flush_seconds`` (5) and scans for fraud every
+``analytics.scan_seconds`` (300; 0: never); the last flush runs on shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from app.analytics import fraud
+from app.analytics.recorder import Recorder, set_recorder
+from app.settings import Settings
+from app.tasks import RetryLog
+
+log = logging.getLogger("livemart.analytics")
+
+FLUSH_SECONDS = 5.0
+SCAN_SECONDS = 300.0
+
+
+def _seconds(settings: Settings, name: str, default: float) -> float:
+    try:
+        return float((settings.extra or {}).get(name, default))
+    except ValueError:
+        return default
+
+
+async def _loop(recorder: Recorder, flush_every: float, scan_every: float) -> None:
+    loop = asyncio.get_running_loop()
+    next_scan = loop.time() + scan_every if scan_every > 0 else None
+    failures = RetryLog(log, "analytics flush")
+    while True:
+        await asyncio.sleep(flush_every)
+        try:
+            await recorder.sample()
+            await recorder.flush()
+            if next_scan is not None and loop.time() >= next_scan:
+                next_scan = loop.time() + scan_every
+                await fraud.scan()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            failures.failed()
+        else:
+            failures.succeeded()
+
+
+@contextlib.asynccontextmanager
+async def analytics_runtime(settings: Settings) -> AsyncIterator[Recorder]:
+    """Background service: record signals, flush every ``analytics.flush_seconds`` (5),
+    scan for fraud every ``analytics.scan_seconds`` (300; 0: never); flush on shutdown."""
+    recorder = Recorder()
+    set_recorder(recorder)
+    recorder.connect()
+    task = asyncio.create_task(
+        _loop(
+            recorder,
+            max(0.05, _seconds(settings, "analytics.flush_seconds", FLUSH_SECONDS)),
+            _seconds(settings, "analytics.scan_seconds", SCAN_SECONDS),
+        )
+    )
+    try:
+        yield recorder
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        recorder.disconnect()
+        try:
+            await recorder.flush()
+        except Exception:
+            log.exception("analytics: the last flush failed")
+        set_recorder(None)
