@@ -9,10 +9,9 @@ import logging
 import sys
 from pathlib import Path
 
+from app.packaged import NotACheckout
 from app.recs.cli import add_recsys_commands
 from app.settings import SettingsError, load_settings
-
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "graphql" / "schema.graphql"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -101,8 +100,18 @@ def _seed_demo(args: argparse.Namespace) -> int:
 
 def _export_schema(args: argparse.Namespace) -> int:
     from app.api.schema import sdl
+    from app.packaged import checkout_schema_file, schema_sdl
 
-    out = Path(args.output) if args.output else SCHEMA_PATH
+    if args.check:
+        if schema_sdl() != sdl():
+            print(
+                "graphql/schema.graphql drifted from the code: run `livemart export-schema`",
+                file=sys.stderr,
+            )
+            return 1
+        print("graphql/schema.graphql matches the code")
+        return 0
+    out = Path(args.output) if args.output else checkout_schema_file()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(sdl())
     print(f"wrote {out}")
@@ -150,7 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     ).set_defaults(func=_media_worker)
 
     ex = sub.add_parser("export-schema", help="write graphql/schema.graphql")
-    ex.add_argument("--output")
+    ex.add_argument("--output", help="default: the checkout's graphql/schema.graphql")
+    ex.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; fail when the packaged schema.graphql differs from the code",
+    )
     ex.set_defaults(func=_export_schema)
 
     add_recsys_commands(sub)
@@ -166,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except NotACheckout as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 
+from app.packaged import checkout_migrations_dir, migrations_dir
+
 MODEL_MODULES: list[str] = [
     "app.accounts.models",
     "app.rooms.models",
@@ -26,22 +28,8 @@ MODEL_MODULES: list[str] = [
     "app.analytics.models",
     "aerich.models",
 ]
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # How long an SQLite connection waits for another process's write lock (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 20_000
-
-
-def _existing_modules() -> list[str]:
-    import importlib.util
-
-    found = []
-    for module in MODEL_MODULES:
-        try:
-            if importlib.util.find_spec(module) is not None:
-                found.append(module)
-        except ModuleNotFoundError:
-            continue
-    return found
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
@@ -56,7 +44,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         connection["credentials"].setdefault("busy_timeout", SQLITE_BUSY_TIMEOUT_MS)
     return {
         "connections": {"default": connection},
-        "apps": {"models": {"models": _existing_modules(), "default_connection": "default"}},
+        "apps": {"models": {"models": list(MODEL_MODULES), "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -64,11 +52,6 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 def dialect_of(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite") else "postgres"
-
-
-def migrations_location(database_url: str) -> Path:
-    """Aerich writes dialect-specific SQL, so each dialect has its own chain."""
-    return MIGRATIONS_DIR / dialect_of(database_url)
 
 
 def forget_compiled_queries() -> None:
@@ -103,19 +86,23 @@ def _aerich(database_url: str, location: Path) -> Any:
 
 
 async def migrate(database_url: str) -> list[str]:
-    """Apply every aerich migration the database lacks; returns the applied versions."""
-    location = migrations_location(database_url)
-    command = _aerich(database_url, location)
-    async with command:
-        if not (location / "models").exists():
+    """Apply every aerich migration the database lacks; returns the applied versions.
+
+    Aerich writes dialect-specific SQL, so each dialect has its own chain; the migrations are
+    package data (:mod:`app.packaged`)."""
+    with migrations_dir(dialect_of(database_url)) as location:
+        if not (location / "models").is_dir():
             raise RuntimeError(f"no migrations in {location}; run `livemart makemigrations`")
-        await command.init()
-        return await command.upgrade(run_in_transaction=True)
+        command = _aerich(database_url, location)
+        async with command:
+            await command.init()
+            return await command.upgrade(run_in_transaction=True)
 
 
 async def make_migrations(database_url: str, name: str = "update") -> str | None:
-    """Generate a migration for model changes (``init`` when the chain is empty)."""
-    location = migrations_location(database_url)
+    """Generate a migration for model changes (``init`` when the chain is empty), written to
+    the source checkout's top-level ``migrations/<dialect>/``."""
+    location = checkout_migrations_dir(dialect_of(database_url))
     command = _aerich(database_url, location)
     async with command:
         if not (location / "models").exists():
@@ -133,8 +120,7 @@ async def pending_model_changes(database_url: str) -> str | None:
     """
     from aerich.migrate import Migrate
 
-    location = migrations_location(database_url)
-    with tempfile.TemporaryDirectory() as tmp:
+    with migrations_dir(dialect_of(database_url)) as location, tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "migrations"
         shutil.copytree(location, scratch)
         before = set((scratch / "models").glob("*.py"))

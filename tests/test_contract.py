@@ -1,15 +1,14 @@
 """The published API contract and the migrations must match the code."""
 
-from pathlib import Path
-
 from app.api.schema import sdl
-from app.cli import SCHEMA_PATH
 from app.db import pending_model_changes
+from app.packaged import checkout_schema_file, schema_sdl
 
 
 def test_schema_file_matches_code() -> None:
-    assert SCHEMA_PATH.exists(), "run `livemart export-schema`"
-    assert SCHEMA_PATH.read_text() == sdl(), (
+    assert checkout_schema_file().exists(), "run `livemart export-schema`"
+    assert schema_sdl() == checkout_schema_file().read_text()  # the package reads the file
+    assert schema_sdl() == sdl(), (
         "graphql/schema.graphql drifted from the code: run `livemart export-schema`"
     )
 
@@ -23,7 +22,7 @@ def test_every_operation_file_is_valid() -> None:
     from app.api.schema import schema
     from graphql import parse, validate
 
-    files = sorted((Path(SCHEMA_PATH).parent / "operations").glob("*.graphql"))
+    files = sorted((checkout_schema_file().parent / "operations").glob("*.graphql"))
     assert files
     for path in files:
         errors = validate(schema._schema, parse(path.read_text()))
