@@ -36,6 +36,7 @@ from app.payments.runtime import payments_runtime
 from app.recs.runtime import recs_runtime
 from app.rooms.runtime import rooms_runtime
 from app.settings import Settings, load_settings
+from app.tasks import BoundedExit
 from web.ratelimit import PageWriteLimit
 from web.routes import http_error, page_routes
 
@@ -184,6 +185,6 @@ async def _start(
 ) -> None:
     """Enter each runtime on ``stack``; ``running`` names those up (until each stops)."""
     for runtime in runtimes:
-        await stack.enter_async_context(runtime.start(settings))
+        await stack.enter_async_context(BoundedExit(runtime.name, runtime.start(settings)))
         running.append(runtime.name)
         stack.callback(running.remove, runtime.name)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
 from typing import Any
 
 log = logging.getLogger("livemart.tasks")
@@ -28,6 +30,36 @@ async def stop_task(task: asyncio.Task[Any] | None, within: float = 5.0) -> None
     elif not task.cancelled():
         with contextlib.suppress(Exception):
             task.result()
+
+
+class BoundedExit:
+    """Enter ``manager`` as usual; leaving it takes at most ``within`` seconds (then the
+    shutdown goes on without it, and says so). For the app's runtimes: one stuck step
+    must not keep a stopping server alive."""
+
+    def __init__(
+        self, name: str, manager: AbstractAsyncContextManager[Any], within: float = 30.0
+    ) -> None:
+        self.name = name
+        self.manager = manager
+        self.within = within
+
+    async def __aenter__(self) -> Any:
+        return await self.manager.__aenter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        try:
+            async with asyncio.timeout(self.within):
+                return await self.manager.__aexit__(exc_type, exc, tb)
+        except TimeoutError:
+            log.warning("%s did not stop within %.0f s; shutting down without it",
+                        self.name, self.within)  # fmt: skip
+            return False
 
 
 class RetryLog:

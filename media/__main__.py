@@ -26,7 +26,7 @@ from media.worker import MediaWorker
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m media", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("var/hls"), help="HLS root")
-    parser.add_argument("--rtmp-host", default="0.0.0.0")
+    parser.add_argument("--rtmp-host", default="127.0.0.1", help="0.0.0.0: every interface")
     parser.add_argument("--rtmp-port", type=int, default=1935)
     parser.add_argument("--key", action="append", default=[], help="KEY=ROOM (repeatable)")
     parser.add_argument("--ladder", help="e.g. 720p:2800k,360p:800k")

@@ -66,3 +66,28 @@ def test_retry_log_logs_the_first_failure_and_the_recovery(
         ("WARNING", "widget flush works again after 3 failures", False),
     ]
     assert "down 0" in caplog.text  # the first failure's traceback
+
+
+async def test_a_runtime_whose_exit_hangs_is_left_behind(caplog: pytest.LogCaptureFixture) -> None:
+    from collections.abc import AsyncIterator
+    from contextlib import AsyncExitStack, asynccontextmanager
+
+    from app.tasks import BoundedExit
+
+    left: list[str] = []
+
+    @asynccontextmanager
+    async def stuck() -> AsyncIterator[str]:
+        yield "up"
+        await asyncio.Event().wait()  # a stop step that never ends
+
+    @asynccontextmanager
+    async def fine() -> AsyncIterator[None]:
+        yield
+        left.append("fine")
+
+    async with AsyncExitStack() as stack:
+        await stack.enter_async_context(BoundedExit("fine", fine(), within=5))
+        assert await stack.enter_async_context(BoundedExit("stuck", stuck(), within=0.1)) == "up"
+    assert left == ["fine"]  # the runtimes after the stuck one still stopped
+    assert "stuck did not stop within" in caplog.text

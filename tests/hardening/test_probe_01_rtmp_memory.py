@@ -200,7 +200,14 @@ async def test_publish_deadline_closes_silent_and_handshake_only_connections(
     finally:
         silent_writer.close()
         shook_writer.close()
-    assert "Traceback" not in server.log_text()
+    # A wrong version byte is a protocol error: one WARNING line, no traceback.
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.rtmp_port)
+    writer.write(b"\x06" + bytes(1536))
+    assert await closed_by_server(reader, within=30)
+    writer.close()
+    log = server.log_text()
+    assert "WARNING media.rtmp" in log and "protocol error: unsupported RTMP version 6" in log
+    assert "Traceback" not in log and "ERROR" not in log
 
 
 def listening_addresses(port: int) -> set[str]:
