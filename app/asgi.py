@@ -33,6 +33,7 @@ from app.db import close_db, init_db
 from app.events import EventBus, set_bus
 from app.live_media import media_runtime, stop_room_stream
 from app.payments.runtime import payments_runtime
+from app.ratelimit import rate_limits_runtime
 from app.recs.runtime import recs_runtime
 from app.rooms.runtime import rooms_runtime
 from app.settings import Settings, load_settings
@@ -55,6 +56,8 @@ class Runtime:
 def app_runtimes() -> list[Runtime]:
     """What runs beside the requests, in start order."""
     return [
+        # limits counted in memory, or in Redis (shared by every process) when the bus is
+        Runtime("rate limits", rate_limits_runtime),
         # presence, likes; after a room ends, the media worker stops its stream
         Runtime("rooms", partial(rooms_runtime, on_room_ended=(stop_room_stream,))),
         Runtime("media", media_runtime),  # the in-process media worker (when configured)

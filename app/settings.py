@@ -6,6 +6,7 @@ A wrong value fails at start with a :class:`SettingsError` naming the variable.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Mapping
@@ -40,6 +41,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     ws_send_buffer: int = 512
     write_limit: int = 120  # writes (mutation fields, page POSTs) per 10 s per user; 0: off
+    ratelimit_prefix: str = "livemart"  # namespace of rate-limit keys in a shared Redis
     ladder: str = ""
     data_dir: Path = Path("var/data")  # MovieLens-100k for `livemart recsys eval`
     extra: dict[str, str] = field(default_factory=dict)
@@ -89,6 +91,12 @@ def _ladder(spec: str) -> str:
         except (LadderError, ValueError) as exc:
             raise SettingsError("LADDER", f"{exc} (e.g. 720p:2800k,360p:800k)") from None
     return spec
+
+
+def _name(name: str, value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", value):
+        raise SettingsError(name, "use 1 to 64 letters, digits and _ . : -")
+    return value
 
 
 def default_ffmpeg() -> str:
@@ -174,4 +182,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ladder=_ladder(get("LADDER", "")),
         ws_send_buffer=_int("WS_SEND_BUFFER", get("WS_SEND_BUFFER", "512"), 8, 100_000),
         write_limit=_int("WRITE_LIMIT", get("WRITE_LIMIT", "120"), 0, 1_000_000),
+        ratelimit_prefix=_name("RATELIMIT_PREFIX", get("RATELIMIT_PREFIX", "livemart")),
     )

@@ -195,6 +195,7 @@ def settings(database_url: str, broadcast_url: str, tmp_path: Path) -> Settings:
         broadcast_url=broadcast_url,
         media_in_process=False,
         rtmp_port=0,
+        ratelimit_prefix=f"test-{uuid.uuid4().hex[:12]}",  # runs sharing a Redis never meet
     )
 
 
@@ -207,6 +208,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "LIVEMART_SECRET_KEY": settings.secret_key,
         "LIVEMART_MEDIA_IN_PROCESS": "true" if settings.media_in_process else "false",
         "LIVEMART_RTMP_PORT": str(settings.rtmp_port),
+        "LIVEMART_RATELIMIT_PREFIX": settings.ratelimit_prefix,
     }
 
 

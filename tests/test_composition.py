@@ -234,7 +234,7 @@ def _running(loop_function: Callable[..., object]) -> bool:
 
 def _probes() -> dict[str, Callable[[], bool]]:
     """Per runtime: is it up? (what the rest of the app reaches it by)"""
-    from app import live_media
+    from app import live_media, ratelimit
     from app.analytics import recorder
     from app.commerce import closer, runtime
     from app.payments import runtime as payments
@@ -256,6 +256,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
         return True
 
     return {
+        "rate limits": ratelimit.app_configured,
         "rooms": rooms_up,
         "media": lambda: live_media.worker() is not None,
         "payments outbox": lambda: _running(payments.drain_forever),

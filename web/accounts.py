@@ -152,7 +152,10 @@ async def account_page(request: Request) -> Response:
         try:
             if action == "change_password":
                 await accounts.change_password(
-                    user, field(form, "current_password", 300), field(form, "new_password", 300)
+                    user,
+                    field(form, "current_password", 300),
+                    field(form, "new_password", 300),
+                    keep_session=request.cookies.get(SESSION_COOKIE),
                 )
                 notice = "Password changed."
             elif action == "create_token":

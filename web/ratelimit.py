@@ -43,7 +43,7 @@ class PageWriteLimit:
             key = "session:" + hashlib.sha256(session.encode()).hexdigest()[:32]
         else:
             key = f"ip:{conn.client.host if conn.client else 'unknown'}"
-        wait = write_limiter(scope["app"], self.limit).take(key)
+        wait = await write_limiter(scope["app"], self.limit).take(key)
         if wait:
             seconds = math.ceil(wait)
             response = PlainTextResponse(

@@ -1,6 +1,16 @@
-"""Password hashing (Argon2id) and the password policy."""
+"""Password hashing (Argon2id) and the password policy.
+
+Argon2 costs about a quarter of a second of CPU by design: the services call the async
+:func:`hash_in_worker` / :func:`verify_in_worker`, which run it in a small pool of worker
+threads (argon2-cffi releases the GIL), so the event loop keeps serving everyone else while
+logins are checked, and at most :data:`WORKERS` hashes run at once.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -33,6 +43,34 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+WORKERS = 2
+_pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="argon2")
+
+
+async def hash_in_worker(password: str) -> str:
+    """:func:`hash_password` off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, hash_password, password)
+
+
+async def verify_in_worker(password_hash: str, password: str) -> bool:
+    """:func:`verify_password` off the event loop."""
+    call = functools.partial(verify_password, password_hash, password)
+    return await asyncio.get_running_loop().run_in_executor(_pool, call)
+
+
+_dummy_hash: str | None = None
+
+
+async def verify_without_account(password: str) -> bool:
+    """Spend the time of a real verification when there is no account to check, so the
+    answer time does not tell whether an email is registered. Always False."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = await hash_in_worker("no account has this password")
+    await verify_in_worker(_dummy_hash, password)
+    return False
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -23,10 +23,18 @@ from app.accounts.models import (
     User,
     WebSession,
 )
-from app.accounts.notify import notify
-from app.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
+from app.accounts.notify import credentials_changed, notify
+from app.accounts.passwords import (
+    check_policy,
+    hash_in_worker,
+    needs_rehash,
+    verify_in_worker,
+    verify_password,  # noqa: F401  (re-exported: callers check passwords through here)
+    verify_without_account,
+)
 from app.accounts.tokens import digest, new_secret
 from app.errors import NotFound, UserError
+from app.ratelimit import RateLimiter
 from app.text import one_line
 
 log = logging.getLogger("livemart.accounts")
@@ -34,9 +42,18 @@ log = logging.getLogger("livemart.accounts")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,}$")
 SESSION_TTL = timedelta(days=14)
 RESET_TTL = timedelta(hours=1)
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_IP = 20
+LOGIN_WINDOW = 15 * 60  # seconds
+# Login attempts are counted before the password is checked, atomically (so parallel
+# guesses cannot all pass), per account and client address: a guesser elsewhere cannot lock
+# the owner out. A success clears its account-and-address count. The client address is the
+# one uvicorn reports, which is the forwarded one only from a configured trusted proxy.
+MAX_FAILURES_PER_ACCOUNT = 5  # attempts per account and address in LOGIN_WINDOW
+MAX_ATTEMPTS_PER_IP = 50  # attempts per address, whatever the account
+LOGIN_PER_ACCOUNT = RateLimiter("login-account-ip", MAX_FAILURES_PER_ACCOUNT, LOGIN_WINDOW)
+LOGIN_PER_IP = RateLimiter("login-ip", MAX_ATTEMPTS_PER_IP, LOGIN_WINDOW)
+# At most a few reset mails per address an hour, however many requests arrive at once.
+MAX_RESETS_PER_EMAIL = 3
+RESET_MAILS = RateLimiter("password-reset", MAX_RESETS_PER_EMAIL, 60 * 60)
 MAX_TOKENS_PER_USER = 20
 SCOPES = ("read", "write")
 
@@ -70,7 +87,7 @@ async def register(email: str, password: str, display_name: str, role: Role = Ro
         return await User.create(
             email=email,
             display_name=display_name,
-            password_hash=hash_password(password),
+            password_hash=await hash_in_worker(password),
             role=role,
         )
     except IntegrityError:
@@ -79,34 +96,36 @@ async def register(email: str, password: str, display_name: str, role: Role = Ro
         ) from None
 
 
-async def _too_many_failures(email: str, ip: str) -> bool:
-    since = now() - LOGIN_WINDOW
-    per_account = await LoginAttempt.filter(
-        email=email, success=False, created_at__gte=since
-    ).count()
-    if per_account >= MAX_FAILURES_PER_ACCOUNT:
-        return True
-    per_ip = await LoginAttempt.filter(ip=ip, success=False, created_at__gte=since).count()
-    return per_ip >= MAX_FAILURES_PER_IP
+async def _count_attempt(email: str, ip: str) -> None:
+    """Count this attempt, or refuse it when its account and address (or the address
+    alone) used up its attempts."""
+    if not await LOGIN_PER_ACCOUNT.hit(f"{email}|{ip}") or not await LOGIN_PER_IP.hit(ip):
+        raise UserError(
+            "RATE_LIMITED", "too many failed attempts; try again in 15 minutes", "password"
+        )
 
 
 async def authenticate(email: str, password: str, ip: str = "unknown") -> User:
-    """Check credentials, rate-limited per account and per IP address."""
+    """Check credentials, rate-limited per account and address and per address.
+
+    Takes the same time whether or not the account exists (a dummy hash is verified).
+    """
     try:
         email = normalize_email(email)
     except UserError:
         raise UserError("INVALID_CREDENTIALS", "wrong email or password", "password") from None
-    if await _too_many_failures(email, ip):
-        raise UserError(
-            "RATE_LIMITED", "too many failed attempts; try again in 15 minutes", "password"
-        )
+    await _count_attempt(email, ip)
     user = await User.get_or_none(email=email)
-    ok = bool(user and user.is_active and verify_password(user.password_hash, password))
+    if user is None:
+        ok = await verify_without_account(password)
+    else:
+        ok = await verify_in_worker(user.password_hash, password) and user.is_active
     await LoginAttempt.create(email=email, ip=ip, success=ok)
     if not ok or user is None:
         raise UserError("INVALID_CREDENTIALS", "wrong email or password", "password")
+    await LOGIN_PER_ACCOUNT.clear(f"{email}|{ip}")
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_in_worker(password)
         await user.save(update_fields=["password_hash"])
     await notify(user.id, "login", f"from {ip}")
     return user
@@ -129,13 +148,35 @@ async def user_for_session(secret: str | None) -> User | None:
 
 
 async def end_session(secret: str | None) -> None:
-    if secret:
-        await WebSession.filter(token_hash=digest(secret)).delete()
+    """Log a browser out; its open websockets close (on every process)."""
+    if not secret:
+        return
+    session = await WebSession.get_or_none(token_hash=digest(secret))
+    if session is None:
+        return
+    await WebSession.filter(id=session.id).delete()
+    await credentials_changed(session.user_id, "logout")  # type: ignore[attr-defined]
+
+
+async def _end_credentials(user_id: int, keep_session: str | None = None) -> None:
+    """Revoke every API token of a user and end their sessions but ``keep_session``."""
+    await ApiToken.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=now())
+    sessions = WebSession.filter(user_id=user_id)
+    if keep_session:
+        sessions = sessions.exclude(token_hash=digest(keep_session))
+    await sessions.delete()
 
 
 async def request_password_reset(email: str, base_url: str) -> None:
-    """Mail a reset link when the account exists. Says nothing about whether it does."""
+    """Mail a reset link when the account exists. Says nothing about whether it does.
+
+    At most :data:`MAX_RESETS_PER_EMAIL` mails an hour per address; a new link replaces the
+    older ones. The link is in the mail only, never in the log.
+    """
     email = normalize_email(email)
+    if not await RESET_MAILS.hit(email):
+        log.info("password reset not sent: too many requests for this address")
+        return
     user = await User.get_or_none(email=email, is_active=True)
     if user is None:
         log.info("password reset requested for unknown email")
@@ -143,6 +184,7 @@ async def request_password_reset(email: str, base_url: str) -> None:
     secret = new_secret()
     link = f"{base_url}/reset/{secret}"
     async with in_transaction():
+        await PasswordReset.filter(user_id=user.id, used_at__isnull=True).delete()
         await PasswordReset.create(
             user=user, token_hash=digest(secret), expires_at=now() + RESET_TTL
         )
@@ -151,7 +193,7 @@ async def request_password_reset(email: str, base_url: str) -> None:
             subject="Reset your livemart password",
             body=f"Open this link within an hour to choose a new password:\n{link}\n",
         )
-    log.info("password reset link for %s: %s", email, link)
+    log.info("password reset mail queued for user %s", user.id)
 
 
 async def reset_password(secret: str, new_password: str) -> User:
@@ -173,20 +215,42 @@ async def reset_password(secret: str, new_password: str) -> User:
         )
         if not updated:
             raise UserError("TOKEN_USED", "this reset link was already used", "token")
-        user.password_hash = hash_password(new_password)
+        await PasswordReset.filter(user_id=user.id, used_at__isnull=True).delete()
+        user.password_hash = await hash_in_worker(new_password)
         await user.save(update_fields=["password_hash"])
-        await WebSession.filter(user_id=user.id).delete()
+        await _end_credentials(user.id)
     await notify(user.id, "password_reset")
+    await credentials_changed(user.id, "password_reset")
     return user
 
 
-async def change_password(user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash, current):
+async def change_password(
+    user: User, current: str, new: str, keep_session: str | None = None
+) -> None:
+    """Change the password; every API token is revoked and every other session ends
+    (``keep_session``, the secret of the browser asking, stays logged in)."""
+    if not await verify_in_worker(user.password_hash, current):
         raise UserError("INVALID_CREDENTIALS", "your current password is wrong", "currentPassword")
     check_policy(new, user.email, "newPassword")
-    user.password_hash = hash_password(new)
-    await user.save(update_fields=["password_hash"])
+    password_hash = await hash_in_worker(new)
+    async with in_transaction():
+        user.password_hash = password_hash
+        await user.save(update_fields=["password_hash"])
+        await _end_credentials(user.id, keep_session)
     await notify(user.id, "password_changed")
+    await credentials_changed(user.id, "password_changed")
+
+
+async def set_active(user_id: int, active: bool) -> User:
+    """Ban a user site-wide (``active=False``: no login, no session, no token works and
+    their open websockets close with 4403) or lift the ban."""
+    user = await get_user(user_id)
+    if user.is_active != active:
+        user.is_active = active
+        await user.save(update_fields=["is_active"])
+        if not active:
+            await credentials_changed(user.id, "banned")
+    return user
 
 
 @dataclass
@@ -220,6 +284,7 @@ async def revoke_api_token(user: User, token_id: int) -> ApiToken:
         token.revoked_at = now()
         await token.save(update_fields=["revoked_at"])
         await notify(user.id, "token_revoked", token.name)
+        await credentials_changed(user.id, "token_revoked")
     return token
 
 

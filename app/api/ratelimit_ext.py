@@ -3,7 +3,8 @@
 Domains keep their own, tighter limits (chat, reports, likes, logins, top-ups); this one
 caps everything else so that no write can be hammered: at most
 ``settings.write_limit`` writes per :data:`WINDOW` seconds per signed-in user (per client
-address when anonymous), kept in the memory of each process (``0`` turns it off).
+address when anonymous), counted in the storage every process shares (:mod:`app.ratelimit`;
+``0`` turns it off).
 
 - :class:`WriteRateLimit` is the GraphQL extension: a mutation document costs one write
   per root field (aliases included) over HTTP and websockets alike; over the limit the
@@ -15,13 +16,12 @@ address when anonymous), kept in the memory of each process (``0`` turns it off)
 from __future__ import annotations
 
 import math
-import time
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
+from app.ratelimit import RateLimiter
 from graphql import (
     ExecutionResult,
     FieldNode,
@@ -33,49 +33,16 @@ from graphql import (
     SelectionSetNode,
 )
 
-WINDOW = 10.0
-PRUNE_EVERY = 1000
+WINDOW = 10
 
 
-class WriteLimiter:
-    """A sliding window of at most ``limit`` writes per ``window`` seconds per key."""
-
-    def __init__(self, limit: int, window: float = WINDOW) -> None:
-        self.limit = limit
-        self.window = window
-        self._hits: dict[str, deque[float]] = {}
-        self._calls = 0
-
-    def take(self, key: str, cost: int = 1, now: float | None = None) -> float:
-        """Record ``cost`` writes and return 0, or return the seconds to wait (recording
-        nothing) when they do not fit."""
-        if self.limit <= 0:
-            return 0.0
-        now = time.monotonic() if now is None else now
-        self._calls += 1
-        if self._calls % PRUNE_EVERY == 0:
-            self._prune(now)
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= now - self.window:
-            hits.popleft()
-        if len(hits) + cost > self.limit:
-            return max(0.001, hits[0] + self.window - now) if hits else self.window
-        hits.extend([now] * cost)
-        return 0.0
-
-    def _prune(self, now: float) -> None:
-        """Forget keys with no write in the window (memory stays bounded)."""
-        stale = [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]
-        for key in stale:
-            del self._hits[key]
-
-
-def write_limiter(app: Any, limit: int) -> WriteLimiter:
-    """The limiter of this app (one per process and app), created on first use."""
+def write_limiter(app: Any, limit: int) -> RateLimiter:
+    """The write limiter of this app, created on first use (its hits live in the shared
+    rate-limit storage, see :mod:`app.ratelimit`)."""
     state = app.state
     limiter = getattr(state, "write_limiter", None)
     if limiter is None:
-        limiter = WriteLimiter(limit)
+        limiter = RateLimiter("write", limit, WINDOW)
         state.write_limiter = limiter
     return limiter
 
@@ -112,7 +79,7 @@ def mutation_writes(document: Any, operation_name: str | None) -> int:
 class WriteRateLimit(SchemaExtension):
     """Refuses a mutation operation whose writes exceed the caller's limit."""
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context.context
         document = self.execution_context.graphql_document
         settings = getattr(context, "settings", None)
@@ -124,7 +91,7 @@ class WriteRateLimit(SchemaExtension):
                 user = getattr(getattr(context, "principal", None), "user", None)
                 host = request.client.host if request.client else None
                 key = client_key(user.id if user else None, host)
-                wait = write_limiter(request.app, limit).take(key, writes)
+                wait = await write_limiter(request.app, limit).take(key, writes)
                 if wait:
                     seconds = math.ceil(wait)
                     self.execution_context.result = ExecutionResult(

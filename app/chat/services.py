@@ -36,8 +36,8 @@ from app.rooms import events
 from app.rooms.models import Room, RoomStatus
 from app.rooms.services import can_moderate, get_room, require_moderator
 
-# At most 5 messages per user in any 10 seconds (per process).
-RATE_LIMIT = RateLimiter(5, 10.0)
+# At most 5 messages per user in any 10 seconds, across processes.
+RATE_LIMIT = RateLimiter("chat", 5, 10)
 DEFAULT_HISTORY = 50
 MAX_HISTORY = 100
 
@@ -158,8 +158,9 @@ async def post_message(user: User, room_id: int, text: str) -> ChatMessage:
         raise ChatRejected("BANNED_WORD", "your message contains a word that is not allowed")
     badge = await badge_for(user, room)
     key = _rate_key(user)
-    if RATE_LIMIT.retry_after(key) > 0:
-        raise _rate_limited(RATE_LIMIT.retry_after(key))
+    waiting = await RATE_LIMIT.retry_after(key)
+    if waiting > 0:
+        raise _rate_limited(waiting)
     slow = 0 if can_moderate(user, room) else int(room.slow_mode_seconds or 0)
     async with in_transaction():
         if slow:
@@ -181,8 +182,8 @@ async def post_message(user: User, room_id: int, text: str) -> ChatMessage:
                         f"slow mode is on: wait {seconds} s before your next message",
                         retry_after=seconds,
                     )
-        if not RATE_LIMIT.hit(key):
-            raise _rate_limited(RATE_LIMIT.retry_after(key))
+        if not await RATE_LIMIT.hit(key):
+            raise _rate_limited(await RATE_LIMIT.retry_after(key))
         message = await ChatMessage.create(room_id=room.id, user_id=user.id, text=text, badge=badge)
     message.user = user
     await events.publish(room.id, message_event(message, user))

@@ -40,8 +40,8 @@ MAX_SLOW_MODE = 300
 MIN_WORD_LENGTH = 2
 MAX_REASON = 200
 REPORT_ACTIONS = ("dismiss", "delete_message", "ban_user")
-# At most 10 reports per user a minute (per process).
-REPORT_LIMIT = RateLimiter(10, 60.0)
+# At most 10 reports per user a minute.
+REPORT_LIMIT = RateLimiter("report", 10, 60)
 
 
 def now() -> datetime:
@@ -315,7 +315,7 @@ async def report_message(reporter: User, message_id: int, reason: str) -> Report
     if await Report.filter(open_key=open_key).exists():
         raise already
     key = f"report:{reporter.id}"
-    if REPORT_LIMIT.retry_after(key) > 0:
+    if await REPORT_LIMIT.retry_after(key) > 0:
         raise UserError("RATE_LIMITED", "you are sending reports too fast; try later", None)
     async with in_transaction():
         try:
@@ -338,7 +338,7 @@ async def report_message(reporter: User, message_id: int, reason: str) -> Report
             message_id=message.id,
             reason=reason,
         )
-        REPORT_LIMIT.hit(key)
+        await REPORT_LIMIT.hit(key)
     return report
 
 

@@ -20,7 +20,7 @@ log = logging.getLogger("livemart.likes")
 
 BURST_INTERVAL = 0.25
 MAX_PER_REQUEST = 100
-_requests = RateLimiter(limit=20, window=1.0)  # requests per user per second
+_requests = RateLimiter("like", limit=20, window=1)  # requests per user per second
 
 
 class LikeCoalescer:
@@ -82,7 +82,7 @@ async def like(user: User | None, room_id: int, count: int = 1) -> int:
     key = f"user:{user.id}" if user else "anonymous"
     if user is None:
         raise UserError("UNAUTHENTICATED", "log in to like", None)
-    if not _requests.hit(key):
+    if not await _requests.hit(key):
         raise UserError("RATE_LIMITED", "slow down a little", None)
     if _coalescer is None:
         total = await rooms.add_likes(room_id, count)

@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.api.ratelimit_ext import WriteLimiter, client_key, mutation_writes
+from app.api.ratelimit_ext import client_key, mutation_writes, write_limiter
 from app.asgi import create_app
+from app.ratelimit import RateLimiter
 from app.settings import Settings, SettingsError, load_settings
 from graphql import parse
 from tests.hardening.authz_table import PAGES, rules
@@ -33,20 +34,22 @@ async def limited(settings: Settings) -> AsyncIterator[tuple[Any, World]]:
             yield application, await build_world(c, settings.secret_key)
 
 
-def _exhaust(app: Any, key: str) -> None:
+async def _exhaust(app: Any, key: str) -> None:
     """Spend the whole budget of ``key`` (as if it had just written LIMIT times)."""
-    app.state.write_limiter = WriteLimiter(LIMIT)
-    assert app.state.write_limiter.take(key, LIMIT) == 0
+    limiter = write_limiter(app, LIMIT)
+    await limiter.clear(key)
+    assert await limiter.take(key, LIMIT) == 0
 
 
-def test_the_limiter_counts_a_sliding_window() -> None:
-    limiter = WriteLimiter(3, window=10)
-    assert [limiter.take("a", now=t) for t in (0, 1, 2)] == [0, 0, 0]
-    assert limiter.take("a", now=3) == pytest.approx(7)
-    assert limiter.take("b", now=3) == 0  # per key
-    assert limiter.take("a", now=10.5) == 0  # the first write left the window
-    assert limiter.take("c", cost=4, now=0) == 10  # more than the whole budget at once
-    assert WriteLimiter(0).take("a", cost=10**6) == 0  # 0 turns it off
+async def test_the_limiter_counts_a_moving_window() -> None:
+    limiter = RateLimiter("write-test", 3, window=10)
+    assert [await limiter.take("a") for _ in range(3)] == [0, 0, 0]
+    assert 0 < await limiter.take("a") <= 10
+    assert await limiter.take("b") == 0  # per key
+    assert await limiter.take("c", cost=4) == 10  # more than the whole budget at once
+    await limiter.clear("a")
+    assert await limiter.take("a") == 0
+    assert await RateLimiter("off", 0, 10).take("a", cost=10**6) == 0  # 0 turns it off
 
 
 def test_writes_are_counted_per_mutation_field() -> None:
@@ -66,7 +69,7 @@ async def test_every_mutation_is_write_limited(limited: tuple[Any, World], name:
         world.caller = world.users[OWNER]
         variables = await resolve(rules(name)[0].args(world))
         variables = {k: v for k, v in variables.items() if not k.startswith("_")}
-        _exhaust(app, client_key(world.users[OWNER].id, None))
+        await _exhaust(app, client_key(world.users[OWNER].id, None))
         before = await table_counts()
         result = await world.gql(role, mutation_document(name, variables), variables)
         assert result["data"] is None, (name, result)
@@ -76,13 +79,11 @@ async def test_every_mutation_is_write_limited(limited: tuple[Any, World], name:
 
 
 async def test_anonymous_writes_are_limited_per_address(limited: tuple[Any, World]) -> None:
-    app, world = limited
-    app.state.write_limiter = None
+    _app, world = limited
     query = 'mutation { requestPasswordReset(email: "x@example.com") { ok } }'
     answers = [await world.gql("anonymous", query) for _ in range(LIMIT + 1)]
     assert [bool(a.get("errors")) for a in answers] == [False] * LIMIT + [True]
     flood = "mutation { " + " ".join(f"m{i}: logout {{ ok }}" for i in range(LIMIT + 1)) + " }"
-    app.state.write_limiter = None
     assert (await world.gql(OWNER, flood))["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     queries = [await world.gql(OWNER, "{ viewer { id } }") for _ in range(LIMIT * 3)]
     assert all("errors" not in q for q in queries)  # reads are not writes
@@ -95,7 +96,7 @@ async def test_every_page_post_is_write_limited(limited: tuple[Any, World], path
     session = world.sessions[OWNER]
     import hashlib
 
-    _exhaust(app, "session:" + hashlib.sha256(session.encode()).hexdigest()[:32])
+    await _exhaust(app, "session:" + hashlib.sha256(session.encode()).hexdigest()[:32])
     before = await table_counts()
     response = await world.post(
         OWNER,

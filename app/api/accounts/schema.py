@@ -124,8 +124,15 @@ class Mutation:
     async def change_password(
         self, info: Info, current_password: str, new_password: str
     ) -> OkPayload:
-        user = info.context.principal.require_user()
-        await accounts.change_password(user, current_password, new_password)
+        principal = info.context.principal
+        user = principal.require_user()
+        session = info.context.request.cookies.get(SESSION_COOKIE)
+        await accounts.change_password(
+            user,
+            current_password,
+            new_password,
+            keep_session=session if principal.via == "session" else None,
+        )
         return OkPayload(ok=True)
 
     @errors.mutation(description="Create a personal API token for a third-party app.")
