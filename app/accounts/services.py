@@ -315,5 +315,10 @@ async def get_user(user_id: int) -> User:
     return user
 
 
+async def is_banned(user_id: int) -> bool:
+    """Whether the user is banned site-wide (see :func:`set_active`)."""
+    return await User.filter(id=user_id, is_active=False).exists()
+
+
 async def get_users(ids: list[int]) -> dict[int, User]:
     return {u.id: u for u in await User.filter(id__in=ids)}

@@ -36,10 +36,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.extensions import max_aliases, query_depth_limiter
 from strawberry.types import ExecutionResult
 
+from app.accounts.services import is_banned
 from app.api import limits
 from app.api.context import Context
 from app.api.rooms.events import to_graphql
 from app.api.rooms.schema import room_for_subscription
+from app.api.ws_revocation import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, watch
 from app.auth import (
     ANONYMOUS,
     SESSION_COOKIE,
@@ -326,8 +328,32 @@ class Connection:
         self.settings = settings
         self.socket = Socket(ws, settings.ws_send_buffer)
         self.principal: Principal = ANONYMOUS
+        self.session: str | None = None  # the credentials the principal came from
+        self.bearer: str | None = None
         self.acked = False
         self.tasks: dict[str, asyncio.Task[None]] = {}
+
+    @property
+    def user_id(self) -> int | None:
+        return self.principal.user.id if self.principal.user else None
+
+    async def recheck(self, reason: str = "") -> bool:
+        """Resolve this socket's credentials again (their scope may have narrowed); close
+        the socket when they no longer hold: 4403 for a banned user, else 4401."""
+        if self.socket.closed:
+            return False
+        if self.session is None and self.bearer is None:
+            return True
+        user = self.principal.user
+        principal = await principal_for(self.session, self.bearer)
+        if user is not None and principal.user is None:
+            if await is_banned(user.id):
+                await self.socket.close(CLOSE_FORBIDDEN, "Forbidden: account banned")
+            else:
+                await self.socket.close(CLOSE_UNAUTHORIZED, "Unauthorized: credentials revoked")
+            return False
+        self.principal = principal
+        return True
 
     def context(self) -> Context:
         return Context(self.ws, None, self.settings, self.principal)
@@ -352,6 +378,7 @@ class Connection:
                 await self._handle(text)
         finally:
             init_timer.cancel()
+            watch.unwatch(self)
             for task in self.tasks.values():
                 task.cancel()
             if self.tasks:
@@ -365,10 +392,12 @@ class Connection:
     async def _initial_principal(self) -> Principal:
         bearer = bearer_from(self.ws.headers.get("authorization"))
         if bearer:
+            self.bearer = bearer
             return await principal_for(bearer=bearer)
         if cross_site(self.ws):
             return ANONYMOUS  # a cookie from another site's page does not count
-        return await principal_for(session_secret=self.ws.cookies.get(SESSION_COOKIE))
+        self.session = self.ws.cookies.get(SESSION_COOKIE)
+        return await principal_for(session_secret=self.session)
 
     async def _handle(self, text: str) -> None:
         try:
@@ -413,12 +442,21 @@ class Connection:
                 await self.socket.close(4403, "Forbidden: invalid or revoked API token")
                 return
             self.principal = principal
+            self.session, self.bearer = None, token
+        if self.principal.user is not None:
+            # Follow this user's credential changes from now on; one that landed while
+            # this process subscribed is caught by checking once more.
+            await watch.watch(self)
+            if not await self.recheck():
+                return
         self.acked = True
         await self.socket.send_json({"type": "connection_ack"})
 
     async def _on_subscribe(self, message: dict[str, Any]) -> None:
         if not self.acked:
             await self.socket.close(4401, "Unauthorized")
+            return
+        if not await self.recheck():  # every operation runs with the credentials' scope now
             return
         sub_id = message.get("id")
         payload = message.get("payload")
