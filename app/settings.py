@@ -42,6 +42,7 @@ class Settings:
     ws_send_buffer: int = 512
     write_limit: int = 120  # writes (mutation fields, page POSTs) per 10 s per user; 0: off
     ratelimit_prefix: str = "livemart"  # namespace of rate-limit keys in a shared Redis
+    room_watchers_per_ip: int = 100  # open roomEvents subscriptions per client address
     ladder: str = ""
     data_dir: Path = Path("var/data")  # MovieLens-100k for `livemart recsys eval`
     extra: dict[str, str] = field(default_factory=dict)
@@ -183,4 +184,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ws_send_buffer=_int("WS_SEND_BUFFER", get("WS_SEND_BUFFER", "512"), 8, 100_000),
         write_limit=_int("WRITE_LIMIT", get("WRITE_LIMIT", "120"), 0, 1_000_000),
         ratelimit_prefix=_name("RATELIMIT_PREFIX", get("RATELIMIT_PREFIX", "livemart")),
+        room_watchers_per_ip=_int(
+            "ROOM_WATCHERS_PER_IP", get("ROOM_WATCHERS_PER_IP", "100"), 1, 1_000_000
+        ),
     )

@@ -387,6 +387,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             "LIVEMART_VAR_DIR": f"{tmp}/var",
             "LIVEMART_SECRET_KEY": "bench-secret-key-0123456789",
             "LIVEMART_MEDIA_IN_PROCESS": "false",
+            "LIVEMART_ROOM_WATCHERS_PER_IP": "1000000",  # every client is 127.0.0.1
             "LIVEMART_RTMP_PORT": "0",
         }
         raw_env = {"BENCH_REDIS_URL": redis_url, "BENCH_CHANNEL": f"room:{room_id}"}

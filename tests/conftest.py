@@ -196,6 +196,7 @@ def settings(database_url: str, broadcast_url: str, tmp_path: Path) -> Settings:
         media_in_process=False,
         rtmp_port=0,
         ratelimit_prefix=f"test-{uuid.uuid4().hex[:12]}",  # runs sharing a Redis never meet
+        room_watchers_per_ip=10_000,  # crowd tests connect a thousand sockets from 127.0.0.1
     )
 
 
@@ -209,6 +210,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "LIVEMART_MEDIA_IN_PROCESS": "true" if settings.media_in_process else "false",
         "LIVEMART_RTMP_PORT": str(settings.rtmp_port),
         "LIVEMART_RATELIMIT_PREFIX": settings.ratelimit_prefix,
+        "LIVEMART_ROOM_WATCHERS_PER_IP": str(settings.room_watchers_per_ip),
     }
 
 

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections import deque
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from app.api.rooms.schema import room_for_subscription
 from app.api.ws_revocation import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, watch
 from app.auth import (
     ANONYMOUS,
+    CSRF_COOKIE,
     SESSION_COOKIE,
     Principal,
     bearer_from,
@@ -52,7 +54,7 @@ from app.auth import (
 )
 from app.events import get_bus
 from app.rooms.events import room_channel
-from app.rooms.presence import get_presence
+from app.rooms.presence import TooManyWatchers, get_presence
 from app.settings import Settings
 from graphql import (
     DocumentNode,
@@ -332,6 +334,8 @@ class Connection:
         self.bearer: str | None = None
         self.acked = False
         self.tasks: dict[str, asyncio.Task[None]] = {}
+        # Presence: an anonymous socket is one viewer however many subscriptions it holds.
+        self.socket_viewer = f"socket:{uuid.uuid4().hex[:12]}"
 
     @property
     def user_id(self) -> int | None:
@@ -525,9 +529,16 @@ class Connection:
         member = Member(self.socket, '{"id":' + json.dumps(sub_id) + ',"type":"next","payload":')
         try:
             user = self.principal.user
-            async with get_presence().watching(room_id, user.id if user else None):
+            browser = self.ws.cookies.get(CSRF_COOKIE, "")[:16]  # as the room page's stream
+            anonymous = f"browser:{browser}" if browser else self.socket_viewer
+            viewer = f"user:{user.id}" if user else anonymous
+            address = self.ws.client.host if self.ws.client else None
+            async with get_presence().watching(room_id, user.id if user else None, viewer, address):
                 await hub.join(room_id, key, executor, member)
                 await asyncio.Event().wait()  # until completed or disconnected
+        except TooManyWatchers as exc:
+            refused = GraphQLError(exc.message, extensions={"code": exc.code})
+            await self._send_error(sub_id, [refused])
         finally:
             hub.leave(room_id, key, member)
 

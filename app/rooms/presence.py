@@ -1,7 +1,15 @@
-"""Viewer presence: how many clients watch each room, now and at peak.
+"""Viewer presence: how many viewers watch each room, now and at peak.
 
-Every open ``roomEvents`` subscription and every room-page SSE stream counts while it is
-open (:meth:`Presence.watching`). Counts are kept per process; on Redis each process
+A room counts distinct *viewers*, not connections (:meth:`Presence.watching`): a signed-in
+user once however many pages, sockets and subscriptions they hold, an anonymous browser
+once (its page stream and its sockets share the browser's key), an anonymous socket
+without one once however many ``roomEvents`` subscriptions it opens. The open
+subscriptions of one client IP address are capped (``per_ip``, the
+``LIVEMART_ROOM_WATCHERS_PER_IP`` setting): one more is refused with
+:class:`TooManyWatchers`, so a crowd of sockets from one address cannot inflate the count
+(the peak orders the room list) or the process's memory.
+
+Counts are kept per process; on Redis each process
 writes its count into the hash ``lm:presence:<room>`` (one field per process) and keeps
 a heartbeat key alive, so the total is right across processes and a process that dies
 stops counting within seconds. The total is published as a coalesced ``viewers`` event.
@@ -13,11 +21,12 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
 from app import signals
+from app.errors import UserError
 from app.rooms import events
 from app.rooms import services as rooms
 from app.tasks import RetryLog, stop_task
@@ -27,12 +36,28 @@ log = logging.getLogger("livemart.presence")
 FLUSH_INTERVAL = 0.5
 HEARTBEAT_TTL = 6
 REFRESH_EVERY = 10  # flushes between full republishes
+PER_IP = 100  # open room subscriptions one client address may hold (in one process)
+
+
+class TooManyWatchers(UserError):
+    """A client address holds :attr:`Presence.per_ip` room subscriptions already."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            "TOO_MANY_SUBSCRIPTIONS",
+            f"at most {limit} room subscriptions from one address; close some first",
+            None,
+        )
 
 
 class Presence:
-    def __init__(self, redis_url: str | None = None) -> None:
+    def __init__(self, redis_url: str | None = None, per_ip: int = PER_IP) -> None:
         self.process_id = uuid.uuid4().hex[:12]
+        self.per_ip = per_ip
+        # Distinct viewers per room (what is counted), from the open handles of each.
         self.local: dict[int, int] = defaultdict(int)
+        self._handles: dict[int, Counter[str]] = defaultdict(Counter)
+        self._per_address: Counter[str] = Counter()
         self._dirty: set[int] = set()
         self._published: dict[int, int] = {}
         self._redis: Any = None
@@ -62,20 +87,36 @@ class Presence:
 
     @contextlib.asynccontextmanager
     async def watching(
-        self, room_id: int, user_id: int | None = None, viewer_key: str | None = None
+        self,
+        room_id: int,
+        user_id: int | None = None,
+        viewer_key: str | None = None,
+        address: str | None = None,
     ) -> AsyncIterator[None]:
-        """Count one viewer of ``room_id`` for the duration of the block.
+        """Count the viewer ``viewer_key`` (else ``user:<id>``, else a new anonymous key)
+        as watching ``room_id`` for the duration of the block; a viewer already watching
+        is not counted again. With ``address`` (the client's IP) the block is one of that
+        address's room subscriptions: past :attr:`per_ip` it raises
+        :class:`TooManyWatchers` and counts nothing.
 
         Emits ``room.joined`` and, at the end, ``room.watched`` with the watch time.
         """
         key = viewer_key or (f"user:{user_id}" if user_id else f"anon:{uuid.uuid4().hex[:12]}")
+        if address is not None:
+            if self._per_address[address] >= self.per_ip:
+                raise TooManyWatchers(self.per_ip)
+            self._per_address[address] += 1
         started = signals.now()
-        self.local[room_id] += 1
-        self._dirty.add(room_id)
-        await signals.emit("room.joined", room_id=room_id, user_id=user_id, viewer_key=key)
+        self._hold(room_id, key, +1)
         try:
+            await signals.emit("room.joined", room_id=room_id, user_id=user_id, viewer_key=key)
             yield
         finally:
+            self._hold(room_id, key, -1)
+            if address is not None:
+                self._per_address[address] -= 1
+                if self._per_address[address] <= 0:
+                    del self._per_address[address]
             await signals.emit(
                 "room.watched",
                 room_id=room_id,
@@ -84,10 +125,16 @@ class Presence:
                 started_at=started,
                 ended_at=signals.now(),
             )
-            self.local[room_id] -= 1
-            if self.local[room_id] <= 0:
-                self.local[room_id] = 0
-            self._dirty.add(room_id)
+
+    def _hold(self, room_id: int, key: str, delta: int) -> None:
+        handles = self._handles[room_id]
+        handles[key] += delta
+        if handles[key] <= 0:
+            del handles[key]
+        if not handles:
+            del self._handles[room_id]
+        self.local[room_id] = len(handles)
+        self._dirty.add(room_id)
 
     def local_count(self, room_id: int) -> int:
         return self.local.get(room_id, 0)

@@ -34,6 +34,8 @@ class PeerStandIn:
         self.frames: list[str] = []
         self.closed_with: int | None = None
         self.application_state = WebSocketState.CONNECTED
+        self.cookies: dict[str, str] = {}  # what presence reads of a peer: no browser cookie
+        self.client = None  # and no address
 
     async def send_text(self, text: str) -> None:
         if self.stuck:
