@@ -397,7 +397,7 @@ def remove_old_rooms(
     Returns the names of the room directories cleaned.
     """
     active_set = {str(a) for a in active}
-    cleaned = []
+    cleaned: list[str] = []
     now = time.time()
     if not output_dir.is_dir():
         return cleaned

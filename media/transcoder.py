@@ -171,7 +171,9 @@ class Transcoder:
                 self.room_dir / "%v" / f"seg_{self.session}_%05d{ladder.segment_ext}"
             ),
             "master_pl_name": PRIVATE_MASTER,
-            "var_stream_map": ladder.var_stream_map(self.renditions, audio=self.source.has_audio),
+            "var_stream_map": ladder.var_stream_map(
+                self.renditions, audio=bool(self.source.has_audio)
+            ),
         }
         if ladder.segment_type == "fmp4":
             opts["hls_fmp4_init_filename"] = "init.mp4"
