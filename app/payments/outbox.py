@@ -102,9 +102,7 @@ async def drain(
     if ids is not None:
         query = query.filter(id__in=list(ids))
     sent = 0
-    for row_id in (
-        await query.order_by("next_attempt_at", "id").limit(BATCH).values_list("id", flat=True)
-    ):
-        if await send(int(row_id), backend):  # type: ignore[arg-type]
+    for row in await query.order_by("next_attempt_at", "id").limit(BATCH).values("id"):
+        if await send(int(row["id"]), backend):
             sent += 1
     return sent

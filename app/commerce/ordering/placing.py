@@ -126,7 +126,7 @@ async def _place(
         raise UserError("MIXED_CURRENCIES", "an order is paid in one currency", "lines")
     currency = currencies.pop()
     if room_id is not None:
-        room = await Room.get_or_none(id=room_id).using_db(conn)
+        room = await Room.get_or_none(id=room_id, using_db=conn)
         if room is None or room.owner_id != merchant_id:  # type: ignore[attr-defined]
             raise UserError("INVALID_ROOM", "this room does not sell these products", "roomId")
     subtotal = sum(

@@ -56,7 +56,7 @@ async def transition(
         query = query.filter(expires_at__gt=at)
     updated = await query.using_db(conn).update(status=target, updated_at=at, **changes)
     if not updated:
-        current = await Order.get(id=order.id).using_db(conn)
+        current = await Order.get(id=order.id, using_db=conn)
         expired = current.status == OrderStatus.PENDING and current.expires_at <= at
         raise invalid_transition(action, current.status, expired)
     order.status = target
@@ -71,12 +71,11 @@ async def order_items(order: Order, conn: BaseDBAsyncClient) -> list[OrderItem]:
 async def restock(items: list[OrderItem], conn: BaseDBAsyncClient) -> None:
     for item in items:
         if item.reserved:
+            variant_id = item.variant_id  # type: ignore[attr-defined]
             await (
-                Variant.filter(id=item.variant_id)
+                Variant.filter(id=variant_id)
                 .using_db(conn)
-                .update(  # type: ignore[attr-defined]
-                    stock=F("stock") + item.quantity
-                )
+                .update(stock=F("stock") + item.quantity)
             )
 
 
@@ -152,7 +151,7 @@ async def expire_unpaid_orders(at: datetime | None = None, batch: int = 200) -> 
                     )
                     if not updated:
                         continue
-                    order = await Order.get(id=order_id).using_db(conn)
+                    order = await Order.get(id=order_id, using_db=conn)
                     await release(order, conn)
                 expired += 1
                 await signals.emit(

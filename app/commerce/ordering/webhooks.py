@@ -110,7 +110,7 @@ async def apply_charge_event(
         .using_db(conn)
         .update(status=OrderStatus.PAID, paid_at=at, payment_method="card", updated_at=at)
     )
-    order = await Order.get(id=order_id).using_db(conn)
+    order = await Order.get(id=order_id, using_db=conn)
     if not updated:
         # Cancelled, expired or paid otherwise meanwhile: give the money back.
         row = await get_payments().refund_after_commit(
