@@ -39,6 +39,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,15 +163,17 @@ async def _prepare(database_url: str) -> tuple[int, str]:
 
 
 def _envelope(room_id: int, marker: str, seq: int, ts: float) -> str:
-    """A ``chat.message`` event as ``app.events.Event.create`` encodes it, ``ts`` = now."""
-    data = {
-        "message_id": seq + 1,
-        "user_id": 1,
-        "user_name": "Bench Viewer",
-        "badge": "",
-        "text": f"{marker} {ts!r}",
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts)),
-    }
+    """A ``chat.message`` event as ``app.rooms.events.envelope`` encodes it, ``ts`` given."""
+    from app.rooms.events import ChatMessageSent
+
+    data = ChatMessageSent(
+        message_id=seq + 1,
+        user_id=1,
+        user_name="Bench Viewer",
+        badge="",
+        text=f"{marker} {ts!r}",
+        created_at=datetime.fromtimestamp(int(ts), UTC),
+    ).to_data()
     return json.dumps(
         {
             "type": "chat.message",
