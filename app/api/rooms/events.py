@@ -8,24 +8,18 @@ per distinct operation can be shared by every subscriber of that operation
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
 
 from app.api.ids import encode_id
 from app.events import Event
-from app.events.payload import Payload
 from app.rooms import events as ev
 
 
 def _gid(type_name: str, value: int) -> strawberry.ID:
     return strawberry.ID(encode_id(type_name, value))
-
-
-def _maybe_gid(type_name: str, value: int | None) -> strawberry.ID | None:
-    return None if value is None else _gid(type_name, value)
 
 
 @strawberry.type
@@ -198,159 +192,62 @@ RoomEvent = Annotated[
 ]
 
 
-E = TypeVar("E", bound=Payload)
-Converter = Callable[[Event, Any], Any]
-CONVERTERS: dict[type[Payload], Converter] = {}
+GRAPHQL_TYPES: dict[type[Any], type[Any]] = {
+    ev.ChatMessageSent: ChatMessageEvent,
+    ev.ChatMessageDeleted: MessageDeletedEvent,
+    ev.LikeBurst: LikeBurstEvent,
+    ev.GiftSent: GiftEvent,
+    ev.LeaderboardChanged: LeaderboardEvent,
+    ev.LeaderboardRow: LeaderboardEntryEvent,
+    ev.ViewerCount: ViewerCountEvent,
+    ev.RoomStatusChanged: RoomStatusEvent,
+    ev.UserMuted: UserMutedEvent,
+    ev.UserBanned: UserBannedEvent,
+    ev.SlowModeChanged: SlowModeEvent,
+    ev.ProductPinned: ProductPinnedEvent,
+    ev.ProductBuying: ProductBuyingEvent,
+    ev.ProductBought: ProductBoughtEvent,
+    ev.FlashSaleChanged: FlashSaleEvent,
+    ev.CouponDropChanged: CouponDropEvent,
+    ev.AuctionChanged: AuctionEvent,
+}
+"""The GraphQL type of each room event (and of the rows it nests). Every field of the
+GraphQL type but ``eventId`` and ``at`` (from the envelope) is the event's field of the
+same name; the ``*_id`` fields below become global IDs of their type."""
+
+GLOBAL_IDS = {
+    "message_id": "ChatMessage",
+    "user_id": "User",
+    "gift_id": "Gift",
+    "product_id": "Product",
+    "sale_id": "FlashSale",
+    "coupon_id": "Coupon",
+    "auction_id": "Auction",
+}
 
 
-def _converts(cls: type[E]) -> Callable[[Callable[[Event, E], Any]], Callable[[Event, E], Any]]:
-    def register(convert: Callable[[Event, E], Any]) -> Callable[[Event, E], Any]:
-        CONVERTERS[cls] = convert
-        return convert
-
-    return register
-
-
-def _at(e: Event) -> datetime:
-    return datetime.fromtimestamp(e.ts, UTC)
+def _value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in GLOBAL_IDS:
+        return _gid(GLOBAL_IDS[name], value)
+    if isinstance(value, tuple):
+        return [_convert(item) for item in value]
+    return value
 
 
-@_converts(ev.ChatMessageSent)
-def _chat_message(e: Event, p: ev.ChatMessageSent) -> ChatMessageEvent:
-    return ChatMessageEvent(
-        event_id=e.id,
-        at=_at(e),
-        message_id=_gid("ChatMessage", p.message_id),
-        user_id=_gid("User", p.user_id),
-        user_name=p.user_name,
-        badge=p.badge,
-        text=p.text,
-    )
-
-
-@_converts(ev.ChatMessageDeleted)
-def _chat_deleted(e: Event, p: ev.ChatMessageDeleted) -> MessageDeletedEvent:
-    return MessageDeletedEvent(
-        event_id=e.id, at=_at(e), message_id=_gid("ChatMessage", p.message_id)
-    )
-
-
-@_converts(ev.LikeBurst)
-def _like_burst(e: Event, p: ev.LikeBurst) -> LikeBurstEvent:
-    return LikeBurstEvent(event_id=e.id, at=_at(e), count=p.count, total=p.total)
-
-
-@_converts(ev.GiftSent)
-def _gift_sent(e: Event, p: ev.GiftSent) -> GiftEvent:
-    return GiftEvent(
-        event_id=e.id,
-        at=_at(e),
-        user_id=_gid("User", p.user_id),
-        user_name=p.user_name,
-        gift_id=_gid("Gift", p.gift_id),
-        gift_name=p.gift_name,
-        quantity=p.quantity,
-        coins=p.coins,
-    )
-
-
-@_converts(ev.LeaderboardChanged)
-def _leaderboard(e: Event, p: ev.LeaderboardChanged) -> LeaderboardEvent:
-    entries = [
-        LeaderboardEntryEvent(user_id=_gid("User", x.user_id), user_name=x.user_name, coins=x.coins)
-        for x in p.entries
-    ]
-    return LeaderboardEvent(event_id=e.id, at=_at(e), entries=entries)
-
-
-@_converts(ev.ViewerCount)
-def _viewers(e: Event, p: ev.ViewerCount) -> ViewerCountEvent:
-    return ViewerCountEvent(event_id=e.id, at=_at(e), count=p.count, peak=p.peak)
-
-
-@_converts(ev.RoomStatusChanged)
-def _room_status(e: Event, p: ev.RoomStatusChanged) -> RoomStatusEvent:
-    return RoomStatusEvent(event_id=e.id, at=_at(e), status=p.status, media_state=p.media_state)
-
-
-@_converts(ev.UserMuted)
-def _user_muted(e: Event, p: ev.UserMuted) -> UserMutedEvent:
-    return UserMutedEvent(event_id=e.id, at=_at(e), user_id=_gid("User", p.user_id), until=p.until)
-
-
-@_converts(ev.UserBanned)
-def _user_banned(e: Event, p: ev.UserBanned) -> UserBannedEvent:
-    return UserBannedEvent(event_id=e.id, at=_at(e), user_id=_gid("User", p.user_id))
-
-
-@_converts(ev.SlowModeChanged)
-def _slow_mode(e: Event, p: ev.SlowModeChanged) -> SlowModeEvent:
-    return SlowModeEvent(event_id=e.id, at=_at(e), seconds=p.seconds)
-
-
-@_converts(ev.ProductPinned)
-def _product_pinned(e: Event, p: ev.ProductPinned) -> ProductPinnedEvent:
-    return ProductPinnedEvent(
-        event_id=e.id, at=_at(e), product_id=_maybe_gid("Product", p.product_id), pinned=p.pinned
-    )
-
-
-@_converts(ev.ProductBuying)
-def _product_buying(e: Event, p: ev.ProductBuying) -> ProductBuyingEvent:
-    return ProductBuyingEvent(
-        event_id=e.id, at=_at(e), product_id=_maybe_gid("Product", p.product_id), count=p.count
-    )
-
-
-@_converts(ev.ProductBought)
-def _product_bought(e: Event, p: ev.ProductBought) -> ProductBoughtEvent:
-    return ProductBoughtEvent(
-        event_id=e.id,
-        at=_at(e),
-        product_id=_maybe_gid("Product", p.product_id),
-        user_name=p.user_name,
-        quantity=p.quantity,
-    )
-
-
-@_converts(ev.FlashSaleChanged)
-def _flash_sale(e: Event, p: ev.FlashSaleChanged) -> FlashSaleEvent:
-    return FlashSaleEvent(
-        event_id=e.id,
-        at=_at(e),
-        sale_id=_gid("FlashSale", p.sale_id),
-        product_id=_maybe_gid("Product", p.product_id),
-        state=p.state,
-        price=p.price,
-        remaining=p.remaining,
-        ends_at=p.ends_at,
-    )
-
-
-@_converts(ev.CouponDropChanged)
-def _coupon_drop(e: Event, p: ev.CouponDropChanged) -> CouponDropEvent:
-    return CouponDropEvent(
-        event_id=e.id,
-        at=_at(e),
-        coupon_id=_gid("Coupon", p.coupon_id),
-        code=p.code,
-        remaining=p.remaining,
-        ends_at=p.ends_at,
-    )
-
-
-@_converts(ev.AuctionChanged)
-def _auction(e: Event, p: ev.AuctionChanged) -> AuctionEvent:
-    return AuctionEvent(
-        event_id=e.id,
-        at=_at(e),
-        auction_id=_gid("Auction", p.auction_id),
-        product_id=_maybe_gid("Product", p.product_id),
-        state=p.state,
-        current_price=p.current_price,
-        leader_name=p.leader_name,
-        ends_at=p.ends_at,
-    )
+def _convert(source: Any, envelope: Event | None = None) -> Any:
+    graphql_type = GRAPHQL_TYPES[type(source)]
+    values: dict[str, Any] = {}
+    for field in graphql_type.__strawberry_definition__.fields:
+        name = field.python_name
+        if envelope is not None and name == "event_id":
+            values[name] = envelope.id
+        elif envelope is not None and name == "at":
+            values[name] = datetime.fromtimestamp(envelope.ts, UTC)
+        else:
+            values[name] = _value(name, getattr(source, name))
+    return graphql_type(**values)
 
 
 def to_graphql(event: Event) -> Any | None:
@@ -359,4 +256,4 @@ def to_graphql(event: Event) -> Any | None:
     payload = ev.payload_of(event)
     if payload is None:
         return None
-    return CONVERTERS[type(payload)](event, payload)
+    return _convert(payload, event)
