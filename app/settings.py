@@ -10,12 +10,13 @@ import re
 import secrets
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 PREFIX = "LIVEMART_"
 DB_SCHEMES = {"sqlite", "postgres", "postgresql", "asyncpg"}
+DAY = 24 * 3600.0
 BROADCAST_SCHEMES = {"memory", "redis", "rediss", "postgres", "postgresql"}
 
 
@@ -45,7 +46,18 @@ class Settings:
     room_watchers_per_ip: int = 100  # open roomEvents subscriptions per client address
     ladder: str = ""
     data_dir: Path = Path("var/data")  # MovieLens-100k for `livemart recsys eval`
-    extra: dict[str, str] = field(default_factory=dict)
+    # Commerce: how long an unpaid order holds its stock, how often unpaid orders expire.
+    order_ttl_seconds: float = 900.0
+    order_sweep_seconds: float = 30.0
+    # The simulated card provider calls the webhook back by itself (auto) or not (manual:
+    # tests deliver the webhook themselves), after this delay.
+    card_callback: str = "auto"
+    card_callback_delay: float = 0.05
+    closer_tick_seconds: float = 1.0  # how often due flash sales and auctions close
+    payments_outbox_seconds: float = 5.0  # how often the payment outbox is sent
+    recs_train_minutes: float = 30.0  # retrain with new interactions; 0: never in the web app
+    analytics_flush_seconds: float = 5.0  # how often counters are written
+    analytics_scan_seconds: float = 300.0  # how often the fraud rules run; 0: never
 
     @property
     def dialect(self) -> str:
@@ -81,6 +93,23 @@ def _host(name: str, value: str) -> str:
     if not host or any(c.isspace() or c in "/[]@" for c in host):
         raise SettingsError(name, f"expected an IP address or host name, got {value!r}")
     return host
+
+
+def _float(name: str, value: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(name, f"expected a number, got {value!r}") from None
+    if not low <= number <= high:  # also refuses nan
+        raise SettingsError(name, f"must be between {low:g} and {high:g}, got {value!r}")
+    return number
+
+
+def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    lowered = value.strip().lower()
+    if lowered not in choices:
+        raise SettingsError(name, f"expected one of {', '.join(choices)}, got {value!r}")
+    return lowered
 
 
 def _ladder(spec: str) -> str:
@@ -182,6 +211,31 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         ladder=_ladder(get("LADDER", "")),
         ws_send_buffer=_int("WS_SEND_BUFFER", get("WS_SEND_BUFFER", "512"), 8, 100_000),
+        order_ttl_seconds=_float(
+            "ORDER_TTL_SECONDS", get("ORDER_TTL_SECONDS", "900"), 0.01, 30 * DAY
+        ),
+        order_sweep_seconds=_float(
+            "ORDER_SWEEP_SECONDS", get("ORDER_SWEEP_SECONDS", "30"), 0.01, DAY
+        ),
+        card_callback=_choice("CARD_CALLBACK", get("CARD_CALLBACK", "auto"), ("auto", "manual")),
+        card_callback_delay=_float(
+            "CARD_CALLBACK_DELAY", get("CARD_CALLBACK_DELAY", "0.05"), 0, 3600
+        ),
+        closer_tick_seconds=_float(
+            "CLOSER_TICK_SECONDS", get("CLOSER_TICK_SECONDS", "1"), 0.01, 3600
+        ),
+        payments_outbox_seconds=_float(
+            "PAYMENTS_OUTBOX_SECONDS", get("PAYMENTS_OUTBOX_SECONDS", "5"), 0.01, DAY
+        ),
+        recs_train_minutes=_float(
+            "RECS_TRAIN_MINUTES", get("RECS_TRAIN_MINUTES", "30"), 0, 7 * 24 * 60
+        ),
+        analytics_flush_seconds=_float(
+            "ANALYTICS_FLUSH_SECONDS", get("ANALYTICS_FLUSH_SECONDS", "5"), 0.05, DAY
+        ),
+        analytics_scan_seconds=_float(
+            "ANALYTICS_SCAN_SECONDS", get("ANALYTICS_SCAN_SECONDS", "300"), 0, DAY
+        ),
         write_limit=_int("WRITE_LIMIT", get("WRITE_LIMIT", "120"), 0, 1_000_000),
         ratelimit_prefix=_name("RATELIMIT_PREFIX", get("RATELIMIT_PREFIX", "livemart")),
         room_watchers_per_ip=_int(

@@ -16,16 +16,6 @@ from app.tasks import RetryLog
 
 log = logging.getLogger("livemart.analytics")
 
-FLUSH_SECONDS = 5.0
-SCAN_SECONDS = 300.0
-
-
-def _seconds(settings: Settings, name: str, default: float) -> float:
-    try:
-        return float((settings.extra or {}).get(name, default))
-    except ValueError:
-        return default
-
 
 async def _loop(recorder: Recorder, flush_every: float, scan_every: float) -> None:
     loop = asyncio.get_running_loop()
@@ -49,16 +39,16 @@ async def _loop(recorder: Recorder, flush_every: float, scan_every: float) -> No
 
 @contextlib.asynccontextmanager
 async def analytics_runtime(settings: Settings) -> AsyncIterator[Recorder]:
-    """Background service: record signals, flush every ``analytics.flush_seconds`` (5),
-    scan for fraud every ``analytics.scan_seconds`` (300; 0: never); flush on shutdown."""
+    """Background service: record signals, flush every ``Settings.analytics_flush_seconds``,
+    scan for fraud every ``Settings.analytics_scan_seconds`` (0: never); flush on shutdown."""
     recorder = Recorder()
     set_recorder(recorder)
     recorder.connect()
     task = asyncio.create_task(
         _loop(
             recorder,
-            max(0.05, _seconds(settings, "analytics.flush_seconds", FLUSH_SECONDS)),
-            _seconds(settings, "analytics.scan_seconds", SCAN_SECONDS),
+            settings.analytics_flush_seconds,
+            settings.analytics_scan_seconds,
         )
     )
     try:

@@ -1,6 +1,6 @@
 """The flash-sale and auction closer, started with the app: it announces flash sales that
 start, ends those whose time is up and closes due auctions, once per tick
-(``live_commerce.tick_seconds``, 1 s). On shutdown no coalesced sale update or
+(``Settings.closer_tick_seconds``, 1 s). On shutdown no coalesced sale update or
 "N people are buying" count outlives the app."""
 
 from __future__ import annotations
@@ -36,18 +36,11 @@ async def tick_forever(interval: float) -> None:
             log.exception("closing due flash sales / auctions failed")
 
 
-def tick_seconds(settings: Settings) -> float:
-    try:
-        return float((settings.extra or {}).get("live_commerce.tick_seconds", TICK_SECONDS))
-    except ValueError:
-        return TICK_SECONDS
-
-
 @contextlib.asynccontextmanager
 async def closer_runtime(settings: Settings) -> AsyncIterator[None]:
     """Run the closer until the app stops."""
     shelf.buying.reset()
-    ticker = asyncio.create_task(tick_forever(tick_seconds(settings)), name=TASK_NAME)
+    ticker = asyncio.create_task(tick_forever(settings.closer_tick_seconds), name=TASK_NAME)
     try:
         yield
     finally:

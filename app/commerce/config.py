@@ -4,13 +4,10 @@ Services that need the secret key (webhook signatures) or the uploads folder rea
 here. :func:`app.commerce.runtime.commerce_runtime` calls :func:`configure` when the app
 starts; outside the app (scripts, a shell) the environment's settings are used.
 
-Tunables come from ``Settings.extra`` (all optional):
-
-* ``commerce.order_ttl_seconds`` — how long an unpaid order holds its stock (900);
-* ``commerce.sweep_seconds`` — how often the app expires unpaid orders (30);
-* ``commerce.card_callback`` — ``auto`` (the simulated card provider calls the webhook
-  back by itself) or ``manual`` (tests deliver the webhook themselves);
-* ``commerce.card_callback_delay`` — seconds before the simulated callback (0.05).
+Tunables are typed :class:`~app.settings.Settings` fields: ``order_ttl_seconds`` (how long
+an unpaid order holds its stock), ``order_sweep_seconds`` (how often unpaid orders expire),
+``card_callback`` (``auto``: the simulated card provider calls the webhook back by itself;
+``manual``: tests deliver it) and ``card_callback_delay``.
 """
 
 from __future__ import annotations
@@ -36,23 +33,15 @@ class CommerceConfig:
 _config: CommerceConfig | None = None
 
 
-def _float(extra: dict[str, str], name: str, default: float) -> float:
-    try:
-        return float(extra.get(name, default))
-    except (TypeError, ValueError):
-        return default
-
-
 def config_from_settings(settings: Settings) -> CommerceConfig:
-    extra = settings.extra or {}
     return CommerceConfig(
         secret_key=settings.secret_key,
         uploads_dir=Path(settings.var_dir) / "uploads",
         public_url=settings.public_url,
-        order_ttl=timedelta(seconds=_float(extra, "commerce.order_ttl_seconds", 900)),
-        sweep_interval=_float(extra, "commerce.sweep_seconds", 30.0),
-        card_callback=extra.get("commerce.card_callback", "auto"),
-        card_callback_delay=_float(extra, "commerce.card_callback_delay", 0.05),
+        order_ttl=timedelta(seconds=settings.order_ttl_seconds),
+        sweep_interval=settings.order_sweep_seconds,
+        card_callback=settings.card_callback,
+        card_callback_delay=settings.card_callback_delay,
     )
 
 

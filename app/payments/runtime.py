@@ -1,6 +1,6 @@
 """The payments runtime, started with the app: sends the outbox's due rows every few
-seconds (``Settings.extra["payments.outbox_seconds"]``, default 5) and closes the backend
-(its pending callbacks) at shutdown."""
+seconds (``Settings.payments_outbox_seconds``, ``LIVEMART_PAYMENTS_OUTBOX_SECONDS``) and
+closes the backend (its pending callbacks) at shutdown."""
 
 from __future__ import annotations
 
@@ -14,19 +14,6 @@ from app.settings import Settings
 from app.tasks import RetryLog
 
 log = logging.getLogger("livemart.payments")
-
-DEFAULT_INTERVAL = 5.0
-
-
-def outbox_interval(settings: Settings) -> float:
-    raw = (settings.extra or {}).get("payments.outbox_seconds", DEFAULT_INTERVAL)
-    try:
-        interval = float(raw)
-    except (TypeError, ValueError):
-        raise ValueError(f"payments.outbox_seconds must be a number, not {raw!r}") from None
-    if interval <= 0:
-        raise ValueError("payments.outbox_seconds must be positive")
-    return interval
 
 
 async def drain_forever(interval: float) -> None:
@@ -48,7 +35,7 @@ async def drain_forever(interval: float) -> None:
 
 @contextlib.asynccontextmanager
 async def payments_runtime(settings: Settings) -> AsyncIterator[None]:
-    interval = outbox_interval(settings)
+    interval = settings.payments_outbox_seconds
     drainer = asyncio.create_task(drain_forever(interval))
     try:
         yield

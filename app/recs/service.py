@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,10 +40,10 @@ from app.tasks import RetryLog
 
 log = logging.getLogger("livemart.recs")
 
-#: How often training runs again when there are new interactions (0: never in the web
-#: process; run ``livemart recsys train`` instead). ``LIVEMART_RECS_TRAIN_MINUTES`` or
-#: ``settings.extra["recs_train_minutes"]`` overrides it.
-DEFAULT_TRAIN_MINUTES = 30.0
+# How often training runs again when there are new interactions (0: never in the web
+# process; run ``livemart recsys train`` instead) is ``Settings.recs_train_minutes``
+# (``LIVEMART_RECS_TRAIN_MINUTES``).
+
 #: The first model is trained once this many interactions of its kind are logged.
 MIN_TRAIN_INTERACTIONS = 20
 TICK_SECONDS = 2.0  # fold in rows logged by other processes
@@ -60,17 +59,6 @@ MAX_FIRST = 50
 PARAMS = recsys.HybridParams(strength="log")
 
 Progress = Callable[[str, str, float], None]  # (model name, stage, done 0..1)
-
-
-def train_minutes(settings: Settings) -> float:
-    raw = settings.extra.get("recs_train_minutes") or os.environ.get(
-        "LIVEMART_RECS_TRAIN_MINUTES", ""
-    )
-    try:
-        return max(0.0, float(raw)) if raw.strip() else DEFAULT_TRAIN_MINUTES
-    except ValueError:
-        log.warning("ignoring LIVEMART_RECS_TRAIN_MINUTES=%r (not a number)", raw)
-        return DEFAULT_TRAIN_MINUTES
 
 
 @dataclass
@@ -170,7 +158,7 @@ class RecsService:
         }
         self.params = params or PARAMS
         self.num_threads = num_threads
-        self.train_minutes = train_minutes(settings) if minutes is None else minutes
+        self.train_minutes = settings.recs_train_minutes if minutes is None else minutes
         self.status = TrainingStatus()
         self._train_lock = asyncio.Lock()
         self._apply_lock = asyncio.Lock()

@@ -17,8 +17,7 @@ from tests.e2e.conftest import browser  # noqa: F401  (Debian's chromium, for th
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    extra = {**settings.extra, "analytics.flush_seconds": "3600", "analytics.scan_seconds": "0"}
-    return replace(settings, extra=extra)
+    return replace(settings, analytics_flush_seconds=3600, analytics_scan_seconds=0)
 
 
 @dataclass

@@ -12,4 +12,4 @@ from app.settings import Settings
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return replace(settings, extra={**settings.extra, "commerce.card_callback": "manual"})
+    return replace(settings, card_callback="manual")

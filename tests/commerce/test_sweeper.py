@@ -15,8 +15,7 @@ from tests.support import eventually
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    extra = {"commerce.order_ttl_seconds": "0.3", "commerce.sweep_seconds": "0.1"}
-    return replace(settings, extra={**settings.extra, **extra})
+    return replace(settings, order_ttl_seconds=0.3, order_sweep_seconds=0.1)
 
 
 @pytest.mark.usefixtures("app")

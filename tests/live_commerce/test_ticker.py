@@ -19,7 +19,7 @@ from tests.support import eventually
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return replace(settings, extra={**settings.extra, "live_commerce.tick_seconds": "0.1"})
+    return replace(settings, closer_tick_seconds=0.1)
 
 
 async def test_due_auction_and_sale_close_by_themselves(shop: Shop, shipping) -> None:

@@ -31,8 +31,7 @@ pytestmark = pytest.mark.usefixtures("app")
 def settings(settings: Settings) -> Settings:
     """Webhooks delivered by the test; the runtime's drain out of the way (it runs once at
     start-up, on an empty outbox) so each test drains when it means to."""
-    extra = {"commerce.card_callback": "manual", "payments.outbox_seconds": "3600"}
-    return replace(settings, extra={**settings.extra, **extra})
+    return replace(settings, card_callback="manual", payments_outbox_seconds=3600)
 
 
 class UnreachableProvider(SimulatedBackend):
@@ -181,7 +180,7 @@ async def test_a_charge_arriving_after_the_order_was_cancelled_is_refunded_after
 class TestRuntime:
     @pytest.fixture
     def settings(self, settings: Settings) -> Settings:
-        return replace(settings, extra={**settings.extra, "payments.outbox_seconds": "0.05"})
+        return replace(settings, payments_outbox_seconds=0.05)
 
     async def test_the_runtime_sends_rows_left_in_the_outbox(
         self, unreachable: UnreachableProvider

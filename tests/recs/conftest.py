@@ -12,4 +12,4 @@ from app.settings import Settings
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return replace(settings, extra={**settings.extra, "recs_train_minutes": "0"})
+    return replace(settings, recs_train_minutes=0)

@@ -202,7 +202,7 @@ async def test_the_schedule_trains_once_there_is_data_and_again_after_new_intera
 
     monkeypatch.setattr(service_module, "TICK_SECONDS", 0.05)
     monkeypatch.setattr(service_module, "SCHEDULE_CHECK_SECONDS", 0.1)
-    every_second = replace(settings, extra={"recs_train_minutes": str(1 / 60)})
+    every_second = replace(settings, recs_train_minutes=1 / 60)
     application = create_app(every_second)
     async with application.router.lifespan_context(application):
         recs = get_service()

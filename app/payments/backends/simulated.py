@@ -2,9 +2,9 @@
 remembers charges and refunds by idempotency key (in process memory), and delivers the
 outcome of a charge as a signed webhook when asked to.
 
-``Settings.extra["commerce.card_callback"] = "manual"`` turns the webhook delivery off,
-so tests deliver events themselves (:func:`app.payments.webhooks.build_event` +
-:func:`~app.payments.webhooks.sign`); ``commerce.card_callback_delay`` delays it.
+``Settings.card_callback = "manual"`` (``LIVEMART_CARD_CALLBACK``) turns the webhook delivery
+off, so tests deliver events themselves (:func:`app.payments.webhooks.build_event` +
+:func:`~app.payments.webhooks.sign`); ``Settings.card_callback_delay`` delays it.
 """
 
 from __future__ import annotations
