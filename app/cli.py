@@ -34,7 +34,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _with_db(coro_factory):  # type: ignore[no-untyped-def]
+async def _with_db(coro_factory):
     from app.db import close_db, init_db
 
     settings = load_settings()
@@ -78,7 +78,7 @@ def _create_user(args: argparse.Namespace) -> int:
 
     password = args.password or getpass.getpass("Password: ")
 
-    async def run(settings):  # type: ignore[no-untyped-def]
+    async def run(settings):
         return await accounts.create_user(args.email, password, args.name, Role(args.role))
 
     try:

@@ -81,7 +81,7 @@ def _vint(data: bytes, pos: int, *, keep_marker: bool) -> tuple[int | None, int]
     return (None if all_ones and not keep_marker else value), length
 
 
-def _elements(data: bytes, start: int, end: int):  # type: ignore[no-untyped-def]
+def _elements(data: bytes, start: int, end: int):
     """Yield (id, payload start, payload end) of the EBML elements in data[start:end]."""
     pos = start
     while pos < end:

@@ -532,11 +532,11 @@ class RtmpServer:
         self._per_ip[ip] = self._per_ip.get(ip, 0) + 1
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
+        self._tasks.add(task)
         try:
             await RtmpSession(self, reader, writer).run()
         finally:
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            self._tasks.discard(task)
             left = self._per_ip.pop(ip, 1) - 1
             if left > 0:
                 self._per_ip[ip] = left

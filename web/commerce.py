@@ -89,9 +89,9 @@ async def product_page(request: Request) -> Response:
         "product": product,
         "variants": variants,
         "images": (await images.images_for_products([product.id]))[product.id],
-        "merchant": await accounts.get_user(product.merchant_id),  # type: ignore[attr-defined]
-        "room_id": _int(request.query_params.get("room"), 0) or product.room_id,  # type: ignore[attr-defined]
-        "is_owner": user is not None and user.id == product.merchant_id,  # type: ignore[attr-defined]
+        "merchant": await accounts.get_user(product.merchant_id),
+        "room_id": _int(request.query_params.get("room"), 0) or product.room_id,
+        "is_owner": user is not None and user.id == product.merchant_id,
         "notice": request.query_params.get("added") and "Added to your cart.",
     }
     if not ctx["notice"]:  # not the page shown again after adding to the cart
@@ -184,7 +184,7 @@ async def _checkout_context(
         quantity = max(1, _int(source.get("quantity"), 1))
         try:
             variant = await catalog.get_variant(variant_id)
-            product = await catalog.get_product(variant.product_id, user)  # type: ignore[attr-defined]
+            product = await catalog.get_product(variant.product_id, user)
         except UserError:
             raise HTTPException(404, "This product does not exist.") from None
         ctx.update(
@@ -270,7 +270,7 @@ async def _order_context(user: User, order: Order) -> dict[str, Any]:
         "order": order,
         "items": (await orders.items_for_orders([oid]))[oid],
         "payments": (await orders.payments_for_orders([oid]))[oid],
-        "is_buyer": order.buyer_id == user.id,  # type: ignore[attr-defined]
+        "is_buyer": order.buyer_id == user.id,
         "payable": order.status == OrderStatus.PENDING and order.expires_at > orders.now(),
         "coins": orders.coins_for(order.total_cents, order.currency),
         "balance": await wallet.balance_of(user.id),
@@ -584,7 +584,7 @@ async def claim_coupon(request: Request) -> Response:
         return _login(request, "/")
     try:
         claim = await coupons.claim_coupon(user, int(request.path_params["coupon_id"]))
-        coupon = await coupons.get_coupon(claim.coupon_id)  # type: ignore[attr-defined]
+        coupon = await coupons.get_coupon(claim.coupon_id)
         text, ok, status = f"Claimed {coupon.code}: use it at checkout.", True, 200
     except UserError as exc:
         text, ok, status = exc.message, False, 422

@@ -39,7 +39,7 @@ def _int(value: str, default: int = -1) -> int:
 
 async def _box_context(room: Room, user: User | None) -> dict[str, Any]:
     """What the gift box (buttons + balance) needs."""
-    owner_id = room.owner_id  # type: ignore[attr-defined]
+    owner_id = room.owner_id
     return {
         "room": room,
         "gift_catalog": await gifts.list_gifts(),
@@ -87,7 +87,7 @@ async def send_gift(request: Request) -> Response:
             field(form, "idempotency_key", 80),
         )
         gift = result.gift_send
-        notice = f"Sent {gift.quantity}× {await _gift_name(gift.gift_id)} ({gift.coins} coins)"  # type: ignore[attr-defined]
+        notice = f"Sent {gift.quantity}× {await _gift_name(gift.gift_id)} ({gift.coins} coins)"
     except UserError as exc:
         error, status = exc.message, 422
     if not is_htmx(request):

@@ -76,10 +76,10 @@ def _login(request: Request, to: str) -> Response:
 async def _sale_views(sales: list[FlashSale], user: User | None) -> list[dict[str, Any]]:
     """What the sale box shows: the ``flash_sale`` event data plus title, limit, ..."""
     mine = await flash_sales.bought_by(user, [s.id for s in sales])
-    cards = await shelf.product_cards(list({s.product_id for s in sales}))  # type: ignore[attr-defined]
+    cards = await shelf.product_cards(list({s.product_id for s in sales}))
     views = []
     for sale in sales:
-        card = cards.get(sale.product_id)  # type: ignore[attr-defined]
+        card = cards.get(sale.product_id)
         views.append(
             {
                 **flash_sales.sale_event(sale).as_dict(),
@@ -97,10 +97,10 @@ async def _sale_views(sales: list[FlashSale], user: User | None) -> list[dict[st
 
 async def _auction_views(found: list[Auction]) -> list[dict[str, Any]]:
     """What the auction box shows: the ``auction`` event data plus title, minimum bid, ..."""
-    cards = await shelf.product_cards(list({a.product_id for a in found}))  # type: ignore[attr-defined]
+    cards = await shelf.product_cards(list({a.product_id for a in found}))
     views = []
     for auction in found:
-        card = cards.get(auction.product_id)  # type: ignore[attr-defined]
+        card = cards.get(auction.product_id)
         views.append(
             {
                 **(await auctions.auction_event(auction)).as_dict(),
@@ -109,7 +109,7 @@ async def _auction_views(found: list[Auction]) -> list[dict[str, Any]]:
                 "minimum": auctions.minimum_bid(auction),
                 "increment": auction.increment,
                 "bid_count": auction.bid_count,
-                "order_id": auction.order_id,  # type: ignore[attr-defined]
+                "order_id": auction.order_id,
                 "bids": await auctions.recent_bids(auction.id, 5),
             }
         )
@@ -120,7 +120,7 @@ async def _pinned_card(room_id: int) -> shelf.ProductCard | None:
     item = await shelf.pinned_item(room_id)
     if item is None:
         return None
-    return (await shelf.product_cards([item.product_id])).get(item.product_id)  # type: ignore[attr-defined]
+    return (await shelf.product_cards([item.product_id])).get(item.product_id)
 
 
 # -- the room panel ------------------------------------------------------------------------
@@ -129,16 +129,14 @@ async def _pinned_card(room_id: int) -> shelf.ProductCard | None:
 async def shelf_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:
     """The shelf panel's context (keys prefixed ``shelf_``)."""
     items = await shelf.room_shelf_query(room.id)
-    cards = await shelf.product_cards([i.product_id for i in items])  # type: ignore[attr-defined]
+    cards = await shelf.product_cards([i.product_id for i in items])
     sales = await flash_sales.active_sales(room.id)
     live = await auctions.live_auctions(room.id)
     shown = [c.product for c in cards.values()]
     shown += [
         c.product
         for c in (
-            await shelf.product_cards(
-                [s.product_id for s in sales] + [a.product_id for a in live]  # type: ignore[attr-defined]
-            )
+            await shelf.product_cards([s.product_id for s in sales] + [a.product_id for a in live])
         ).values()
     ]
     labels = {str(p.id): {"title": p.title, "currency": p.currency} for p in shown}
@@ -151,12 +149,12 @@ async def shelf_context(request: Request, room: Room, user: User | None) -> dict
         )
     return {
         "shelf_labels": labels,
-        "shelf_items": [cards[i.product_id] for i in items if i.product_id in cards],  # type: ignore[attr-defined]
+        "shelf_items": [cards[i.product_id] for i in items if i.product_id in cards],
         "shelf_pinned": await _pinned_card(room.id),
         "shelf_key": uuid.uuid4().hex,
         "shelf_sales": await _sale_views(sales, user),
         "shelf_auctions": await _auction_views(live),
-        "shelf_is_seller": user is not None and user.id == room.owner_id,  # type: ignore[attr-defined]
+        "shelf_is_seller": user is not None and user.id == room.owner_id,
     }
 
 
@@ -185,7 +183,7 @@ async def buy_now(request: Request) -> Response:
         variant = await catalog.get_variant(variant_id)
     except UserError:
         raise HTTPException(404, "This product does not exist.") from None
-    shelf.checkout_started(room.id, variant.product_id, user.id)  # type: ignore[attr-defined]
+    shelf.checkout_started(room.id, variant.product_id, user.id)
     target = f"/checkout?variant_id={variant.id}&quantity=1&room_id={room.id}"
     if is_htmx(request):
         return HTMLResponse("", headers={"HX-Redirect": target})
@@ -268,7 +266,7 @@ async def buy_flash_sale(request: Request) -> Response:
         return _ask_address(request, room, action, form)
     try:
         sale = await flash_sales.get_sale(sale_id)
-        if sale.room_id != room.id:  # type: ignore[attr-defined]
+        if sale.room_id != room.id:
             raise UserError("NOT_FOUND", "flash sale not found", "saleId")
         order = await flash_sales.buy_flash_sale(
             user,
@@ -335,7 +333,7 @@ async def place_bid(request: Request) -> Response:
     action = f"/rooms/{room.id}/auctions/{auction_id}/bid"
     try:
         auction = await auctions.get_auction(auction_id)
-        if auction.room_id != room.id:  # type: ignore[attr-defined]
+        if auction.room_id != room.id:
             raise UserError("NOT_FOUND", "auction not found", "auctionId")
         await auctions.place_bid(
             user,
@@ -365,10 +363,10 @@ async def _console_room(request: Request) -> tuple[User, Room] | Response:
 
 
 async def _console_context(user: User, room: Room) -> dict[str, Any]:
-    products = await catalog.merchant_products(await User.get(id=room.owner_id))  # type: ignore[attr-defined]
+    products = await catalog.merchant_products(await User.get(id=room.owner_id))
     variants = await catalog.variants_for_products([p.id for p in products])
     items = await shelf.room_shelf_query(room.id)
-    on_shelf = {i.product_id: i for i in items}  # type: ignore[attr-defined]
+    on_shelf = {i.product_id: i for i in items}
     by_id = {p.id: p for p in products}
     sales = await flash_sales.room_sales_query(room.id).limit(20)
     found = await auctions.room_auctions_query(room.id).limit(20)
@@ -376,7 +374,7 @@ async def _console_context(user: User, room: Room) -> dict[str, Any]:
         "room": room,
         "products": products,
         "variants": variants,
-        "shelf": [(i, by_id.get(i.product_id)) for i in items],  # type: ignore[attr-defined]
+        "shelf": [(i, by_id.get(i.product_id)) for i in items],
         "on_shelf": on_shelf,
         "sales": await _sale_views(list(sales), None),
         "auctions": await _auction_views(list(found)),

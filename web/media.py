@@ -73,7 +73,7 @@ async def camera_ingest(ws: WebSocket) -> None:
     except UserError:
         await ws.close(4404, "unknown room")
         return
-    if user is None or room.owner_id != user.id:  # type: ignore[attr-defined]
+    if user is None or room.owner_id != user.id:
         await ws.close(4403, "only the room's owner can publish")
         return
     worker = live_media.worker()

@@ -91,13 +91,13 @@ async def follow(request: Request) -> Response:
         return RedirectResponse(f"/login?next=/rooms/{room.id}", status_code=303)
     try:
         if field(form, "action", 10) == "unfollow":
-            await rooms.unfollow(user, room.owner_id)  # type: ignore[attr-defined]
+            await rooms.unfollow(user, room.owner_id)
         else:
-            await rooms.follow(user, room.owner_id)  # type: ignore[attr-defined]
+            await rooms.follow(user, room.owner_id)
     except UserError as exc:
         return _message(request, exc.message, 422, ok=False)
     if is_htmx(request):
-        following = await rooms.is_following(user, room.owner_id)  # type: ignore[attr-defined]
+        following = await rooms.is_following(user, room.owner_id)
         return render(
             request,
             "rooms/_follow.html",
@@ -105,7 +105,7 @@ async def follow(request: Request) -> Response:
                 "room": room,
                 "following": following,
                 "followers": await rooms.follower_count(room.owner_id),
-            },  # type: ignore[attr-defined]
+            },
         )
     return RedirectResponse(f"/rooms/{room.id}", status_code=303)
 
@@ -151,7 +151,7 @@ async def _console_room(request: Request) -> tuple[User, Room] | Response:
     if user is None:
         return RedirectResponse("/login?next=/studio", status_code=303)
     room = await _room_or_404(request)
-    if room.owner_id != user.id and user.role != "admin":  # type: ignore[attr-defined]
+    if room.owner_id != user.id and user.role != "admin":
         raise HTTPException(403, "Only the room's owner can open its console.")
     return user, room
 
@@ -176,7 +176,7 @@ async def _droppable_coupons(user: User, room: Room) -> list[Any]:
     return [
         c
         for c in await coupons.merchant_coupons(user)
-        if c.drop_limit is None and c.is_active and c.room_id in (None, room.id)  # type: ignore[attr-defined]
+        if c.drop_limit is None and c.is_active and c.room_id in (None, room.id)
     ]
 
 

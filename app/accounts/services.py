@@ -155,7 +155,7 @@ async def end_session(secret: str | None) -> None:
     if session is None:
         return
     await WebSession.filter(id=session.id).delete()
-    await credentials_changed(session.user_id, "logout")  # type: ignore[attr-defined]
+    await credentials_changed(session.user_id, "logout")
 
 
 async def _end_credentials(user_id: int, keep_session: str | None = None) -> None:
@@ -208,7 +208,7 @@ async def reset_password(secret: str, new_password: str) -> User:
             raise UserError("TOKEN_USED", "this reset link was already used", "token")
         if reset.expires_at < now():
             raise UserError("TOKEN_EXPIRED", "this reset link has expired", "token")
-        user = await User.get(id=reset.user_id)  # type: ignore[attr-defined]
+        user = await User.get(id=reset.user_id)
         check_policy(new_password, user.email)
         updated = await PasswordReset.filter(id=reset.id, used_at__isnull=True).update(
             used_at=now()

@@ -474,14 +474,14 @@ async def flash_sale_new_accounts(now: datetime, rules: Rules = RULES) -> list[F
                 round(share, 3),
                 {
                     "sale_id": sale.id,
-                    "room_id": sale.room_id,  # type: ignore[attr-defined]
+                    "room_id": sale.room_id,
                     "buyers": len(buyers),
                     "new_buyers": len(new),
                     "share": round(share, 3),
                     "user_ids": _ids(new),
                     "order_ids": _ids(oid for uid in new for oid in buyers[uid]),
                 },
-                sale.room_id,  # type: ignore[attr-defined]
+                sale.room_id,
             )
         )
     return found

@@ -47,9 +47,11 @@ class MinuteBucket(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="minute_buckets", on_delete=fields.CASCADE
     )
+    room_id: int
     live_session: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.LiveSession", related_name="minute_buckets", null=True, on_delete=fields.SET_NULL
     )
+    live_session_id: int | None
     minute = fields.DatetimeField(db_index=True)
     viewers_peak = fields.IntField(default=0)
     viewers_sum = fields.BigIntField(default=0)
@@ -85,11 +87,13 @@ class ViewerVisit(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="viewer_visits", on_delete=fields.CASCADE
     )
+    room_id: int
     session_id = fields.IntField(default=0)
     viewer_key = fields.CharField(max_length=64)
     user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="viewer_visits", null=True, on_delete=fields.SET_NULL
     )
+    user_id: int | None
     first_seen = fields.DatetimeField()
     last_seen = fields.DatetimeField()
     visits = fields.IntField(default=0)
@@ -111,9 +115,11 @@ class UserBurst(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="user_bursts", on_delete=fields.CASCADE
     )
+    room_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="bursts", on_delete=fields.CASCADE
     )
+    user_id: int
     minute = fields.DatetimeField(db_index=True)
     likes = fields.IntField(default=0)
     chats = fields.IntField(default=0)
@@ -162,6 +168,7 @@ class FraudFlag(Model):
     room: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Room", related_name="fraud_flags", null=True, on_delete=fields.SET_NULL
     )
+    room_id: int | None
     summary = fields.CharField(max_length=300, default="")
     evidence = fields.JSONField(default=dict)
     score = fields.FloatField(default=0)
@@ -169,6 +176,7 @@ class FraudFlag(Model):
     decided_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="fraud_decisions", null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: int | None
     decided_at = fields.DatetimeField(null=True)
     action = fields.CharEnumField(FlagAction, max_length=16, default=FlagAction.NONE)
     action_result = fields.JSONField(default=dict)

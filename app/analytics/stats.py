@@ -103,9 +103,7 @@ class RoomStats:
 
 def can_see_stats(user: User | None, room: Room) -> bool:
     """The room's owner and admins see its analytics."""
-    return user is not None and (
-        room.owner_id == user.id or user.role == Role.ADMIN  # type: ignore[attr-defined]
-    )
+    return user is not None and (room.owner_id == user.id or user.role == Role.ADMIN)
 
 
 def _derived(values: dict[str, float]) -> None:

@@ -79,7 +79,7 @@ def mutation_writes(document: Any, operation_name: str | None) -> int:
 class WriteRateLimit(SchemaExtension):
     """Refuses a mutation operation whose writes exceed the caller's limit."""
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context.context
         document = self.execution_context.graphql_document
         settings = getattr(context, "settings", None)

@@ -15,9 +15,11 @@ class ChatMessage(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="chat_messages", on_delete=fields.CASCADE
     )
+    room_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="chat_messages", on_delete=fields.CASCADE
     )
+    user_id: int
     text = fields.CharField(max_length=MAX_LENGTH)
     # "streamer", "moderator", "top_gifter" or "" (computed when sent).
     badge = fields.CharField(max_length=16, default="")
@@ -26,6 +28,7 @@ class ChatMessage(Model):
     deleted_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="deleted_chat_messages", null=True, on_delete=fields.SET_NULL
     )
+    deleted_by_id: int | None
 
     class Meta:
         table = "chat_messages"

@@ -68,7 +68,7 @@ def reset_rate_limits() -> None:
 
 async def badge_for(user: User, room: Room) -> str:
     """``streamer`` (room owner), ``moderator`` (moderator/admin), ``top_gifter`` or ``""``."""
-    if room.owner_id == user.id:  # type: ignore[attr-defined]
+    if room.owner_id == user.id:
         return STREAMER
     if user.role in (Role.MODERATOR, Role.ADMIN):
         return MODERATOR
@@ -226,7 +226,7 @@ async def delete_in_transaction(actor: User, message: ChatMessage) -> bool:
     if not updated:
         return False
     message.deleted_at = at
-    message.deleted_by_id = actor.id  # type: ignore[attr-defined]
+    message.deleted_by_id = actor.id
     await Report.filter(message_id=message.id, status=ReportStatus.OPEN).update(
         status=ReportStatus.RESOLVED,
         open_key=None,
@@ -237,8 +237,8 @@ async def delete_in_transaction(actor: User, message: ChatMessage) -> bool:
     await audit.record(
         actor,
         audit.CHAT_DELETE,
-        message.room_id,  # type: ignore[attr-defined]
-        message.user_id,  # type: ignore[attr-defined]
+        message.room_id,
+        message.user_id,
         message_id=message.id,
         text=message.text,
     )
@@ -248,7 +248,7 @@ async def delete_in_transaction(actor: User, message: ChatMessage) -> bool:
 async def delete_message(actor: User, message_id: int) -> ChatMessage:
     """Delete a message (room owner, moderators, admins). Publishes ``chat.deleted``."""
     message = await get_message(message_id)
-    room = await get_room(message.room_id)  # type: ignore[attr-defined]
+    room = await get_room(message.room_id)
     require_moderator(actor, room)
     async with in_transaction():
         if not await delete_in_transaction(actor, message):

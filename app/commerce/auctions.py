@@ -63,7 +63,7 @@ def _aware(at: datetime) -> datetime:
 
 def minimum_bid(auction: Auction) -> int:
     """The lowest acceptable next bid: the start price, then the leading bid + increment."""
-    if auction.leader_id is None:  # type: ignore[attr-defined]
+    if auction.leader_id is None:
         return auction.current_price
     return auction.current_price + auction.increment
 
@@ -73,9 +73,9 @@ def is_open(auction: Auction, now: datetime | None = None) -> bool:
 
 
 async def leader_name(auction: Auction) -> str | None:
-    if auction.leader_id is None:  # type: ignore[attr-defined]
+    if auction.leader_id is None:
         return None
-    user = await User.get_or_none(id=auction.leader_id)  # type: ignore[attr-defined]
+    user = await User.get_or_none(id=auction.leader_id)
     return user.display_name if user else None
 
 
@@ -83,7 +83,7 @@ async def auction_event(auction: Auction) -> events.AuctionChanged:
     """The ``auction`` event of ``auction`` (also what its box on a page shows)."""
     return events.AuctionChanged(
         auction_id=auction.id,
-        product_id=auction.product_id,  # type: ignore[attr-defined]
+        product_id=auction.product_id,
         state=str(auction.state.value if hasattr(auction.state, "value") else auction.state),
         current_price=auction.current_price,
         leader_name=await leader_name(auction),
@@ -92,7 +92,7 @@ async def auction_event(auction: Auction) -> events.AuctionChanged:
 
 
 async def _publish(auction: Auction) -> None:
-    await events.publish(auction.room_id, await auction_event(auction))  # type: ignore[attr-defined]
+    await events.publish(auction.room_id, await auction_event(auction))
 
 
 async def get_auction(auction_id: int) -> Auction:
@@ -102,7 +102,7 @@ async def get_auction(auction_id: int) -> Auction:
     return auction
 
 
-def room_auctions_query(room_id: int):  # type: ignore[no-untyped-def]
+def room_auctions_query(room_id: int):
     """A room's auctions, newest first."""
     return Auction.filter(room_id=room_id).order_by("-id")
 
@@ -153,7 +153,7 @@ async def start_auction(
             f"the extension is 0 to {MAX_EXTENSION} seconds",
             "extensionSeconds",
         )
-    await shelf.ensure_on_shelf(room.id, variant.product_id)  # type: ignore[attr-defined]
+    await shelf.ensure_on_shelf(room.id, variant.product_id)
     async with in_transaction() as conn:
         taken = (
             await Variant.filter(id=variant.id, is_active=True, stock__gte=1)
@@ -164,9 +164,9 @@ async def start_auction(
             raise UserError("INSUFFICIENT_STOCK", "this variant is out of stock", "variantId")
         auction = await Auction.create(
             room_id=room.id,
-            product_id=variant.product_id,  # type: ignore[attr-defined]
+            product_id=variant.product_id,
             variant_id=variant.id,
-            seller_id=room.owner_id,  # type: ignore[attr-defined]
+            seller_id=room.owner_id,
             currency=variant.currency,
             start_price=start_price,
             increment=increment,
@@ -184,7 +184,7 @@ async def start_auction(
 
 
 def _check_bid(auction: Auction, user: User, amount: int, now: datetime) -> None:
-    if auction.seller_id == user.id:  # type: ignore[attr-defined]
+    if auction.seller_id == user.id:
         raise UserError("OWN_AUCTION", "you cannot bid on your own auction", "auctionId")
     if not is_open(auction, now):
         raise UserError("AUCTION_ENDED", "this auction has ended", "auctionId")
@@ -286,7 +286,7 @@ async def place_bid(
 async def _winner_shipping(auction: Auction, conn: BaseDBAsyncClient) -> dict[str, Any]:
     """The address the winner gave with their winning bid."""
     bid = (
-        await Bid.filter(auction_id=auction.id, user_id=auction.leader_id)  # type: ignore[attr-defined]
+        await Bid.filter(auction_id=auction.id, user_id=auction.leader_id)
         .using_db(conn)
         .order_by("-id")
         .first()
@@ -335,26 +335,20 @@ async def _close(auction_id: int, now: datetime, give_up: bool = False) -> Aucti
             return None
         if _aware(auction.ends_at) > now:
             return None  # a last-second bid extended it
-        if auction.leader_id is None or give_up:  # type: ignore[attr-defined]
+        if auction.leader_id is None or give_up:
             await (
                 Auction.filter(id=auction.id)
                 .using_db(conn)
                 .update(state=AuctionState.UNSOLD, closed_at=now)
             )
-            await (
-                Variant.filter(id=auction.variant_id)
-                .using_db(conn)
-                .update(  # type: ignore[attr-defined]
-                    stock=F("stock") + 1
-                )
-            )
+            await Variant.filter(id=auction.variant_id).using_db(conn).update(stock=F("stock") + 1)
         else:
-            winner = await User.get(id=auction.leader_id, using_db=conn)  # type: ignore[attr-defined]
+            winner = await User.get(id=auction.leader_id, using_db=conn)
             order = await placing.create_order(
                 winner,
                 [
                     OrderLine(
-                        variant_id=auction.variant_id,  # type: ignore[attr-defined]
+                        variant_id=auction.variant_id,
                         quantity=1,
                         unit_price=auction.current_price,
                         source=f"auction:{auction.id}",
@@ -363,7 +357,7 @@ async def _close(auction_id: int, now: datetime, give_up: bool = False) -> Aucti
                 ],
                 shipping=await _winner_shipping(auction, conn),
                 idempotency_key=f"auction:{auction.id}",
-                room_id=auction.room_id,  # type: ignore[attr-defined]
+                room_id=auction.room_id,
                 using_db=conn,
             )
             await (
@@ -385,7 +379,7 @@ async def close_due_auctions(now: datetime | None = None) -> list[Auction]:
     for auction_id in await Auction.filter(state=AuctionState.LIVE, ends_at__lte=now).values_list(
         "id", flat=True
     ):
-        found = await close_auction(int(auction_id), now)  # type: ignore[arg-type]
+        found = await close_auction(int(auction_id), now)
         if found is not None:
             closed.append(found)
     return closed
@@ -406,9 +400,7 @@ async def release_order(order_id: int, using_db: BaseDBAsyncClient) -> int:
             await (
                 Variant.filter(id=auction.variant_id)
                 .using_db(using_db)
-                .update(  # type: ignore[attr-defined]
-                    stock=F("stock") + 1
-                )
+                .update(stock=F("stock") + 1)
             )
             released += 1
     return released

@@ -54,15 +54,14 @@ async def cart_lines(user: User) -> list[CartLine]:
     if cart is None:
         return []
     items = await CartItem.filter(cart_id=cart.id).order_by("id")
-    variants = {v.id: v for v in await Variant.filter(id__in=[i.variant_id for i in items])}  # type: ignore[attr-defined]
+    variants = {v.id: v for v in await Variant.filter(id__in=[i.variant_id for i in items])}
     products = {
-        p.id: p
-        for p in await Product.filter(id__in={v.product_id for v in variants.values()})  # type: ignore[attr-defined]
+        p.id: p for p in await Product.filter(id__in={v.product_id for v in variants.values()})
     }
     return [
-        CartLine(i, variants[i.variant_id], products[variants[i.variant_id].product_id])  # type: ignore[attr-defined]
+        CartLine(i, variants[i.variant_id], products[variants[i.variant_id].product_id])
         for i in items
-        if i.variant_id in variants  # type: ignore[attr-defined]
+        if i.variant_id in variants
     ]
 
 
@@ -77,7 +76,7 @@ async def add_to_cart(
         raise NotFound("variant", "variantId")
     if not variant.is_active or variant.product.status != ProductStatus.ACTIVE:
         raise UserError("UNAVAILABLE", "this item is not for sale", "variantId")
-    if variant.merchant_id == user.id:  # type: ignore[attr-defined]
+    if variant.merchant_id == user.id:
         raise UserError("OWN_PRODUCT", "you cannot buy your own products", "variantId")
     if room_id is not None and not await Room.filter(id=room_id).exists():
         raise NotFound("room", "roomId")
@@ -89,7 +88,7 @@ async def add_to_cart(
         item = await _add(cart_id, variant.id, quantity, room_id)
     await signals.emit(
         "cart.added",
-        product_id=variant.product_id,  # type: ignore[attr-defined]
+        product_id=variant.product_id,
         variant_id=variant.id,
         user_id=user.id,
         quantity=quantity,
@@ -167,10 +166,10 @@ async def buy_now(
 
 async def _announce_checkout(order: Order) -> None:
     """ "N people are buying": tell the room's shelf about a checkout placed in it."""
-    if order.room_id is None:  # type: ignore[attr-defined]
+    if order.room_id is None:
         return
     for item in (await items_for_orders([order.id]))[order.id]:
-        shelf.checkout_started(order.room_id, item.product_id, order.buyer_id)  # type: ignore[attr-defined]
+        shelf.checkout_started(order.room_id, item.product_id, order.buyer_id)
 
 
 async def checkout(
@@ -199,7 +198,7 @@ async def checkout(
         raise UserError("EMPTY_CART", "your cart is empty", None)
     groups: dict[tuple[int, str], list[CartLine]] = defaultdict(list)
     for line in lines:
-        groups[(line.variant.merchant_id, line.variant.currency)].append(line)  # type: ignore[attr-defined]
+        groups[(line.variant.merchant_id, line.variant.currency)].append(line)
     coupon_group: tuple[int, str] | None = None
     if coupon_code:
         code = coupons.normalize_code(coupon_code, "couponCode")
@@ -215,7 +214,7 @@ async def checkout(
         for n, group in enumerate(sorted(groups)):
             group_lines = groups[group]
             # The live room the items were added in, when they agree on one.
-            rooms = {line.item.room_id for line in group_lines} - {None}  # type: ignore[attr-defined]
+            rooms = {line.item.room_id for line in group_lines} - {None}
             room_id = rooms.pop() if len(rooms) == 1 else None
             if room_id is not None:
                 owner = (

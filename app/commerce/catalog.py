@@ -118,7 +118,7 @@ def require_merchant(user: User) -> None:
 
 
 def _owns(user: User, product: Product) -> bool:
-    return product.merchant_id == user.id or user.role == Role.ADMIN  # type: ignore[attr-defined]
+    return product.merchant_id == user.id or user.role == Role.ADMIN
 
 
 async def _merchant_room(merchant: User, room_id: int | None) -> int | None:
@@ -127,7 +127,7 @@ async def _merchant_room(merchant: User, room_id: int | None) -> int | None:
     room = await Room.get_or_none(id=room_id)
     if room is None:
         raise NotFound("room", "roomId")
-    if room.owner_id != merchant.id and merchant.role != Role.ADMIN:  # type: ignore[attr-defined]
+    if room.owner_id != merchant.id and merchant.role != Role.ADMIN:
         raise PermissionDenied("you can only sell in your own rooms")
     return room.id
 
@@ -328,7 +328,7 @@ async def add_variant(
         )
     if await Variant.filter(product_id=product.id).count() >= MAX_VARIANTS_PER_PRODUCT:
         raise UserError("TOO_MANY_VARIANTS", "a product has at most 100 variants", None)
-    merchant_id = product.merchant_id  # type: ignore[attr-defined]
+    merchant_id = product.merchant_id
     if await Variant.filter(merchant_id=merchant_id, sku=sku).exists():
         raise _sku_taken()
     try:
@@ -382,7 +382,7 @@ async def update_variant(
     if changes:
         async with in_transaction() as conn:
             await Variant.filter(id=variant.id).using_db(conn).update(**changes)
-            await refresh_price(variant.product_id, conn)  # type: ignore[attr-defined]
+            await refresh_price(variant.product_id, conn)
     return await Variant.get(id=variant.id)
 
 
@@ -438,5 +438,5 @@ async def variants_for_products(
         query = query.filter(is_active=True)
     found: dict[int, list[Variant]] = {pid: [] for pid in product_ids}
     for variant in await query.order_by("id"):
-        found.setdefault(variant.product_id, []).append(variant)  # type: ignore[attr-defined]
+        found.setdefault(variant.product_id, []).append(variant)
     return found

@@ -101,7 +101,7 @@ async def create_coupon(
         room = await Room.get_or_none(id=room_id)
         if room is None:
             raise NotFound("room", "roomId")
-        if room.owner_id != merchant.id and merchant.role != Role.ADMIN:  # type: ignore[attr-defined]
+        if room.owner_id != merchant.id and merchant.role != Role.ADMIN:
             raise PermissionDenied("you can only tie coupons to your own rooms")
     if await Coupon.filter(merchant_id=merchant.id, code=code).exists():
         raise _code_taken()
@@ -136,7 +136,7 @@ async def get_coupon(coupon_id: int) -> Coupon:
 
 async def owned_coupon(merchant: User, coupon_id: int) -> Coupon:
     coupon = await get_coupon(coupon_id)
-    if coupon.merchant_id != merchant.id and merchant.role != Role.ADMIN:  # type: ignore[attr-defined]
+    if coupon.merchant_id != merchant.id and merchant.role != Role.ADMIN:
         raise PermissionDenied("this is not your coupon")
     return coupon
 
@@ -198,7 +198,7 @@ async def check_coupon(
         raise UserError("COUPON_NOT_STARTED", "this coupon is not valid yet", field)
     if coupon.ends_at and at >= coupon.ends_at:
         raise UserError("COUPON_EXPIRED", "this coupon has expired", field)
-    if coupon.room_id is not None and coupon.room_id != room_id:  # type: ignore[attr-defined]
+    if coupon.room_id is not None and coupon.room_id != room_id:
         raise UserError("COUPON_WRONG_ROOM", "this coupon is only valid in its live room", field)
     if coupon.kind == CouponKind.FIXED and coupon.currency != currency:
         raise UserError("COUPON_CURRENCY", f"this coupon is in {coupon.currency}", field)
@@ -265,13 +265,11 @@ def _limit_reached(coupon: Coupon) -> UserError:
 async def release(order: Order, using_db: Any) -> None:
     """Give back the coupon use of a cancelled, expired or refunded order."""
     deleted = await CouponRedemption.filter(order_id=order.id).using_db(using_db).delete()
-    if deleted and order.coupon_id is not None:  # type: ignore[attr-defined]
+    if deleted and order.coupon_id is not None:
         await (
             Coupon.filter(id=order.coupon_id, used_count__gt=0)
             .using_db(using_db)
-            .update(  # type: ignore[attr-defined]
-                used_count=F("used_count") - 1
-            )
+            .update(used_count=F("used_count") - 1)
         )
 
 
@@ -299,7 +297,7 @@ async def drop_coupon(
     room = await Room.get_or_none(id=room_id)
     if room is None:
         raise NotFound("room", "roomId")
-    if room.owner_id != merchant.id and merchant.role != Role.ADMIN:  # type: ignore[attr-defined]
+    if room.owner_id != merchant.id and merchant.role != Role.ADMIN:
         raise PermissionDenied("you can only drop coupons into your own rooms")
     if room.status != RoomStatus.LIVE:
         raise UserError("ROOM_NOT_LIVE", "drop coupons while the room is live", "roomId")
@@ -307,7 +305,7 @@ async def drop_coupon(
         raise UserError("INVALID_LIMIT", f"first N is between 1 and {MAX_DROP}", "firstN")
     if duration_seconds is not None and not 10 <= duration_seconds <= 86_400:
         raise UserError("INVALID_DURATION", "a drop lasts 10 seconds to a day", "durationSeconds")
-    if coupon.room_id is not None and coupon.room_id != room.id:  # type: ignore[attr-defined]
+    if coupon.room_id is not None and coupon.room_id != room.id:
         raise UserError("COUPON_WRONG_ROOM", "this coupon belongs to another room", "roomId")
     if not coupon.is_active or (coupon.ends_at and coupon.ends_at <= now()):
         raise UserError("COUPON_INACTIVE", "this coupon is not active", "couponId")
@@ -339,9 +337,9 @@ async def room_drops(room_id: int) -> list[events.CouponDropChanged]:
 async def claim_coupon(user: User, coupon_id: int) -> CouponClaim:
     """Claim a dropped coupon: only the first N claimers get one, one each."""
     coupon = await get_coupon(coupon_id)
-    if coupon.drop_limit is None or coupon.drop_room_id is None:  # type: ignore[attr-defined]
+    if coupon.drop_limit is None or coupon.drop_room_id is None:
         raise UserError("NOT_DROPPED", "this coupon was not dropped in a room", "couponId")
-    if coupon.merchant_id == user.id:  # type: ignore[attr-defined]
+    if coupon.merchant_id == user.id:
         raise UserError("OWN_COUPON", "you cannot claim your own coupon", "couponId")
     at = now()
     if (coupon.drop_ends_at and at >= coupon.drop_ends_at) or not coupon.is_active:
@@ -361,7 +359,7 @@ async def claim_coupon(user: User, coupon_id: int) -> CouponClaim:
     except IntegrityError:
         raise _already_claimed() from None
     coupon = await get_coupon(coupon.id)
-    await events.publish(coupon.drop_room_id, drop_event(coupon))  # type: ignore[attr-defined]
+    await events.publish(coupon.drop_room_id, drop_event(coupon))
     return claim
 
 

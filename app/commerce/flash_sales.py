@@ -80,7 +80,7 @@ def sale_event(sale: FlashSale, now: datetime | None = None) -> events.FlashSale
     """The ``flash_sale`` event of ``sale`` (also what its box on a page shows)."""
     return events.FlashSaleChanged(
         sale_id=sale.id,
-        product_id=sale.product_id,  # type: ignore[attr-defined]
+        product_id=sale.product_id,
         state=display_state(sale, now),
         price=sale.price_cents,
         remaining=sale.remaining,
@@ -95,7 +95,7 @@ async def get_sale(sale_id: int) -> FlashSale:
     return sale
 
 
-def room_sales_query(room_id: int, include_ended: bool = True):  # type: ignore[no-untyped-def]
+def room_sales_query(room_id: int, include_ended: bool = True):
     """A room's flash sales, newest first (a queryset, for pagination)."""
     query = FlashSale.filter(room_id=room_id)
     if not include_ended:
@@ -164,7 +164,7 @@ async def start_flash_sale(
     begins = _aware(starts_at) if starts_at else now
     if begins < now - timedelta(minutes=1) or begins > now + timedelta(days=7):
         raise UserError("INVALID_START", "start the sale within the next 7 days", "startsAt")
-    await shelf.ensure_on_shelf(room.id, variant.product_id)  # type: ignore[attr-defined]
+    await shelf.ensure_on_shelf(room.id, variant.product_id)
     async with in_transaction() as conn:
         taken = (
             await Variant.filter(id=variant.id, is_active=True, stock__gte=quantity)
@@ -177,7 +177,7 @@ async def start_flash_sale(
             )
         sale = await FlashSale.create(
             room_id=room.id,
-            product_id=variant.product_id,  # type: ignore[attr-defined]
+            product_id=variant.product_id,
             variant_id=variant.id,
             created_by_id=user.id,
             price_cents=price_cents,
@@ -196,7 +196,7 @@ async def start_flash_sale(
 async def end_flash_sale(user: User, sale_id: int, now: datetime | None = None) -> FlashSale:
     """The streamer ends a sale early; unsold units go back to stock."""
     sale = await get_sale(sale_id)
-    room = await shelf.get_room(sale.room_id)  # type: ignore[attr-defined]
+    room = await shelf.get_room(sale.room_id)
     shelf.require_room_seller(user, room)
     ended = await finish_sale(sale.id, now)
     if ended is None:
@@ -225,11 +225,9 @@ async def finish_sale(sale_id: int, now: datetime | None = None) -> FlashSale | 
             await (
                 Variant.filter(id=sale.variant_id)
                 .using_db(conn)
-                .update(  # type: ignore[attr-defined]
-                    stock=F("stock") + sale.returned
-                )
+                .update(stock=F("stock") + sale.returned)
             )
-    await events.publish(sale.room_id, sale_event(sale, now))  # type: ignore[attr-defined]
+    await events.publish(sale.room_id, sale_event(sale, now))
     return sale
 
 
@@ -240,7 +238,7 @@ async def end_due_sales(now: datetime | None = None) -> list[FlashSale]:
     for sale_id in await FlashSale.filter(state=FlashSaleState.LIVE, ends_at__lte=now).values_list(
         "id", flat=True
     ):
-        sale = await finish_sale(int(sale_id), now)  # type: ignore[arg-type]
+        sale = await finish_sale(int(sale_id), now)
         if sale is not None:
             ended.append(sale)
     return ended
@@ -256,7 +254,7 @@ async def announce_started(since: datetime, now: datetime | None = None) -> int:
     # Sales that started when created were announced then.
     started = [s for s in found if s.starts_at - s.created_at > timedelta(seconds=0.25)]
     for sale in started:
-        await events.publish(sale.room_id, sale_event(sale, now))  # type: ignore[attr-defined]
+        await events.publish(sale.room_id, sale_event(sale, now))
     return len(started)
 
 
@@ -303,13 +301,13 @@ async def buy_flash_sale(
             "idempotencyKey",
         )
     sale = await get_sale(sale_id)
-    if sale.created_by_id == buyer.id:  # type: ignore[attr-defined]
+    if sale.created_by_id == buyer.id:
         raise UserError("OWN_SALE", "you cannot buy from your own flash sale", "saleId")
     earlier = await FlashSaleClaim.filter(
         sale_id=sale.id, user_id=buyer.id, idempotency_key=key, order_id__isnull=False
     ).first()
     if earlier is not None:
-        return await Order.get(id=earlier.order_id)  # type: ignore[attr-defined]
+        return await Order.get(id=earlier.order_id)
     if not isinstance(quantity, int) or quantity < 1:
         raise UserError("INVALID_QUANTITY", "buy at least 1", "quantity")
     if quantity > sale.per_user_limit:
@@ -321,7 +319,7 @@ async def buy_flash_sale(
     problem = _not_buyable(sale, now, quantity)  # fast path: no transaction for a lost race
     if problem is not None:
         raise problem
-    shelf.checkout_started(sale.room_id, sale.product_id, buyer.id)  # type: ignore[attr-defined]
+    shelf.checkout_started(sale.room_id, sale.product_id, buyer.id)
 
     order: Order | None = None
     for _attempt in range(CLAIM_RETRIES):
@@ -395,7 +393,7 @@ async def _purchase(
             buyer,
             [
                 OrderLine(
-                    variant_id=sale.variant_id,  # type: ignore[attr-defined]
+                    variant_id=sale.variant_id,
                     quantity=quantity,
                     unit_price=sale.price_cents,
                     source=f"flash_sale:{sale.id}",
@@ -404,7 +402,7 @@ async def _purchase(
             ],
             shipping=shipping,
             idempotency_key=_order_key(sale.id, key),
-            room_id=sale.room_id,  # type: ignore[attr-defined]
+            room_id=sale.room_id,
             using_db=conn,
         )
         if await FlashSaleClaim.filter(order_id=order.id).using_db(conn).exists():
@@ -464,7 +462,7 @@ async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None =
             .using_db(conn)
             .values_list("sale_id", flat=True)
         )
-        for sale_id in sorted(sale_ids):  # type: ignore[type-var]
+        for sale_id in sorted(sale_ids):
             units = (
                 await FlashSaleClaim.filter(order_id=order_id, sale_id=sale_id)
                 .using_db(conn)
@@ -479,15 +477,13 @@ async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None =
                 .update(remaining=F("remaining") + units)
             )
             if to_sale:
-                back_to_sale.append(int(sale_id))  # type: ignore[arg-type]
+                back_to_sale.append(int(sale_id))
             else:
                 sale = await FlashSale.get(id=sale_id, using_db=conn)
                 await (
                     Variant.filter(id=sale.variant_id)
                     .using_db(conn)
-                    .update(  # type: ignore[attr-defined]
-                        stock=F("stock") + units
-                    )
+                    .update(stock=F("stock") + units)
                 )
         released += await auctions.release_order(order_id, conn)
     if using_db is None:
@@ -517,7 +513,7 @@ def offer_update(sale_id: int) -> None:
         sale = await FlashSale.get_or_none(id=sale_id)
         if sale is None:
             return None
-        return sale.room_id, sale_event(sale)  # type: ignore[attr-defined]
+        return sale.room_id, sale_event(sale)
 
     with contextlib.suppress(RuntimeError):
         updates.offer(("flash_sale", sale_id), produce)

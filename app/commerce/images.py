@@ -203,5 +203,5 @@ async def images_for_products(product_ids: list[int]) -> dict[int, list[ProductI
     found: dict[int, list[ProductImage]] = {pid: [] for pid in product_ids}
     rows = await ProductImage.filter(product_id__in=list(product_ids)).order_by("position", "id")
     for image in rows:
-        found.setdefault(image.product_id, []).append(image)  # type: ignore[attr-defined]
+        found.setdefault(image.product_id, []).append(image)
     return found

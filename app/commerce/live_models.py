@@ -29,9 +29,11 @@ class ShelfItem(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="shelf_items", on_delete=fields.CASCADE
     )
+    room_id: int
     product: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Product", related_name="shelf_items", on_delete=fields.CASCADE
     )
+    product_id: int
     position = fields.IntField(default=0)
     pinned = fields.BooleanField(default=False)
     pinned_at = fields.DatetimeField(null=True)
@@ -60,15 +62,19 @@ class FlashSale(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="flash_sales", on_delete=fields.CASCADE
     )
+    room_id: int
     product: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Product", related_name="flash_sales", on_delete=fields.CASCADE
     )
+    product_id: int
     variant: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Variant", related_name="flash_sales", on_delete=fields.CASCADE
     )
+    variant_id: int
     created_by: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="flash_sales_created", on_delete=fields.CASCADE
     )
+    created_by_id: int
     price_cents = fields.BigIntField()
     currency = fields.CharField(max_length=3)
     starts_at = fields.DatetimeField()
@@ -93,13 +99,16 @@ class FlashSaleClaim(Model):
     sale: fields.ForeignKeyRelation[FlashSale] = fields.ForeignKeyField(
         "models.FlashSale", related_name="claims", on_delete=fields.CASCADE
     )
+    sale_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="flash_sale_claims", on_delete=fields.CASCADE
     )
+    user_id: int
     n = fields.IntField()
     order: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Order", related_name="flash_sale_claims", null=True, on_delete=fields.SET_NULL
     )
+    order_id: int | None
     idempotency_key = fields.CharField(max_length=100, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -127,15 +136,19 @@ class Auction(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="auctions", on_delete=fields.CASCADE
     )
+    room_id: int
     product: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Product", related_name="auctions", on_delete=fields.CASCADE
     )
+    product_id: int
     variant: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Variant", related_name="auctions", on_delete=fields.CASCADE
     )
+    variant_id: int
     seller: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="auctions_selling", on_delete=fields.CASCADE
     )
+    seller_id: int
     currency = fields.CharField(max_length=3)
     start_price = fields.BigIntField()
     increment = fields.BigIntField()
@@ -143,6 +156,7 @@ class Auction(Model):
     leader: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="auctions_leading", null=True, on_delete=fields.SET_NULL
     )
+    leader_id: int | None
     bid_count = fields.IntField(default=0)
     version = fields.IntField(default=0)
     starts_at = fields.DatetimeField()
@@ -152,6 +166,7 @@ class Auction(Model):
     order: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Order", related_name="auctions", null=True, on_delete=fields.SET_NULL
     )
+    order_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     closed_at = fields.DatetimeField(null=True)
 
@@ -166,9 +181,11 @@ class Bid(Model):
     auction: fields.ForeignKeyRelation[Auction] = fields.ForeignKeyField(
         "models.Auction", related_name="bids", on_delete=fields.CASCADE
     )
+    auction_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="bids", on_delete=fields.CASCADE
     )
+    user_id: int
     amount = fields.BigIntField()
     # Where the item goes if this bid wins (the winner's order is placed with it).
     shipping = fields.JSONField(default=dict)

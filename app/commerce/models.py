@@ -26,10 +26,12 @@ class Product(Model):
     merchant: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="products", on_delete=fields.CASCADE
     )
+    merchant_id: int
     # The merchant's room this product is sold in (optional).
     room: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Room", related_name="products", null=True, on_delete=fields.SET_NULL
     )
+    room_id: int | None
     title = fields.CharField(max_length=120)
     description = fields.TextField(default="")
     status = fields.CharEnumField(ProductStatus, max_length=12, default=ProductStatus.ACTIVE)
@@ -53,9 +55,11 @@ class Variant(Model):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="variants", on_delete=fields.CASCADE
     )
+    product_id: int
     merchant: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="variants", on_delete=fields.CASCADE
     )
+    merchant_id: int
     sku = fields.CharField(max_length=64)
     options = fields.JSONField(default=dict)
     price_cents = fields.BigIntField()
@@ -76,6 +80,7 @@ class ProductImage(Model):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="images", on_delete=fields.CASCADE
     )
+    product_id: int
     # Relative to the uploads folder, served at /media/uploads/<path>.
     path = fields.CharField(max_length=200)
     thumb_path = fields.CharField(max_length=200)
@@ -102,6 +107,7 @@ class Cart(Model):
     user: fields.OneToOneRelation = fields.OneToOneField(
         "models.User", related_name="cart", on_delete=fields.CASCADE
     )
+    user_id: int
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -113,13 +119,16 @@ class CartItem(Model):
     cart: fields.ForeignKeyRelation[Cart] = fields.ForeignKeyField(
         "models.Cart", related_name="items", on_delete=fields.CASCADE
     )
+    cart_id: int
     variant: fields.ForeignKeyRelation[Variant] = fields.ForeignKeyField(
         "models.Variant", related_name="cart_items", on_delete=fields.CASCADE
     )
+    variant_id: int
     quantity = fields.IntField(default=1)
     room: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Room", related_name="cart_items", null=True, on_delete=fields.SET_NULL
     )
+    room_id: int | None
     added_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -143,6 +152,7 @@ class Coupon(Model):
     merchant: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="coupons", on_delete=fields.CASCADE
     )
+    merchant_id: int
     code = fields.CharField(max_length=32)
     kind = fields.CharEnumField(CouponKind, max_length=8)
     # Cents for FIXED, 1–100 for PERCENT.
@@ -158,10 +168,12 @@ class Coupon(Model):
     room: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Room", related_name="coupons", null=True, on_delete=fields.SET_NULL
     )
+    room_id: int | None
     # Set when dropped into a live room: only the first ``drop_limit`` claimers may use it.
     drop_room: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Room", related_name="coupon_drops", null=True, on_delete=fields.SET_NULL
     )
+    drop_room_id: int | None
     drop_limit = fields.IntField(null=True)
     claimed_count = fields.IntField(default=0)
     dropped_at = fields.DatetimeField(null=True)
@@ -181,9 +193,11 @@ class CouponClaim(Model):
     coupon: fields.ForeignKeyRelation[Coupon] = fields.ForeignKeyField(
         "models.Coupon", related_name="claims", on_delete=fields.CASCADE
     )
+    coupon_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="coupon_claims", on_delete=fields.CASCADE
     )
+    user_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -199,12 +213,15 @@ class CouponRedemption(Model):
     coupon: fields.ForeignKeyRelation[Coupon] = fields.ForeignKeyField(
         "models.Coupon", related_name="redemptions", on_delete=fields.CASCADE
     )
+    coupon_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="coupon_redemptions", on_delete=fields.CASCADE
     )
+    user_id: int
     order: fields.OneToOneRelation = fields.OneToOneField(
         "models.Order", related_name="coupon_redemption", on_delete=fields.CASCADE
     )
+    order_id: int
     slot = fields.IntField(default=1)
     discount_cents = fields.BigIntField()
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -232,12 +249,15 @@ class Order(Model):
     buyer: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="orders", on_delete=fields.CASCADE
     )
+    buyer_id: int
     merchant: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="sales", on_delete=fields.CASCADE
     )
+    merchant_id: int
     room: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Room", related_name="orders", null=True, on_delete=fields.SET_NULL
     )
+    room_id: int | None
     status = fields.CharEnumField(
         OrderStatus, max_length=12, default=OrderStatus.PENDING, db_index=True
     )
@@ -249,6 +269,7 @@ class Order(Model):
     coupon: fields.ForeignKeyNullableRelation[Coupon] = fields.ForeignKeyField(
         "models.Coupon", related_name="orders", null=True, on_delete=fields.SET_NULL
     )
+    coupon_id: int | None
     shipping = fields.JSONField(default=dict)
     idempotency_key = fields.CharField(max_length=80)
     payment_method = fields.CharField(max_length=16, default="")
@@ -273,12 +294,15 @@ class OrderItem(Model):
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "models.Order", related_name="items", on_delete=fields.CASCADE
     )
+    order_id: int
     variant: fields.ForeignKeyRelation[Variant] = fields.ForeignKeyField(
         "models.Variant", related_name="order_items", on_delete=fields.RESTRICT
     )
+    variant_id: int
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="order_items", on_delete=fields.RESTRICT
     )
+    product_id: int
     title = fields.CharField(max_length=200)
     sku = fields.CharField(max_length=64)
     quantity = fields.IntField()
@@ -306,6 +330,7 @@ class Payment(Model):
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "models.Order", related_name="payments", on_delete=fields.CASCADE
     )
+    order_id: int
     provider = fields.CharField(max_length=16)
     provider_ref = fields.CharField(max_length=80, unique=True)
     amount_cents = fields.BigIntField()

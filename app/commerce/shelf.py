@@ -48,7 +48,7 @@ def utcnow() -> datetime:
 
 def require_room_seller(user: User, room: Room) -> None:
     """Only the room's owner (the merchant selling in it) or an admin runs its commerce."""
-    if room.owner_id != user.id and user.role != Role.ADMIN:  # type: ignore[attr-defined]
+    if room.owner_id != user.id and user.role != Role.ADMIN:
         raise PermissionDenied("only the room's streamer can do this")
 
 
@@ -64,7 +64,7 @@ async def room_for_selling(user: User, room_id: int) -> Room:
 async def product_for_room(room: Room, product_id: int, field: str = "productId") -> Product:
     """An active product of the room owner's catalog."""
     product = await Product.get_or_none(id=product_id)
-    if product is None or product.merchant_id != room.owner_id:  # type: ignore[attr-defined]
+    if product is None or product.merchant_id != room.owner_id:
         raise NotFound("product", field)
     if product.status != ProductStatus.ACTIVE:
         raise UserError("PRODUCT_UNAVAILABLE", "this product is not on sale", field)
@@ -74,9 +74,9 @@ async def product_for_room(room: Room, product_id: int, field: str = "productId"
 async def variant_for_room(room: Room, variant_id: int, field: str = "variantId") -> Variant:
     """An active variant of an active product of the room owner's catalog."""
     variant = await Variant.get_or_none(id=variant_id)
-    if variant is None or variant.merchant_id != room.owner_id:  # type: ignore[attr-defined]
+    if variant is None or variant.merchant_id != room.owner_id:
         raise NotFound("variant", field)
-    await product_for_room(room, variant.product_id, field)  # type: ignore[attr-defined]
+    await product_for_room(room, variant.product_id, field)
     if not variant.is_active:
         raise UserError("PRODUCT_UNAVAILABLE", "this variant is not on sale", field)
     return variant
@@ -156,7 +156,7 @@ async def pin_product(user: User, room_id: int, product_id: int | None) -> Shelf
             if not updated:
                 raise UserError("NOT_ON_SHELF", "add the product to the shelf first", "productId")
     for old in previous:
-        if item is None or old != item.product_id:  # type: ignore[attr-defined]
+        if item is None or old != item.product_id:
             await _announce_pin(room.id, old, False)
     if item is None:
         return None
@@ -164,7 +164,7 @@ async def pin_product(user: User, room_id: int, product_id: int | None) -> Shelf
     return await ShelfItem.get(id=item.id)
 
 
-def room_shelf_query(room_id: int):  # type: ignore[no-untyped-def]
+def room_shelf_query(room_id: int):
     """The room's shelf items, in shelf order (a queryset, for pagination)."""
     return ShelfItem.filter(room_id=room_id).order_by("position", "id")
 
@@ -193,10 +193,10 @@ async def product_cards(product_ids: list[int]) -> dict[int, ProductCard]:
     products = {p.id: p for p in await Product.filter(id__in=product_ids)}
     variants: dict[int, list[Variant]] = {pid: [] for pid in products}
     for v in await Variant.filter(product_id__in=list(products), is_active=True).order_by("id"):
-        variants[v.product_id].append(v)  # type: ignore[attr-defined]
+        variants[v.product_id].append(v)
     images: dict[int, str] = {}
     for img in await ProductImage.filter(product_id__in=list(products)).order_by("position", "id"):
-        images.setdefault(img.product_id, img.thumb_url)  # type: ignore[attr-defined]
+        images.setdefault(img.product_id, img.thumb_url)
     return {pid: ProductCard(products[pid], variants[pid], images.get(pid)) for pid in products}
 
 

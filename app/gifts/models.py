@@ -34,6 +34,7 @@ class Wallet(Model):
     user: fields.OneToOneNullableRelation = fields.OneToOneField(
         "models.User", related_name="wallet", on_delete=fields.CASCADE, null=True
     )
+    user_id: int | None
     # System accounts: "external" (money in / out of the platform), "platform" (revenue).
     system = fields.CharField(max_length=32, null=True, unique=True)
     balance = fields.BigIntField(default=0)
@@ -52,6 +53,7 @@ class LedgerEntry(Model):
     wallet: fields.ForeignKeyRelation[Wallet] = fields.ForeignKeyField(
         "models.Wallet", related_name="entries", on_delete=fields.RESTRICT
     )
+    wallet_id: int
     delta = fields.BigIntField()
     balance_after = fields.BigIntField()
     kind = fields.CharEnumField(EntryKind, max_length=16)
@@ -73,6 +75,7 @@ class TopUp(Model):
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="top_ups", on_delete=fields.CASCADE
     )
+    user_id: int
     pack_id = fields.CharField(max_length=32)
     coins = fields.IntField()
     amount_cents = fields.IntField()
@@ -110,15 +113,19 @@ class GiftSend(Model):
     sender: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="gifts_sent", on_delete=fields.CASCADE
     )
+    sender_id: int
     streamer: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="gifts_received", on_delete=fields.CASCADE
     )
+    streamer_id: int
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="gift_sends", on_delete=fields.CASCADE
     )
+    room_id: int
     gift: fields.ForeignKeyRelation[Gift] = fields.ForeignKeyField(
         "models.Gift", related_name="sends", on_delete=fields.RESTRICT
     )
+    gift_id: int
     quantity = fields.IntField()
     unit_coins = fields.IntField()
     coins = fields.BigIntField()

@@ -73,7 +73,7 @@ async def list_gifts() -> list[Gift]:
     return await gifts_query()
 
 
-def gifts_query():  # type: ignore[no-untyped-def]
+def gifts_query():
     return Gift.filter(active=True).order_by("sort_order", "coins", "id")
 
 
@@ -109,7 +109,7 @@ async def _earlier(
     found = await GiftSend.get_or_none(sender_id=user.id, idempotency_key=key)
     if found is None:
         return None
-    if (found.room_id, found.gift_id, found.quantity) != (room_id, gift_id, quantity):  # type: ignore[attr-defined]
+    if (found.room_id, found.gift_id, found.quantity) != (room_id, gift_id, quantity):
         raise wallet.mismatch_error()
     return SentGift(found, replayed=True)
 
@@ -134,7 +134,7 @@ async def send_gift(
     if room is None:
         raise NotFound("room", "roomId")
     gift = await get_gift(gift_id)
-    if room.owner_id == user.id:  # type: ignore[attr-defined]
+    if room.owner_id == user.id:
         raise UserError("OWN_ROOM", "you cannot send gifts to your own room", "roomId")
     if room.status != RoomStatus.LIVE:
         raise UserError("ROOM_NOT_LIVE", "gifts can be sent only while the room is live", "roomId")
@@ -144,7 +144,7 @@ async def send_gift(
         async with in_transaction() as conn:
             send = await GiftSend.create(
                 sender_id=user.id,
-                streamer_id=room.owner_id,  # type: ignore[attr-defined]
+                streamer_id=room.owner_id,
                 room_id=room.id,
                 gift_id=gift.id,
                 quantity=quantity,
@@ -156,7 +156,7 @@ async def send_gift(
             )
             await wallet.transfer(
                 user.id,
-                room.owner_id,  # type: ignore[attr-defined]
+                room.owner_id,
                 coins,
                 EntryKind.GIFT_SENT,
                 f"gift:{send.id}",
@@ -188,7 +188,7 @@ async def send_gift(
         "gift.sent",
         room_id=room.id,
         user_id=user.id,
-        streamer_id=room.owner_id,  # type: ignore[attr-defined]
+        streamer_id=room.owner_id,
         coins=coins,
         gift_send_id=send.id,
     )
@@ -243,7 +243,7 @@ async def publish_leaderboard(room_id: int) -> list[LeaderboardEntry]:
     return entries
 
 
-def gift_sends_query(room_id: int | None = None, sender_id: int | None = None):  # type: ignore[no-untyped-def]
+def gift_sends_query(room_id: int | None = None, sender_id: int | None = None):
     """Gift sends, newest first."""
     query = GiftSend.all()
     if room_id is not None:

@@ -147,7 +147,7 @@ async def top_up(user: User, pack_id: str, card_number: str, idempotency_key: st
     return TopUpResult(record)
 
 
-def top_ups_query(user: User):  # type: ignore[no-untyped-def]
+def top_ups_query(user: User):
     return TopUp.filter(user_id=user.id).order_by("-id")
 
 

@@ -194,7 +194,7 @@ async def _replay(
         .using_db(connection)
         .first()
     )
-    if credit is None or credit.wallet_id != to_id or debit.delta != -coins:  # type: ignore[attr-defined]
+    if credit is None or credit.wallet_id != to_id or debit.delta != -coins:
         raise mismatch_error()
     return Transfer(debit.transaction_id, debit, credit, replayed=True)
 
@@ -384,8 +384,8 @@ async def reverse(
     if debit_entry is None or credit_entry is None:
         raise NotFound("transaction", "transactionId")
     return await _move(
-        credit_entry.wallet_id,  # type: ignore[attr-defined]
-        debit_entry.wallet_id,  # type: ignore[attr-defined]
+        credit_entry.wallet_id,
+        debit_entry.wallet_id,
         credit_entry.delta,
         kind,
         kind,

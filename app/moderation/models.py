@@ -15,13 +15,16 @@ class RoomMute(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="mutes", on_delete=fields.CASCADE
     )
+    room_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="room_mutes", on_delete=fields.CASCADE
     )
+    user_id: int
     until = fields.DatetimeField()
     by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="mutes_given", null=True, on_delete=fields.SET_NULL
     )
+    by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -36,12 +39,15 @@ class RoomBan(Model):
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="bans", on_delete=fields.CASCADE
     )
+    room_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="room_bans", on_delete=fields.CASCADE
     )
+    user_id: int
     by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="bans_given", null=True, on_delete=fields.SET_NULL
     )
+    by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -60,6 +66,7 @@ class BannedWord(Model):
     room: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Room", related_name="banned_words", null=True, on_delete=fields.CASCADE
     )
+    room_id: int | None
     word = fields.CharField(max_length=100)
     normalized = fields.CharField(max_length=50)
     # "<room id or 'global'>:<normalized>": one row per word and scope (NULLs are distinct).
@@ -67,6 +74,7 @@ class BannedWord(Model):
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="banned_words_added", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -74,7 +82,7 @@ class BannedWord(Model):
 
     @property
     def is_global(self) -> bool:
-        return self.room_id is None  # type: ignore[attr-defined]
+        return self.room_id is None
 
 
 class ReportStatus(StrEnum):
@@ -90,12 +98,15 @@ class Report(Model):
     message: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.ChatMessage", related_name="reports", on_delete=fields.CASCADE
     )
+    message_id: int
     room: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.Room", related_name="reports", on_delete=fields.CASCADE
     )
+    room_id: int
     reporter: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="reports_made", on_delete=fields.CASCADE
     )
+    reporter_id: int
     reason = fields.CharField(max_length=200)
     status = fields.CharEnumField(ReportStatus, max_length=12, default=ReportStatus.OPEN)
     # "<message id>:<reporter id>" while open, null once handled: one open report per
@@ -105,6 +116,7 @@ class Report(Model):
     resolved_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="reports_resolved", null=True, on_delete=fields.SET_NULL
     )
+    resolved_by_id: int | None
     resolved_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
@@ -119,13 +131,16 @@ class AuditLog(Model):
     actor: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="audit_actions", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     action = fields.CharField(max_length=40, db_index=True)
     room: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Room", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
+    room_id: int | None
     target_user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name="audit_targeted", null=True, on_delete=fields.SET_NULL
     )
+    target_user_id: int | None
     detail = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 

@@ -72,7 +72,7 @@ def check_target(actor: User, room: Room, target: User) -> None:
     moderators."""
     if target.id == actor.id:
         raise UserError("PROTECTED_USER", "you cannot mute or ban yourself", "userId")
-    if target.id == room.owner_id:  # type: ignore[attr-defined]
+    if target.id == room.owner_id:
         raise UserError("PROTECTED_USER", "the room's owner cannot be muted or banned", "userId")
     if target.role == Role.ADMIN or (target.role == Role.MODERATOR and actor.role != Role.ADMIN):
         raise UserError(
@@ -256,7 +256,7 @@ async def remove_banned_word(actor: User, word_id: int) -> BannedWord:
     found = await BannedWord.get_or_none(id=word_id)
     if found is None:
         raise NotFound("banned word", "id")
-    room_id = found.room_id  # type: ignore[attr-defined]
+    room_id = found.room_id
     await _word_scope(actor, room_id)
     async with in_transaction():
         if not await BannedWord.filter(id=found.id).delete():
@@ -289,7 +289,7 @@ async def stop_stream(actor: User, room_id: int) -> Room:
     room = await _room_for(actor, room_id)
     async with in_transaction():
         ended = await end_room(actor, room.id, reason="stopped")
-        owner_id = room.owner_id  # type: ignore[attr-defined]
+        owner_id = room.owner_id
         await audit.record(actor, audit.ROOM_STOP, room.id, owner_id, title=room.title)
     return ended
 
@@ -308,7 +308,7 @@ async def report_message(reporter: User, message_id: int, reason: str) -> Report
         raise UserError("INVALID_REASON", "say why you report this message", "reason")
     if len(reason) > MAX_REASON:
         raise UserError("INVALID_REASON", f"keep the reason to {MAX_REASON} characters", "reason")
-    if message.user_id == reporter.id:  # type: ignore[attr-defined]
+    if message.user_id == reporter.id:
         raise UserError("INVALID_REPORT", "you cannot report your own message", "messageId")
     open_key = f"{message.id}:{reporter.id}"
     already = UserError("ALREADY_REPORTED", "you already reported this message", "messageId")
@@ -322,7 +322,7 @@ async def report_message(reporter: User, message_id: int, reason: str) -> Report
             async with in_transaction():
                 report = await Report.create(
                     message_id=message.id,
-                    room_id=message.room_id,  # type: ignore[attr-defined]
+                    room_id=message.room_id,
                     reporter_id=reporter.id,
                     reason=reason,
                     open_key=open_key,
@@ -332,8 +332,8 @@ async def report_message(reporter: User, message_id: int, reason: str) -> Report
         await audit.record(
             reporter,
             audit.REPORT_CREATE,
-            message.room_id,  # type: ignore[attr-defined]
-            message.user_id,  # type: ignore[attr-defined]
+            message.room_id,
+            message.user_id,
             report_id=report.id,
             message_id=message.id,
             reason=reason,
@@ -357,13 +357,13 @@ async def resolve_report(actor: User, report_id: int, action: str) -> Report:
     if action not in REPORT_ACTIONS:
         raise UserError("INVALID_ACTION", "dismiss, delete_message or ban_user", "action")
     report = await get_report(report_id)
-    room = await _room_for(actor, report.room_id)  # type: ignore[attr-defined]
+    room = await _room_for(actor, report.room_id)
     if report.status != ReportStatus.OPEN:
         raise UserError("ALREADY_RESOLVED", "this report was already handled", "reportId")
     message: ChatMessage = report.message
     author: User | None = None
     if action == "ban_user":
-        author = await _get_user(message.user_id)  # type: ignore[attr-defined]
+        author = await _get_user(message.user_id)
         check_target(actor, room, author)
         if await RoomBan.filter(room_id=room.id, user_id=author.id).exists():
             author = None  # already banned: delete the message and resolve
@@ -387,7 +387,7 @@ async def resolve_report(actor: User, report_id: int, action: str) -> Report:
             actor,
             audit.REPORT_RESOLVE,
             room.id,
-            message.user_id,  # type: ignore[attr-defined]
+            message.user_id,
             report_id=report.id,
             resolution=action,
             message_id=message.id,

@@ -174,15 +174,15 @@ async def related_products(
     """Other products of the same merchant (same room first): "more like this" for a
     product the model has not seen yet."""
     query = catalog.products_query(in_stock=True, sort="popularity").filter(
-        merchant_id=product.merchant_id  # type: ignore[attr-defined]
+        merchant_id=product.merchant_id
     )
     excluded = [product.id, *exclude]
     query = query.exclude(id__in=excluded)
     if owner_id is not None:
         query = query.exclude(merchant_id=owner_id)
     found = list(await query.limit(limit * 2))
-    room_id = product.room_id  # type: ignore[attr-defined]
-    found.sort(key=lambda p: 0 if room_id and p.room_id == room_id else 1)  # type: ignore[attr-defined]
+    room_id = product.room_id
+    found.sort(key=lambda p: 0 if room_id and p.room_id == room_id else 1)
     return found[:limit]
 
 

@@ -194,7 +194,7 @@ class InteractionLog:
     ) -> None:
         self.add(user_id, ItemType.PRODUCT, product_id, Kind.CART, at)
 
-    def _order(self, user_id: int | None, product_ids: Iterable[int], kind: Kind, at: datetime):  # type: ignore[no-untyped-def]
+    def _order(self, user_id: int | None, product_ids: Iterable[int], kind: Kind, at: datetime):
         for product_id in dict.fromkeys(product_ids or ()):
             self.add(user_id, ItemType.PRODUCT, product_id, kind, at)
 

@@ -40,6 +40,7 @@ class Interaction(Model):
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="interactions", on_delete=fields.CASCADE, db_constraint=True
     )
+    user_id: int
     item_type = fields.CharEnumField(ItemType, max_length=8)
     item_id = fields.IntField()
     kind = fields.CharEnumField(Kind, max_length=12)

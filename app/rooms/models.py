@@ -19,6 +19,7 @@ class Room(Model):
     owner: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="rooms", on_delete=fields.CASCADE
     )
+    owner_id: int
     title = fields.CharField(max_length=120)
     cover_url = fields.CharField(max_length=500, default="")
     category = fields.CharField(max_length=40, default="general", db_index=True)
@@ -47,6 +48,7 @@ class LiveSession(Model):
     room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField(
         "models.Room", related_name="sessions", on_delete=fields.CASCADE
     )
+    room_id: int
     started_at = fields.DatetimeField()
     ended_at = fields.DatetimeField(null=True)
     peak_viewers = fields.IntField(default=0)
@@ -64,9 +66,11 @@ class Follow(Model):
     follower: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="following", on_delete=fields.CASCADE
     )
+    follower_id: int
     streamer: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "models.User", related_name="followers", on_delete=fields.CASCADE
     )
+    streamer_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

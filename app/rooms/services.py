@@ -146,7 +146,7 @@ async def get_rooms(ids: list[int]) -> dict[int, Room]:
 
 
 def _require_owner(user: User, room: Room) -> None:
-    if room.owner_id != user.id and user.role != Role.ADMIN:  # type: ignore[attr-defined]
+    if room.owner_id != user.id and user.role != Role.ADMIN:
         raise PermissionDenied("only the room's owner can do this")
 
 
@@ -154,7 +154,7 @@ def can_moderate(user: User | None, room: Room) -> bool:
     """Room owners, moderators and admins moderate a room."""
     if user is None:
         return False
-    return room.owner_id == user.id or user.role in (Role.MODERATOR, Role.ADMIN)  # type: ignore[attr-defined]
+    return room.owner_id == user.id or user.role in (Role.MODERATOR, Role.ADMIN)
 
 
 def require_moderator(user: User, room: Room) -> None:
@@ -317,7 +317,7 @@ def rooms_query(
     category: str | None = None,
     owner_id: int | None = None,
     search: str | None = None,
-):  # type: ignore[no-untyped-def]
+):
     """An ordered queryset of rooms for listings (live first by viewers, then upcoming)."""
     query = Room.all()
     if status:

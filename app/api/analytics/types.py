@@ -279,7 +279,7 @@ class FraudFlagType(relay.Node):
 
     @classmethod
     def from_model(cls, flag: FraudFlag) -> FraudFlagType:
-        room_id = flag.room_id  # type: ignore[attr-defined]
+        room_id = flag.room_id
         return cls(
             id=flag.id,
             kind=FraudFlagKindEnum(str(getattr(flag.kind, "value", flag.kind))),
@@ -294,7 +294,7 @@ class FraudFlagType(relay.Node):
             created_at=flag.created_at,
             updated_at=flag.updated_at,
             decided_at=flag.decided_at,
-            _decided_by_id=flag.decided_by_id,  # type: ignore[attr-defined]
+            _decided_by_id=flag.decided_by_id,
         )
 
     @classmethod

@@ -62,7 +62,7 @@ class ChatMessageType(relay.Node):
             created_at=message.created_at,
             deleted=message.deleted_at is not None,
             badge=badge_enum(message.badge),
-            room_id=strawberry.ID(encode_id("Room", message.room_id)),  # type: ignore[attr-defined]
+            room_id=strawberry.ID(encode_id("Room", message.room_id)),
             _text=message.text,
             _user=message.user,
             _moderator_view=moderator_view,
@@ -74,9 +74,7 @@ class ChatMessageType(relay.Node):
     ) -> list[ChatMessageType | None]:
         ids = int_ids(node_ids)
         found = await chat.get_messages(ids)
-        rooms: dict[int, Room] = await get_rooms(
-            list({m.room_id for m in found.values()})  # type: ignore[attr-defined]
-        )
+        rooms: dict[int, Room] = await get_rooms(list({m.room_id for m in found.values()}))
         me = info.context.principal.user
         out: list[ChatMessageType | None] = []
         for i in node_ids:
@@ -84,6 +82,6 @@ class ChatMessageType(relay.Node):
             if message is None:
                 out.append(None)
                 continue
-            room = rooms.get(message.room_id)  # type: ignore[attr-defined]
+            room = rooms.get(message.room_id)
             out.append(cls.from_model(message, room is not None and can_moderate(me, room)))
         return out

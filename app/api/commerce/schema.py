@@ -553,7 +553,7 @@ class Mutation:
     async def claim_coupon(self, info: Info, coupon_id: strawberry.ID) -> CouponPayload:
         user = info.context.principal.require_user()
         claim = await coupons.claim_coupon(user, decode_id(coupon_id, "Coupon", "couponId"))
-        coupon = await coupons.get_coupon(claim.coupon_id)  # type: ignore[attr-defined]
+        coupon = await coupons.get_coupon(claim.coupon_id)
         return CouponPayload(coupon=CouponType.from_model(coupon))
 
 

@@ -130,7 +130,7 @@ class VariantType(relay.Node):
             currency=variant.currency,
             stock=variant.stock,
             is_active=variant.is_active,
-            _product_id=variant.product_id,  # type: ignore[attr-defined]
+            _product_id=variant.product_id,
         )
 
     @strawberry.field
@@ -178,8 +178,8 @@ class ProductType(relay.Node):
             sold_count=product.sold_count,
             created_at=product.created_at,
             updated_at=product.updated_at,
-            _merchant_id=product.merchant_id,  # type: ignore[attr-defined]
-            _room_id=product.room_id,  # type: ignore[attr-defined]
+            _merchant_id=product.merchant_id,
+            _room_id=product.room_id,
         )
 
     @strawberry.field
@@ -270,8 +270,8 @@ class OrderItemType:
             quantity=item.quantity,
             unit_price_cents=item.unit_price_cents,
             source=item.source,
-            _variant_id=item.variant_id,  # type: ignore[attr-defined]
-            _product_id=item.product_id,  # type: ignore[attr-defined]
+            _variant_id=item.variant_id,
+            _product_id=item.product_id,
         )
 
     @strawberry.field
@@ -364,10 +364,10 @@ class OrderType(relay.Node):
             cancelled_at=order.cancelled_at,
             refunded_at=order.refunded_at,
             created_at=order.created_at,
-            _buyer_id=order.buyer_id,  # type: ignore[attr-defined]
-            _merchant_id=order.merchant_id,  # type: ignore[attr-defined]
-            _room_id=order.room_id,  # type: ignore[attr-defined]
-            _coupon_id=order.coupon_id,  # type: ignore[attr-defined]
+            _buyer_id=order.buyer_id,
+            _merchant_id=order.merchant_id,
+            _room_id=order.room_id,
+            _coupon_id=order.coupon_id,
         )
 
     @strawberry.field(description="What the order costs in coins (one coin per minor unit).")
@@ -420,8 +420,7 @@ class OrderType(relay.Node):
         for i in node_ids:
             order = found.get(int(i)) if str(i).isdigit() else None
             visible = order is not None and (
-                me.id in (order.buyer_id, order.merchant_id)  # type: ignore[attr-defined]
-                or me.role == "admin"
+                me.id in (order.buyer_id, order.merchant_id) or me.role == "admin"
             )
             out.append(cls.from_model(order) if visible and order else None)
         return out
@@ -468,9 +467,9 @@ class CouponType(relay.Node):
             claimed_count=coupon.claimed_count,
             dropped_at=coupon.dropped_at,
             drop_ends_at=coupon.drop_ends_at,
-            _room_id=coupon.room_id,  # type: ignore[attr-defined]
-            _drop_room_id=coupon.drop_room_id,  # type: ignore[attr-defined]
-            _merchant_id=coupon.merchant_id,  # type: ignore[attr-defined]
+            _room_id=coupon.room_id,
+            _drop_room_id=coupon.drop_room_id,
+            _merchant_id=coupon.merchant_id,
         )
 
     @strawberry.field(description="Claims left in a drop (null when not dropped).")
@@ -504,7 +503,7 @@ class CouponType(relay.Node):
             coupon = found.get(int(i)) if str(i).isdigit() else None
             visible = coupon is not None and (
                 coupon.drop_limit is not None
-                or (me is not None and (me.id == coupon.merchant_id or me.role == "admin"))  # type: ignore[attr-defined]
+                or (me is not None and (me.id == coupon.merchant_id or me.role == "admin"))
             )
             out.append(cls.from_model(coupon) if visible and coupon else None)
         return out

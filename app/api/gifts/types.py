@@ -206,9 +206,9 @@ class GiftSendType(relay.Node):
             quantity=send.quantity,
             coins=send.coins,
             created_at=send.created_at,
-            _sender_id=send.sender_id,  # type: ignore[attr-defined]
-            _room_id=send.room_id,  # type: ignore[attr-defined]
-            _gift_id=send.gift_id,  # type: ignore[attr-defined]
+            _sender_id=send.sender_id,
+            _room_id=send.room_id,
+            _gift_id=send.gift_id,
         )
 
     @strawberry.field

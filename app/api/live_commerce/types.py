@@ -57,8 +57,8 @@ class ShelfItemType(relay.Node):
             pinned=item.pinned,
             pinned_at=item.pinned_at,
             added_at=item.added_at,
-            _product_id=item.product_id,  # type: ignore[attr-defined]
-            _room_id=item.room_id,  # type: ignore[attr-defined]
+            _product_id=item.product_id,
+            _room_id=item.room_id,
         )
 
     @strawberry.field
@@ -122,9 +122,9 @@ class FlashSaleType(relay.Node):
             returned=sale.returned,
             created_at=sale.created_at,
             ended_at=sale.ended_at,
-            _product_id=sale.product_id,  # type: ignore[attr-defined]
-            _variant_id=sale.variant_id,  # type: ignore[attr-defined]
-            _room_id=sale.room_id,  # type: ignore[attr-defined]
+            _product_id=sale.product_id,
+            _variant_id=sale.variant_id,
+            _room_id=sale.room_id,
         )
 
     @strawberry.field(description="Seconds until the end (0 when over).")
@@ -177,7 +177,7 @@ class BidType:
         return cls(
             amount=bid.amount,
             created_at=bid.created_at,
-            _user_id=bid.user_id,  # type: ignore[attr-defined]
+            _user_id=bid.user_id,
         )
 
     @strawberry.field
@@ -229,12 +229,12 @@ class AuctionType(relay.Node):
             ends_at=auction.ends_at,
             extension_seconds=auction.extension_seconds,
             closed_at=auction.closed_at,
-            _product_id=auction.product_id,  # type: ignore[attr-defined]
-            _variant_id=auction.variant_id,  # type: ignore[attr-defined]
-            _room_id=auction.room_id,  # type: ignore[attr-defined]
-            _seller_id=auction.seller_id,  # type: ignore[attr-defined]
-            _leader_id=auction.leader_id,  # type: ignore[attr-defined]
-            _order_id=auction.order_id,  # type: ignore[attr-defined]
+            _product_id=auction.product_id,
+            _variant_id=auction.variant_id,
+            _room_id=auction.room_id,
+            _seller_id=auction.seller_id,
+            _leader_id=auction.leader_id,
+            _order_id=auction.order_id,
         )
 
     @strawberry.field(description="Seconds until the end (0 when over).")

@@ -37,7 +37,7 @@ class RoomMuteType:
 
     @classmethod
     def from_model(cls, mute: RoomMute, user: User) -> RoomMuteType:
-        return cls(room_id=_room_gid(mute.room_id), until=mute.until, _user=user)  # type: ignore[arg-type,attr-defined]
+        return cls(room_id=_room_gid(mute.room_id), until=mute.until, _user=user)  # type: ignore[arg-type]
 
 
 @strawberry.type(name="RoomBan", description="A user banned from a room's chat.")
@@ -52,7 +52,7 @@ class RoomBanType:
 
     @classmethod
     def from_model(cls, ban: RoomBan, user: User) -> RoomBanType:
-        return cls(room_id=_room_gid(ban.room_id), created_at=ban.created_at, _user=user)  # type: ignore[arg-type,attr-defined]
+        return cls(room_id=_room_gid(ban.room_id), created_at=ban.created_at, _user=user)  # type: ignore[arg-type]
 
 
 @strawberry.type(description="A room's active mutes and bans.")
@@ -79,7 +79,7 @@ class BannedWordType(relay.Node):
             id=word.id,
             word=word.word,
             normalized=word.normalized,
-            room_id=_room_gid(word.room_id),  # type: ignore[attr-defined]
+            room_id=_room_gid(word.room_id),
             created_at=word.created_at,
         )
 

@@ -88,7 +88,7 @@ class Query:
         return [RoomType.from_model(r) for r in await rooms.live_followed(user)]
 
 
-async def _room_action(info: Info, action) -> RoomPayload:  # type: ignore[no-untyped-def]
+async def _room_action(info: Info, action) -> RoomPayload:
     user = info.context.principal.require_user()
     room = await action(user)
     return RoomPayload(room=RoomType.from_model(room))
@@ -107,7 +107,7 @@ class Mutation:
 
     @errors.mutation
     async def update_room(self, info: Info, input: UpdateRoomInput) -> RoomPayload:
-        async def action(user):  # type: ignore[no-untyped-def]
+        async def action(user):
             room_id = decode_id(input.room_id, "Room", "roomId")
             return await rooms.update_room(
                 user, room_id, input.title, input.category, input.cover_url, input.scheduled_at
@@ -169,7 +169,7 @@ class Subscription:
     )
     async def room_events(
         self, info: Info, room_id: strawberry.ID
-    ) -> AsyncGenerator[RoomEvent, None]:  # type: ignore[valid-type]
+    ) -> AsyncGenerator[RoomEvent, None]:
         pk = await room_for_subscription(room_id)
         async with get_bus().subscribe(room_channel(pk)) as events, get_presence().watching(pk):
             async for event in events:

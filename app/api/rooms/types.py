@@ -66,7 +66,7 @@ class RoomType(relay.Node):
             like_count=room.like_count,
             peak_viewers=room.peak_viewers,
             slow_mode_seconds=room.slow_mode_seconds,
-            _owner_id=room.owner_id,  # type: ignore[attr-defined]
+            _owner_id=room.owner_id,
             _stream_key=room.stream_key,
         )
 

@@ -16,9 +16,9 @@ async def order_signal(order: Order, products: bool = True) -> dict[str, Any]:
     """The keyword arguments of the ``order.*`` signals (see :mod:`app.signals`)."""
     data: dict[str, Any] = {
         "order_id": order.id,
-        "user_id": order.buyer_id,  # type: ignore[attr-defined]
-        "merchant_id": order.merchant_id,  # type: ignore[attr-defined]
-        "room_id": order.room_id,  # type: ignore[attr-defined]
+        "user_id": order.buyer_id,
+        "merchant_id": order.merchant_id,
+        "room_id": order.room_id,
         "total_cents": order.total_cents,
         "currency": order.currency,
     }
@@ -31,15 +31,15 @@ async def order_signal(order: Order, products: bool = True) -> dict[str, Any]:
 async def announce_paid(order: Order) -> None:
     """``product.bought`` in the order's room, after the payment committed (flash sales
     and auctions announce their own purchases)."""
-    if order.room_id is None:  # type: ignore[attr-defined]
+    if order.room_id is None:
         return
-    buyer = await User.get_or_none(id=order.buyer_id)  # type: ignore[attr-defined]
+    buyer = await User.get_or_none(id=order.buyer_id)
     name = buyer.display_name if buyer else "someone"
     for item in await OrderItem.filter(order_id=order.id, source__in=ANNOUNCED_SOURCES):
         await events.publish(
-            order.room_id,  # type: ignore[attr-defined]
+            order.room_id,
             events.ProductBought(
-                product_id=item.product_id,  # type: ignore[attr-defined]
+                product_id=item.product_id,
                 user_name=name,
                 quantity=item.quantity,
             ),

@@ -60,7 +60,7 @@ async def pay_with_coins(user: User, order_id: int, idempotency_key: str) -> Ord
             if coins > 0:
                 transfer = await wallet.transfer(
                     user.id,
-                    order.merchant_id,  # type: ignore[attr-defined]
+                    order.merchant_id,
                     coins,
                     EntryKind.ORDER_PAYMENT,
                     f"order:{order.id}",

@@ -107,15 +107,15 @@ async def _place(
     missing = ids - variants.keys()
     if missing:
         raise NotFound("variant", "variantId")
-    product_ids = {v.product_id for v in variants.values()}  # type: ignore[attr-defined]
+    product_ids = {v.product_id for v in variants.values()}
     products = {p.id: p for p in await Product.filter(id__in=list(product_ids)).using_db(conn)}
     for variant in variants.values():
-        product = products[variant.product_id]  # type: ignore[attr-defined]
+        product = products[variant.product_id]
         if not variant.is_active or product.status != ProductStatus.ACTIVE:
             raise UserError(
                 "UNAVAILABLE", f"{product.title} ({variant.sku}) is not for sale", "variantId"
             )
-    merchants = {v.merchant_id for v in variants.values()}  # type: ignore[attr-defined]
+    merchants = {v.merchant_id for v in variants.values()}
     if len(merchants) != 1:
         raise UserError("MIXED_MERCHANTS", "an order holds the products of one merchant", "lines")
     merchant_id = merchants.pop()
@@ -127,7 +127,7 @@ async def _place(
     currency = currencies.pop()
     if room_id is not None:
         room = await Room.get_or_none(id=room_id, using_db=conn)
-        if room is None or room.owner_id != merchant_id:  # type: ignore[attr-defined]
+        if room is None or room.owner_id != merchant_id:
             raise UserError("INVALID_ROOM", "this room does not sell these products", "roomId")
     subtotal = sum(
         line.quantity
@@ -161,7 +161,7 @@ async def _place(
         )
         if not taken:
             variant = variants[line.variant_id]
-            product = products[variant.product_id]  # type: ignore[attr-defined]
+            product = products[variant.product_id]
             raise UserError(
                 "OUT_OF_STOCK",
                 f"not enough of {product.title} ({variant.sku}) left in stock",
@@ -187,8 +187,8 @@ async def _place(
             OrderItem(
                 order_id=order.id,
                 variant_id=line.variant_id,
-                product_id=variants[line.variant_id].product_id,  # type: ignore[attr-defined]
-                title=products[variants[line.variant_id].product_id].title,  # type: ignore[attr-defined]
+                product_id=variants[line.variant_id].product_id,
+                title=products[variants[line.variant_id].product_id].title,
                 sku=variants[line.variant_id].sku,
                 quantity=line.quantity,
                 unit_price_cents=(

@@ -18,9 +18,7 @@ async def get_order(user: User, order_id: int) -> Order:
     """An order its buyer, its merchant or an admin may see (NOT_FOUND for others)."""
     order = await Order.get_or_none(id=order_id)
     if order is None or not (
-        order.buyer_id == user.id  # type: ignore[attr-defined]
-        or order.merchant_id == user.id  # type: ignore[attr-defined]
-        or is_admin(user)
+        order.buyer_id == user.id or order.merchant_id == user.id or is_admin(user)
     ):
         raise NotFound("order", "orderId")
     return order
@@ -28,14 +26,14 @@ async def get_order(user: User, order_id: int) -> Order:
 
 async def buyer_order(user: User, order_id: int) -> Order:
     order = await get_order(user, order_id)
-    if order.buyer_id != user.id:  # type: ignore[attr-defined]
+    if order.buyer_id != user.id:
         raise PermissionDenied("only the buyer can do this")
     return order
 
 
 async def merchant_order(user: User, order_id: int) -> Order:
     order = await get_order(user, order_id)
-    if order.merchant_id != user.id and not is_admin(user):  # type: ignore[attr-defined]
+    if order.merchant_id != user.id and not is_admin(user):
         raise PermissionDenied("only the merchant can do this")
     return order
 
@@ -68,14 +66,14 @@ async def room_order_count(room_id: int) -> int:
 async def items_for_orders(order_ids: list[int]) -> dict[int, list[OrderItem]]:
     found: dict[int, list[OrderItem]] = {oid: [] for oid in order_ids}
     for item in await OrderItem.filter(order_id__in=list(order_ids)).order_by("id"):
-        found.setdefault(item.order_id, []).append(item)  # type: ignore[attr-defined]
+        found.setdefault(item.order_id, []).append(item)
     return found
 
 
 async def payments_for_orders(order_ids: list[int]) -> dict[int, list[Payment]]:
     found: dict[int, list[Payment]] = {oid: [] for oid in order_ids}
     for payment in await Payment.filter(order_id__in=list(order_ids)).order_by("id"):
-        found.setdefault(payment.order_id, []).append(payment)  # type: ignore[attr-defined]
+        found.setdefault(payment.order_id, []).append(payment)
     return found
 
 

@@ -71,7 +71,7 @@ async def order_items(order: Order, conn: BaseDBAsyncClient) -> list[OrderItem]:
 async def restock(items: list[OrderItem], conn: BaseDBAsyncClient) -> None:
     for item in items:
         if item.reserved:
-            variant_id = item.variant_id  # type: ignore[attr-defined]
+            variant_id = item.variant_id
             await (
                 Variant.filter(id=variant_id)
                 .using_db(conn)
@@ -82,7 +82,7 @@ async def restock(items: list[OrderItem], conn: BaseDBAsyncClient) -> None:
 async def count_sold(items: list[OrderItem], sign: int, conn: BaseDBAsyncClient) -> None:
     per_product: dict[int, int] = {}
     for item in items:
-        pid = item.product_id  # type: ignore[attr-defined]
+        pid = item.product_id
         per_product[pid] = per_product.get(pid, 0) + item.quantity
     for pid in sorted(per_product):
         quantity = per_product[pid]
@@ -119,8 +119,8 @@ async def cancel_order(actor: User, order_id: int) -> Order:
     await signals.emit(
         "order.cancelled",
         order_id=order.id,
-        user_id=order.buyer_id,  # type: ignore[attr-defined]
-        room_id=order.room_id,  # type: ignore[attr-defined]
+        user_id=order.buyer_id,
+        room_id=order.room_id,
     )
     return await Order.get(id=order.id)
 
@@ -157,8 +157,8 @@ async def expire_unpaid_orders(at: datetime | None = None, batch: int = 200) -> 
                 await signals.emit(
                     "order.cancelled",
                     order_id=order.id,
-                    user_id=order.buyer_id,  # type: ignore[attr-defined]
-                    room_id=order.room_id,  # type: ignore[attr-defined]
+                    user_id=order.buyer_id,
+                    room_id=order.room_id,
                 )
             except Exception:
                 log.exception("could not expire order %s", order_id)
@@ -205,7 +205,7 @@ async def mark_delivered(actor: User, order_id: int) -> Order:
 async def complete_order(actor: User, order_id: int) -> Order:
     """The buyer (or an admin) confirms a delivered order: it is completed."""
     order = await get_order(actor, order_id)
-    if order.buyer_id != actor.id and not is_admin(actor):  # type: ignore[attr-defined]
+    if order.buyer_id != actor.id and not is_admin(actor):
         raise PermissionDenied("only the buyer can confirm receipt")
     async with in_transaction() as conn:
         await transition(

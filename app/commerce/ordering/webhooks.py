@@ -83,7 +83,7 @@ async def apply_charge_event(
     """Settle ``payment`` from ``event`` in ``conn``'s transaction; the ids of outbox
     refunds to send after the commit are appended to ``refunds``."""
     at = now()
-    order_id = payment.order_id  # type: ignore[attr-defined]
+    order_id = payment.order_id
     if event["type"] != CHARGE_SUCCEEDED:
         failed = (
             await Payment.filter(id=payment.id, status=PaymentStatus.PENDING)
