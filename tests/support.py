@@ -76,30 +76,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
-    """Run ``uvicorn app.asgi:create_app`` in a subprocess; yields its base URL."""
-    port = port or free_port()
-    full_env = {**os.environ, **env}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.asgi:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=full_env,
-    )
+def serving(
+    command: list[str], port: int, cwd: Path, env: dict[str, str], within: float = 30
+) -> Iterator[str]:
+    """Run a web server ``command`` listening on ``port``; yields its base URL once
+    ``/healthz`` answers (the server's output is shown when it dies first)."""
+    proc = subprocess.Popen(command, cwd=cwd, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + within
         while True:
             try:
                 if httpx.get(url + "/healthz", timeout=1).status_code == 200:
@@ -109,7 +94,7 @@ def live_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited with {proc.returncode}")
             if time.monotonic() > deadline:
-                raise RuntimeError("server did not start in 30 s")
+                raise RuntimeError(f"server did not start in {within:.0f} s")
             time.sleep(0.2)
         yield url
     finally:
@@ -118,6 +103,17 @@ def live_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def live_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """Run ``uvicorn app.asgi:create_app`` in a subprocess; yields its base URL."""
+    port = port or free_port()
+    command = [sys.executable, "-m", "uvicorn", "app.asgi:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    with serving(command, port, ROOT, {**os.environ, **env}) as url:
+        yield url
 
 
 async def eventually(check: Any, timeout: float = 15.0, interval: float = 0.05) -> Any:

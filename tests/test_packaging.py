@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from email.parser import Parser
@@ -24,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import ROOT, free_port
+from tests.support import ROOT, free_port, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.nodb, pytest.mark.timeout(900)]
 
@@ -149,34 +148,9 @@ def served(installed: Path, site: Path) -> Iterator[str]:
     assert f"applied {len(chain)} migration(s): {', '.join(chain)}" in migrated.stdout
     assert "demo room" in _run([livemart, "seed-demo"], cwd=site, env=env).stdout
     port = free_port()
-    server = subprocess.Popen(
-        [livemart, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=site,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, f"serve exited:\n{server.communicate()[0]}"
-            assert time.monotonic() < deadline, "serve did not answer in 60 s"
-            time.sleep(0.2)
+    command = [str(livemart), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with serving(command, port, site, env, within=60) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_the_installed_wheel_migrates_seeds_and_serves(served: str) -> None:
