@@ -25,9 +25,10 @@ CLOSE_FORBIDDEN = 4403
 class Watched(Protocol):
     """A connection whose credentials belong to ``user_id``."""
 
-    user_id: int | None
+    @property
+    def user_id(self) -> int | None: ...
 
-    async def recheck(self, reason: str) -> None: ...
+    async def recheck(self, reason: str) -> bool: ...
 
 
 class CredentialWatch:
@@ -37,7 +38,7 @@ class CredentialWatch:
         self.by_user: dict[int, set[Watched]] = {}
         self.task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
-        self.pending: set[asyncio.Task[None]] = set()
+        self.pending: set[asyncio.Task[bool]] = set()
 
     async def watch(self, conn: Watched) -> None:
         """Follow ``conn``'s user; returns once this process is subscribed."""
