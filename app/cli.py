@@ -21,7 +21,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     # The RTMP front listens where the web server does, unless LIVEMART_RTMP_HOST says.
     os.environ.setdefault("LIVEMART_RTMP_HOST", args.host)
-    load_settings()  # fail early, with the variable's name
+    settings = load_settings()  # fail early, with the variable's name
     uvicorn.run(
         "app.asgi:create_app",
         factory=True,
@@ -29,7 +29,10 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers if args.workers > 1 else None,
         log_level="info",
+        # X-Forwarded-For / -Proto count only from these peers (LIVEMART_TRUSTED_PROXIES):
+        # a client that sends them itself is still itself, for rate limits and logs.
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies or "",
     )
     return 0
 

@@ -44,6 +44,8 @@ class Settings:
     write_limit: int = 120  # writes (mutation fields, page POSTs) per 10 s per user; 0: off
     ratelimit_prefix: str = "livemart"  # namespace of rate-limit keys in a shared Redis
     room_watchers_per_ip: int = 100  # open roomEvents subscriptions per client address
+    env: str = "development"  # "production": no GraphiQL, no introspection
+    trusted_proxies: str = "127.0.0.1"  # whose X-Forwarded-For / -Proto uvicorn believes
     ladder: str = ""
     data_dir: Path = Path("var/data")  # MovieLens-100k for `livemart recsys eval`
     # Commerce: how long an unpaid order holds its stock, how often unpaid orders expire.
@@ -58,6 +60,10 @@ class Settings:
     recs_train_minutes: float = 30.0  # retrain with new interactions; 0: never in the web app
     analytics_flush_seconds: float = 5.0  # how often counters are written
     analytics_scan_seconds: float = 300.0  # how often the fraud rules run; 0: never
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
 
     @property
     def dialect(self) -> str:
@@ -121,6 +127,29 @@ def _ladder(spec: str) -> str:
         except (LadderError, ValueError) as exc:
             raise SettingsError("LADDER", f"{exc} (e.g. 720p:2800k,360p:800k)") from None
     return spec
+
+
+ENVIRONMENTS = ("development", "production")
+
+
+def _proxies(value: str) -> str:
+    """A comma-separated list of IP addresses or networks (``*``: any peer, for a proxy
+    that is the only way in); normalised, checked."""
+    import ipaddress
+
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if items == ["*"]:
+        return "*"
+    found = []
+    for item in items:
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(
+                "TRUSTED_PROXIES", f"{item!r} is not an IP address or network"
+            ) from None
+        found.append(str(network) if "/" in item else str(network.network_address))
+    return ",".join(found)
 
 
 def _name(name: str, value: str) -> str:
@@ -241,4 +270,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         room_watchers_per_ip=_int(
             "ROOM_WATCHERS_PER_IP", get("ROOM_WATCHERS_PER_IP", "100"), 1, 1_000_000
         ),
+        env=_choice("ENV", get("ENV", "development"), ENVIRONMENTS),
+        trusted_proxies=_proxies(get("TRUSTED_PROXIES", "127.0.0.1")),
     )

@@ -212,6 +212,40 @@ class VariableCostLimit(SchemaExtension):
         yield
 
 
+class IntrospectionGate(SchemaExtension):
+    """Refuses ``__schema`` / ``__type`` when the server runs with
+    ``LIVEMART_ENV=production`` (``__typename`` stays: clients need it). The published
+    contract is ``graphql/schema.graphql``; development servers keep introspection and
+    GraphiQL."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        settings = getattr(context.context, "settings", None)
+        document = context.graphql_document
+        if (
+            getattr(settings, "production", False)
+            and document is not None
+            and context.result is None
+            and _introspects(document)
+        ):
+            error = GraphQLError(
+                "introspection is disabled on this server; see graphql/schema.graphql",
+                extensions={"code": "INTROSPECTION_DISABLED"},
+            )
+            context.result = ExecutionResult(data=None, errors=[error])
+        yield
+
+
+def _introspects(document: DocumentNode) -> bool:
+    fragments = _fragments(document)
+    for operation in document.definitions:
+        if isinstance(operation, OperationDefinitionNode):
+            for field in _root_fields(operation.selection_set, fragments, set()):
+                if field.name.value in ("__schema", "__type"):
+                    return True
+    return False
+
+
 def _first_error(
     document: DocumentNode, operation_name: str | None, variables: dict[str, Any]
 ) -> GraphQLError | None:
@@ -317,4 +351,5 @@ def limit_extensions() -> list[Any]:
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(AddValidationRules, list(VALIDATION_RULES)),
         VariableCostLimit,
+        IntrospectionGate,
     ]

@@ -60,7 +60,13 @@ class GraphQLApp(GraphQL):
     """Strawberry's ASGI app with our context and authentication, for HTTP only."""
 
     def __init__(self, settings: Settings, schema: Any = None) -> None:
-        super().__init__(schema or default_schema, subscription_protocols=())
+        # GraphiQL in development only (LIVEMART_ENV=production turns it off, with
+        # introspection: app.api.limits.IntrospectionGate).
+        super().__init__(
+            schema or default_schema,
+            subscription_protocols=(),
+            graphql_ide=None if settings.production else "graphiql",
+        )
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
