@@ -37,6 +37,28 @@ def message_view(message: ChatMessage) -> dict[str, Any]:
     return chat.message_event(message, message.user).as_dict()
 
 
+async def chat_shared(room: Room) -> dict[str, Any]:
+    """The chat panel as every viewer sees it (the anonymous view)."""
+    return {
+        "chat_messages": [message_view(m) for m in await chat.recent(room.id, 50)],
+        "chat_can_moderate": False,
+        "chat_muted_until": None,
+        "chat_banned": False,
+        "chat_max_length": MAX_LENGTH,
+    }
+
+
+async def chat_personal(
+    request: Request, room: Room, user: User, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """The signed-in viewer's part of the chat panel: moderation rights, mute and ban."""
+    return {
+        "chat_can_moderate": can_moderate(user, room),
+        "chat_muted_until": await chat.active_mute(room.id, user.id),
+        "chat_banned": await chat.is_banned(room.id, user.id),
+    }
+
+
 async def chat_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:
     """The chat panel's part of the room page context."""
     messages = await chat.recent(room.id, 50)

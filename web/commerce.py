@@ -571,7 +571,7 @@ async def studio_coupons(request: Request) -> Response:
     return _page(request, "commerce/studio_coupons.html", ctx, code)
 
 
-async def coupon_panel_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:
+async def coupon_panel_shared(room: Room) -> dict[str, Any]:
     """The room page's coupon panel: the running drop (``coupon.drop`` event data)."""
     return {"coupon_drops": await coupons.room_drops(room.id)}
 

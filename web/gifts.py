@@ -55,12 +55,25 @@ async def _box_context(room: Room, user: User | None) -> dict[str, Any]:
     }
 
 
-async def gifts_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:
-    """Context of the room page's gift panel (``rooms/panels/gifts.html``)."""
-    ctx = await _box_context(room, user)
+async def gifts_shared(room: Room) -> dict[str, Any]:
+    """The room page's gift panel as every viewer sees it (the anonymous view)."""
+    ctx = await _box_context(room, None)
     board = await gifts.leaderboard(room.id)
     ctx["gift_leaderboard"] = [e.as_event() for e in board]
     return ctx
+
+
+async def gifts_personal(
+    request: Request, room: Room, user: User, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """The signed-in viewer's gift box: their balance and a fresh idempotency key."""
+    owner_id = room.owner_id
+    return {
+        "gift_balance": await wallet.balance_of(user.id),
+        "gift_key": new_key(),
+        "gift_can_send": user.id != owner_id and room.status == RoomStatus.LIVE,
+        "gift_own_room": user.id == owner_id,
+    }
 
 
 async def send_gift(request: Request) -> Response:

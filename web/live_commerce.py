@@ -27,6 +27,7 @@ from app.errors import UserError
 from app.rooms import services as rooms
 from app.rooms.models import Room
 from web.forms import checked_form, field, is_htmx, load_user
+from web.page_keys import FRESH_KEY
 from web.templating import render
 
 log = logging.getLogger("livemart.web.live_commerce")
@@ -126,8 +127,10 @@ async def _pinned_card(room_id: int) -> shelf.ProductCard | None:
 # -- the room panel ------------------------------------------------------------------------
 
 
-async def shelf_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:
-    """The shelf panel's context (keys prefixed ``shelf_``)."""
+async def shelf_shared(room: Room) -> dict[str, Any]:
+    """What every viewer's shelf panel shows alike (keys prefixed ``shelf_``): the
+    anonymous view. Idempotency keys are :data:`web.page_keys.FRESH_KEY`, replaced by a
+    fresh key in each response; ``shelf_impressions`` are the products shown."""
     items = await shelf.room_shelf_query(room.id)
     cards = await shelf.product_cards([i.product_id for i in items])
     sales = await flash_sales.active_sales(room.id)
@@ -139,23 +142,40 @@ async def shelf_context(request: Request, room: Room, user: User | None) -> dict
             await shelf.product_cards([s.product_id for s in sales] + [a.product_id for a in live])
         ).values()
     ]
-    labels = {str(p.id): {"title": p.title, "currency": p.currency} for p in shown}
-    for product_id in {p.id for p in shown}:
+    return {
+        "shelf_labels": {str(p.id): {"title": p.title, "currency": p.currency} for p in shown},
+        "shelf_items": [cards[i.product_id] for i in items if i.product_id in cards],
+        "shelf_pinned": await _pinned_card(room.id),
+        "shelf_key": FRESH_KEY,
+        "shelf_sales": [{**v, "key": FRESH_KEY} for v in await _sale_views(sales, None)],
+        "shelf_auctions": await _auction_views(live),
+        "shelf_is_seller": False,
+        "shelf_impressions": sorted({p.id for p in shown}),
+    }
+
+
+async def shelf_personal(
+    request: Request, room: Room, user: User, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """The signed-in viewer's part of the shelf: units they bought in each sale, and
+    whether they sell here."""
+    sales = shared["shelf_sales"]
+    mine = await flash_sales.bought_by(user, [s["sale_id"] for s in sales]) if sales else {}
+    return {
+        "shelf_sales": [{**s, "mine": mine.get(s["sale_id"], 0)} for s in sales],
+        "shelf_is_seller": user.id == room.owner_id,
+    }
+
+
+async def emit_impressions(shared: dict[str, Any], room: Room, user: User | None) -> None:
+    """``product.impression`` for each product the page shows (buffered listeners)."""
+    for product_id in shared.get("shelf_impressions", ()):
         await signals.emit(
             "product.impression",
             product_id=product_id,
             user_id=user.id if user else None,
             room_id=room.id,
         )
-    return {
-        "shelf_labels": labels,
-        "shelf_items": [cards[i.product_id] for i in items if i.product_id in cards],
-        "shelf_pinned": await _pinned_card(room.id),
-        "shelf_key": uuid.uuid4().hex,
-        "shelf_sales": await _sale_views(sales, user),
-        "shelf_auctions": await _auction_views(live),
-        "shelf_is_seller": user is not None and user.id == room.owner_id,
-    }
 
 
 async def pinned_card(request: Request) -> Response:

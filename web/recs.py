@@ -22,6 +22,7 @@ from app.commerce.models import Product
 from app.errors import UserError
 from app.recs import service as recs
 from app.rooms.models import Room
+from app.rooms.services import get_room
 from web.commerce import money
 from web.forms import load_user
 from web.templating import render
@@ -73,10 +74,33 @@ async def home_context(user: User | None) -> dict[str, Any]:
     return {"recs_products": await product_cards(products), "recs_rooms": rooms}
 
 
-async def room_panel_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:
+async def _rooms_beside(room: Room, user: User | None) -> list[Room]:
     """Other rooms for this viewer, beside the room they are in."""
     found = await _safely("room", recs.recommended_rooms(user, ROOM_PANEL_ROOMS + 1), [])
-    return {"recs_rooms": [r for r in found if r.id != room.id][:ROOM_PANEL_ROOMS]}
+    return [r for r in found if r.id != room.id][:ROOM_PANEL_ROOMS]
+
+
+async def room_panel_shared(room: Room) -> dict[str, Any]:
+    """Other rooms for anonymous viewers (trending), part of the cached room page."""
+    return {"recs_rooms": await _rooms_beside(room, None), "recs_deferred": False}
+
+
+async def room_panel_personal(
+    request: Request, room: Room, user: User, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """A signed-in viewer's rooms load after first paint (``/rooms/{id}/recs``)."""
+    return {"recs_rooms": [], "recs_deferred": True}
+
+
+async def room_panel_fragment(request: Request) -> Response:
+    """GET /rooms/{id}/recs: the signed-in viewer's "Rooms you may like" (htmx, on load)."""
+    user = await load_user(request)
+    try:
+        room = await get_room(int(request.path_params["room_id"]))
+    except UserError:
+        raise HTTPException(404, "This room does not exist.") from None
+    ctx = {"recs_rooms": await _rooms_beside(room, user), "recs_deferred": False}
+    return render(request, "recs/_room_panel.html", ctx)
 
 
 async def similar_fragment(request: Request) -> Response:
@@ -101,4 +125,5 @@ async def for_you(request: Request) -> Response:
 routes = [
     Route("/for-you", for_you, name="for_you"),
     Route("/recs/products/{product_id:int}/similar", similar_fragment, name="recs_similar"),
+    Route("/rooms/{room_id:int}/recs", room_panel_fragment, name="recs_room_panel"),
 ]

@@ -2,10 +2,16 @@
 shelf, gifts and recommended rooms under it.
 
 A panel is a template included in ``rooms/room.html`` in one of the slots
-(``side``: beside the video; ``below``: under the video; ``overlay``: over the video),
-with the context its async function returns; each domain's page module defines its
-panel's template and context, and this list places them. SSE fragments live in
-``web/templates/events/<event type>.html`` and are rendered with
+(``side``: beside the video; ``below``: under the video; ``overlay``: over the video).
+Its context comes in two parts, both defined by the domain's page module:
+
+* ``shared(room)``: what every viewer sees alike, i.e. the anonymous view. It is built once
+  per room for all viewers and cached briefly (``web.page_cache``), so it must not depend
+  on the request; per-response values are placeholders (``web.page_keys``).
+* ``personal(request, room, user, shared)``: the keys a signed-in viewer sees differently
+  (balance, mute state, units bought), laid over the shared ones.
+
+SSE fragments live in ``web/templates/events/<event type>.html`` and are rendered with
 ``{"data": <the typed room event>, "event": <its envelope>, "room": room, "user": viewer,
 "can_moderate": bool}`` (see ``app.rooms.events`` and ``web.sse``).
 """
@@ -22,28 +28,47 @@ from app.accounts.models import User
 from app.rooms.models import Room
 from web import chat, commerce, gifts, live_commerce, recs
 
-PanelContext = Callable[[Request, Room, User | None], Awaitable[dict[str, Any]]]
+SharedContext = Callable[[Room], Awaitable[dict[str, Any]]]
+PersonalContext = Callable[[Request, Room, User, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
 class Panel:
     template: str
-    context: PanelContext
+    shared: SharedContext
+    personal: PersonalContext | None = None
     slot: str = "side"
 
 
 # In page order within each slot.
 ROOM_PANELS: tuple[Panel, ...] = (
-    Panel("rooms/panels/coupon.html", commerce.coupon_panel_context, slot="below"),
-    Panel("rooms/panels/shelf.html", live_commerce.shelf_context, slot="below"),
-    Panel(chat.PANEL, chat.chat_context, slot="side"),
-    Panel("rooms/panels/gifts.html", gifts.gifts_context, slot="below"),
-    Panel("recs/_room_panel.html", recs.room_panel_context, slot="below"),
+    Panel("rooms/panels/coupon.html", commerce.coupon_panel_shared, slot="below"),
+    Panel(
+        "rooms/panels/shelf.html",
+        live_commerce.shelf_shared,
+        live_commerce.shelf_personal,
+        slot="below",
+    ),
+    Panel(chat.PANEL, chat.chat_shared, chat.chat_personal, slot="side"),
+    Panel("rooms/panels/gifts.html", gifts.gifts_shared, gifts.gifts_personal, slot="below"),
+    Panel("recs/_room_panel.html", recs.room_panel_shared, recs.room_panel_personal, "below"),
 )
 
 
-async def panel_context(request: Request, room: Room, user: User | None) -> dict[str, Any]:
+async def shared_context(room: Room) -> dict[str, Any]:
+    """Every panel's shared context, merged."""
     merged: dict[str, Any] = {}
     for panel in ROOM_PANELS:
-        merged.update(await panel.context(request, room, user))
+        merged.update(await panel.shared(room))
+    return merged
+
+
+async def personal_context(
+    request: Request, room: Room, user: User, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """Every panel's keys for the signed-in ``user``, merged."""
+    merged: dict[str, Any] = {}
+    for panel in ROOM_PANELS:
+        if panel.personal is not None:
+            merged.update(await panel.personal(request, room, user, shared))
     return merged

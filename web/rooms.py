@@ -20,9 +20,12 @@ from app.rooms.models import Room, RoomStatus
 from app.rooms.presence import get_presence
 from web.chat import chat_context, error_status
 from web.forms import checked_form, field, is_htmx, load_user
-from web.room_panels import ROOM_PANELS, panel_context
+from web.live_commerce import emit_impressions
+from web.page_cache import RoomPageCache
+from web.page_keys import CSRF_SLOT, fill
+from web.room_panels import ROOM_PANELS, personal_context, shared_context
 from web.sse import room_stream
-from web.templating import render
+from web.templating import page_csrf_token, render, templates, with_csrf_cookie
 
 
 async def _room_or_404(request: Request) -> Room:
@@ -32,22 +35,70 @@ async def _room_or_404(request: Request) -> Room:
         raise HTTPException(404, "This room does not exist.") from None
 
 
-async def room_page(request: Request) -> Response:
-    user = await load_user(request)
-    room = await _room_or_404(request)
+def page_cache(request: Request) -> RoomPageCache:
+    """This app's cache of room pages (one per app: each test's app starts empty)."""
+    state = request.app.state
+    if not hasattr(state, "room_pages"):
+        state.room_pages = RoomPageCache()
+    return state.room_pages  # type: ignore[no-any-return]
+
+
+async def _shared_page_context(room_id: int) -> dict[str, Any]:
+    """The room page's context as an anonymous viewer sees it (cached per room)."""
+    try:
+        room = await rooms.get_room(room_id)
+    except UserError:
+        raise HTTPException(404, "This room does not exist.") from None
     owner = await room.owner
-    ctx = {
+    return {
         "room": room,
         "owner": owner,
-        "is_owner": user is not None and user.id == owner.id,
-        "can_moderate": rooms.can_moderate(user, room),
-        "following": await rooms.is_following(user, owner.id),
+        "is_owner": False,
+        "can_moderate": False,
+        "following": False,
         "followers": await rooms.follower_count(owner.id),
         "viewer_count": await get_presence().count(room.id),
         "panels": ROOM_PANELS,
-        **(await panel_context(request, room, user)),
+        **(await shared_context(room)),
     }
-    return render(request, "rooms/room.html", ctx)
+
+
+def _page(request: Request, html: str, token: str) -> Response:
+    response = HTMLResponse(fill(html, token), headers={"Cache-Control": "private, no-store"})
+    return with_csrf_cookie(request, response, token)
+
+
+async def room_page(request: Request) -> Response:
+    """The live room. Anonymous viewers get the room's cached page (no query); signed-in
+    viewers the cached shared context with their own parts laid over it."""
+    cache = page_cache(request)
+    room_id = int(request.path_params["room_id"])
+    user = await load_user(request)
+    shared = await cache.shared(room_id, lambda: _shared_page_context(room_id))
+    room = shared["room"]
+    template = templates.get_template("rooms/room.html")
+    token = page_csrf_token(request)
+    await emit_impressions(shared, room, user)
+    if user is None:
+
+        async def anonymous() -> str:
+            return template.render(
+                {**shared, "request": request, "user": None, "csrf_token": CSRF_SLOT}
+            )
+
+        return _page(request, await cache.html(room_id, anonymous), token)
+    personal = await personal_context(request, room, user, shared)
+    ctx = {
+        **shared,
+        **personal,
+        "request": request,
+        "user": user,
+        "csrf_token": token,
+        "is_owner": user.id == shared["owner"].id,
+        "can_moderate": rooms.can_moderate(user, room),
+        "following": await rooms.is_following(user, shared["owner"].id),
+    }
+    return _page(request, template.render(ctx), token)
 
 
 async def room_events(request: Request) -> Response:
@@ -96,6 +147,7 @@ async def follow(request: Request) -> Response:
             await rooms.follow(user, room.owner_id)
     except UserError as exc:
         return _message(request, exc.message, 422, ok=False)
+    page_cache(request).invalidate(room.id)  # the follower count it shows
     if is_htmx(request):
         following = await rooms.is_following(user, room.owner_id)
         return render(

@@ -29,13 +29,23 @@ def render(
         **(context or {}),
     }
     response = templates.TemplateResponse(request, name, values, status_code=status_code)
+    return with_csrf_cookie(request, response, token)
+
+
+def page_csrf_token(request: Request) -> str:
+    """The CSRF token a page rendered for ``request`` carries (see :func:`render`)."""
+    return csrf_token_for(request, request.app.state.settings.secret_key)
+
+
+def with_csrf_cookie(request: Request, response: HTMLResponse, token: str) -> HTMLResponse:
+    """``response`` setting the CSRF cookie to ``token`` when the browser lacks it."""
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(
             CSRF_COOKIE,
             token,
             httponly=False,
             samesite="strict",
-            secure=settings.public_url.startswith("https"),
+            secure=request.app.state.settings.public_url.startswith("https"),
             path="/",
         )
     return response

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -237,9 +238,25 @@ def payload_of(envelope: Event) -> RoomEvent | None:
         return None
 
 
+#: Called with (room id, event type) as this process publishes a room event, before it
+#: reaches the bus: in-process caches of the room (``web.page_cache``) drop what it changed.
+_publish_hooks: list[Callable[[int, str], None]] = []
+
+
+def on_publish(hook: Callable[[int, str], None]) -> None:
+    """Call ``hook(room_id, event_type)`` for each room event this process publishes."""
+    if hook not in _publish_hooks:
+        _publish_hooks.append(hook)
+
+
 async def publish(room_id: int, event: RoomEvent) -> Event | None:
     """Publish a room event after the change is committed. Never raises: a lost bus must
     not undo a committed change (it is logged)."""
+    for hook in tuple(_publish_hooks):
+        try:
+            hook(room_id, event.type)
+        except Exception:
+            log.exception("a publish hook failed on %s", event.type)
     try:
         bus = get_bus()
     except RuntimeError:

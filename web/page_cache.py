@@ -1,0 +1,164 @@
+"""A short-lived, per-process cache of what every viewer of a room sees alike.
+
+The room page of a live event is opened by thousands within a minute, and most of it (the
+shelf, the chat backlog, the leaderboard, the anonymous recommendations) is the same for
+all of them. :class:`RoomPageCache` keeps, per room, that shared context and the rendered
+anonymous page for ``ttl`` seconds (default 1 s) and drops them as soon as the room's
+events say they changed:
+
+* an event published by this process drops the entry synchronously (``publish`` hook of
+  :mod:`app.rooms.events`), so the next page load after a pin, a flash sale or the room's
+  end shows it;
+* events published by other processes arrive on the bus: while a room's entry is in use,
+  one subscription per room and process watches its channel and drops the entry.
+
+Building an entry is single-flight: when 200 viewers arrive at an empty cache, one of them
+reads the database and the others wait for its result. A build that an event overtook is
+used by the requests that waited for it but is not kept.
+
+Counter-only events (``viewers``, ``product.buying``) do not drop the entry: the page shows
+those numbers as of at most ``ttl`` ago and the event stream brings the live ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.events import get_bus
+from app.rooms import events as room_events
+
+log = logging.getLogger("livemart.web.page_cache")
+
+#: Event types that only move a counter the page also receives live.
+KEEPS_CACHE = frozenset({"viewers", "product.buying"})
+#: How long a room's bus watcher stays subscribed after the last lookup.
+WATCH_IDLE_S = 60.0
+
+_caches: weakref.WeakSet[RoomPageCache] = weakref.WeakSet()
+
+
+@dataclass
+class _Entry:
+    generation: int = 0
+    expires: float = 0.0
+    shared: dict[str, Any] | None = None
+    html: str | None = None
+    building: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
+    used: float = 0.0
+    watcher: asyncio.Task[None] | None = None
+
+
+class RoomPageCache:
+    """Per-room shared context and anonymous HTML, each kept ``ttl`` seconds at most."""
+
+    def __init__(self, ttl: float = 1.0, watch: bool = True) -> None:
+        self.ttl = ttl
+        self.watch = watch
+        self._rooms: dict[int, _Entry] = {}
+        _caches.add(self)
+
+    def invalidate(self, room_id: int) -> None:
+        entry = self._rooms.get(room_id)
+        if entry is not None:
+            entry.generation += 1
+            entry.shared = entry.html = None
+
+    def clear(self) -> None:
+        for room_id in list(self._rooms):
+            self.invalidate(room_id)
+
+    async def shared(
+        self, room_id: int, build: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> dict[str, Any]:
+        """The room's shared context (built by ``build`` when missing or stale)."""
+        return await self._get(room_id, "shared", build)  # type: ignore[no-any-return]
+
+    async def html(self, room_id: int, build: Callable[[], Awaitable[str]]) -> str:
+        """The room's rendered anonymous page (built by ``build`` when missing or stale)."""
+        return await self._get(room_id, "html", build)  # type: ignore[no-any-return]
+
+    async def _get(self, room_id: int, slot: str, build: Callable[[], Awaitable[Any]]) -> Any:
+        now = time.monotonic()
+        entry = self._rooms.get(room_id)
+        if entry is None:
+            entry = self._rooms[room_id] = _Entry()
+            self._prune(now)
+        entry.used = now
+        self._ensure_watcher(room_id, entry)
+        if entry.expires <= now:
+            entry.shared = entry.html = None
+        found = getattr(entry, slot)
+        if found is not None:
+            return found
+        pending = entry.building.get(slot)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        generation = entry.generation
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        entry.building[slot] = future
+        try:
+            value = await build()
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters get it, nobody else must log it
+            raise
+        finally:
+            if entry.building.get(slot) is future:
+                del entry.building[slot]
+        future.set_result(value)
+        if entry.generation == generation:  # no event overtook the build
+            if entry.shared is None and entry.html is None:
+                entry.expires = time.monotonic() + self.ttl
+            setattr(entry, slot, value)
+        return value
+
+    def _prune(self, now: float) -> None:
+        """Forget rooms nobody looked at for a while (their watchers stop by themselves)."""
+        if len(self._rooms) < 256:
+            return
+        for room_id, entry in list(self._rooms.items()):
+            if now - entry.used > WATCH_IDLE_S and not entry.building:
+                del self._rooms[room_id]
+
+    def _ensure_watcher(self, room_id: int, entry: _Entry) -> None:
+        if not self.watch or (entry.watcher is not None and not entry.watcher.done()):
+            return
+        try:
+            get_bus()
+        except RuntimeError:
+            return
+        entry.watcher = asyncio.get_running_loop().create_task(self._watch(room_id, entry))
+
+    async def _watch(self, room_id: int, entry: _Entry) -> None:
+        """Drop the room's entry on each of its events from any process, until unused."""
+        with contextlib.suppress(Exception):
+            async with get_bus().subscribe(room_events.room_channel(room_id)) as events:
+                iterator = events.__aiter__()
+                while time.monotonic() - entry.used < WATCH_IDLE_S:
+                    try:
+                        event = await asyncio.wait_for(iterator.__anext__(), WATCH_IDLE_S)
+                    except TimeoutError:
+                        continue
+                    except StopAsyncIteration:
+                        break
+                    if event.type not in KEEPS_CACHE:
+                        self.invalidate(room_id)
+        # Whatever ended the watch (idle, bus gone, fell behind): what it guarded is stale.
+        self.invalidate(room_id)
+
+
+def _on_published(room_id: int, event_type: str) -> None:
+    if event_type in KEEPS_CACHE:
+        return
+    for cache in tuple(_caches):
+        cache.invalidate(room_id)
+
+
+room_events.on_publish(_on_published)
