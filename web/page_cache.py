@@ -10,7 +10,8 @@ events say they changed:
   :mod:`app.rooms.events`), so the next page load after a pin, a flash sale or the room's
   end shows it;
 * events published by other processes arrive on the bus: while a room's entry is in use,
-  one subscription per room and process watches its channel and drops the entry.
+  one subscription per room and process watches its channel and drops the entry (the
+  echoes of this process's own events are recognised by id and ignored).
 
 Building an entry is single-flight: when 200 viewers arrive at an empty cache, one of them
 reads the database and the others wait for its result. A build that an event overtook is
@@ -23,6 +24,7 @@ those numbers as of at most ``ttl`` ago and the event stream brings the live one
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -31,7 +33,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.events import get_bus
+from app.events import Event, get_bus
 from app.rooms import events as room_events
 
 log = logging.getLogger("livemart.web.page_cache")
@@ -42,6 +44,9 @@ KEEPS_CACHE = frozenset({"viewers", "product.buying"})
 WATCH_IDLE_S = 60.0
 
 _caches: weakref.WeakSet[RoomPageCache] = weakref.WeakSet()
+#: Ids of the room events this process published lately (their bus echoes are ignored).
+_published: collections.deque[str] = collections.deque(maxlen=1024)
+_published_ids: set[str] = set()
 
 
 @dataclass
@@ -148,14 +153,18 @@ class RoomPageCache:
                         continue
                     except StopAsyncIteration:
                         break
-                    if event.type not in KEEPS_CACHE:
+                    if event.type not in KEEPS_CACHE and event.id not in _published_ids:
                         self.invalidate(room_id)
         # Whatever ended the watch (idle, bus gone, fell behind): what it guarded is stale.
         self.invalidate(room_id)
 
 
-def _on_published(room_id: int, event_type: str) -> None:
-    if event_type in KEEPS_CACHE:
+def _on_published(room_id: int, event: Event) -> None:
+    if len(_published) == _published.maxlen:
+        _published_ids.discard(_published[0])
+    _published.append(event.id)
+    _published_ids.add(event.id)
+    if event.type in KEEPS_CACHE:
         return
     for cache in tuple(_caches):
         cache.invalidate(room_id)

@@ -238,13 +238,13 @@ def payload_of(envelope: Event) -> RoomEvent | None:
         return None
 
 
-#: Called with (room id, event type) as this process publishes a room event, before it
+#: Called with (room id, envelope) as this process publishes a room event, before it
 #: reaches the bus: in-process caches of the room (``web.page_cache``) drop what it changed.
-_publish_hooks: list[Callable[[int, str], None]] = []
+_publish_hooks: list[Callable[[int, Event], None]] = []
 
 
-def on_publish(hook: Callable[[int, str], None]) -> None:
-    """Call ``hook(room_id, event_type)`` for each room event this process publishes."""
+def on_publish(hook: Callable[[int, Event], None]) -> None:
+    """Call ``hook(room_id, envelope)`` for each room event this process publishes."""
     if hook not in _publish_hooks:
         _publish_hooks.append(hook)
 
@@ -252,9 +252,14 @@ def on_publish(hook: Callable[[int, str], None]) -> None:
 async def publish(room_id: int, event: RoomEvent) -> Event | None:
     """Publish a room event after the change is committed. Never raises: a lost bus must
     not undo a committed change (it is logged)."""
+    try:
+        sent = envelope(room_id, event)
+    except Exception:
+        log.exception("could not encode %s for room %s", event.type, room_id)
+        return None
     for hook in tuple(_publish_hooks):
         try:
-            hook(room_id, event.type)
+            hook(room_id, sent)
         except Exception:
             log.exception("a publish hook failed on %s", event.type)
     try:
@@ -262,7 +267,6 @@ async def publish(room_id: int, event: RoomEvent) -> Event | None:
     except RuntimeError:
         return None
     try:
-        sent = envelope(room_id, event)
         await bus.publish(room_channel(room_id), sent)
         return sent
     except Exception:
