@@ -511,11 +511,10 @@ async def _anomalies(
     label: str,
 ) -> list[Finding]:
     recent_start = now - rules.anomaly_recent
-    rooms = set(
-        await MinuteBucket.filter(minute__gte=recent_start, minute__lte=now).values_list(
-            "room_id", flat=True
-        )
-    )
+    active: list[Any] = await MinuteBucket.filter(
+        minute__gte=recent_start, minute__lte=now
+    ).values_list("room_id", flat=True)
+    rooms = set(active)
     found = []
     for room_id in sorted(rooms):
         rows = await MinuteBucket.filter(
@@ -588,12 +587,13 @@ async def _orders_in(room_id: int, minutes: list[datetime]) -> dict[str, Any]:
 async def _joiners_in(room_id: int, minutes: list[datetime]) -> dict[str, Any]:
     users: list[int] = []
     for minute in minutes:
-        users += await ViewerVisit.filter(
+        joined: list[Any] = await ViewerVisit.filter(
             room_id=room_id,
             first_seen__gte=minute,
             first_seen__lt=minute + MINUTE,
             user_id__isnull=False,
         ).values_list("user_id", flat=True)
+        users += joined
     return {"user_ids": _ids(users), "order_ids": []}
 
 
@@ -664,7 +664,7 @@ async def scan(now: datetime | None = None, rules: Rules = RULES) -> list[FraudF
     touched = []
     for finding in await find(now, rules):
         flag = await FraudFlag.get_or_none(kind=finding.kind, subject=finding.subject)
-        values = {
+        values: dict[str, Any] = {
             "summary": finding.summary[:300],
             "evidence": finding.evidence,
             "score": finding.score,

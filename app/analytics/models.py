@@ -8,6 +8,7 @@ several processes may add to the same minute without losing or doubling a count.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -170,7 +171,7 @@ class FraudFlag(Model):
     )
     room_id: int | None
     summary = fields.CharField(max_length=300, default="")
-    evidence = fields.JSONField(default=dict)
+    evidence: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     score = fields.FloatField(default=0)
     status = fields.CharEnumField(FlagStatus, max_length=12, default=FlagStatus.OPEN)
     decided_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
@@ -179,7 +180,7 @@ class FraudFlag(Model):
     decided_by_id: int | None
     decided_at = fields.DatetimeField(null=True)
     action = fields.CharEnumField(FlagAction, max_length=16, default=FlagAction.NONE)
-    action_result = fields.JSONField(default=dict)
+    action_result: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -304,9 +304,8 @@ class Recorder:
             presence = get_presence()
         except RuntimeError:
             return {}
-        room_ids = {
-            int(r) for r in await Room.filter(status=RoomStatus.LIVE).values_list("id", flat=True)
-        }
+        live: list[Any] = await Room.filter(status=RoomStatus.LIVE).values_list("id", flat=True)
+        room_ids = {int(r) for r in live}
         counts: dict[int, int] = {}
         minute = minute_of(now)
         for room_id in sorted(room_ids):
@@ -428,7 +427,8 @@ class Recorder:
 
     def _forget(self, now: datetime) -> None:
         horizon = minute_of(now) - KEEP_MINUTES * MINUTE
-        for store in (self.seen, self.bursts, self.burst_written):
+        stores: tuple[dict[Any, Any], ...] = (self.seen, self.bursts, self.burst_written)
+        for store in stores:
             for key in [k for k in store if k[-1] < horizon]:
                 del store[key]
         for key in [k for k, b in self.buckets.items() if k[1] < horizon and b.empty()]:
@@ -438,7 +438,8 @@ class Recorder:
 async def _existing_rooms(room_ids: set[int]) -> set[int]:
     if not room_ids:
         return set()
-    return {int(r) for r in await Room.filter(id__in=list(room_ids)).values_list("id", flat=True)}
+    found: list[Any] = await Room.filter(id__in=list(room_ids)).values_list("id", flat=True)
+    return {int(r) for r in found}
 
 
 async def _current_sessions(room_ids: set[int]) -> dict[int, int]:

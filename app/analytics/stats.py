@@ -184,7 +184,9 @@ async def room_stats(
             known = [_aware(session.started_at)]
             known.append(_aware(session.ended_at) if session.ended_at else now)
             for order in ("minute", "-minute"):
-                found = await buckets.order_by(order).limit(1).values_list("minute", flat=True)
+                found: list[Any] = (
+                    await buckets.order_by(order).limit(1).values_list("minute", flat=True)
+                )
                 known += [_aware(m) for m in found]
             start = start or min(known)
             end = end or max(known) + MINUTE

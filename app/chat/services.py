@@ -165,7 +165,9 @@ async def post_message(user: User, room_id: int, text: str) -> ChatMessage:
     async with in_transaction():
         if slow:
             await _lock_sender(user)
-            current = await Room.filter(id=room.id).values_list("slow_mode_seconds", flat=True)
+            current: list[Any] = await Room.filter(id=room.id).values_list(
+                "slow_mode_seconds", flat=True
+            )
             slow = int(current[0]) if current else slow
         if slow:
             last = (

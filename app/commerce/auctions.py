@@ -376,9 +376,10 @@ async def close_due_auctions(now: datetime | None = None) -> list[Auction]:
     """Close every live auction whose end time has passed (the app runs this periodically)."""
     now = now or utcnow()
     closed = []
-    for auction_id in await Auction.filter(state=AuctionState.LIVE, ends_at__lte=now).values_list(
+    due: list[Any] = await Auction.filter(state=AuctionState.LIVE, ends_at__lte=now).values_list(
         "id", flat=True
-    ):
+    )
+    for auction_id in due:
         found = await close_auction(int(auction_id), now)
         if found is not None:
             closed.append(found)

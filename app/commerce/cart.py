@@ -120,7 +120,7 @@ async def _add(cart_id: int, variant_id: int, quantity: int, room_id: int | None
                 .using_db(conn)
                 .update(quantity=MAX_QUANTITY)
             )
-            item = await CartItem.get(id=item.id).using_db(conn)
+            item = await CartItem.get(id=item.id, using_db=conn)
     return item
 
 

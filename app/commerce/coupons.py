@@ -339,6 +339,7 @@ async def claim_coupon(user: User, coupon_id: int) -> CouponClaim:
     coupon = await get_coupon(coupon_id)
     if coupon.drop_limit is None or coupon.drop_room_id is None:
         raise UserError("NOT_DROPPED", "this coupon was not dropped in a room", "couponId")
+    drop_room_id = coupon.drop_room_id
     if coupon.merchant_id == user.id:
         raise UserError("OWN_COUPON", "you cannot claim your own coupon", "couponId")
     at = now()
@@ -359,7 +360,7 @@ async def claim_coupon(user: User, coupon_id: int) -> CouponClaim:
     except IntegrityError:
         raise _already_claimed() from None
     coupon = await get_coupon(coupon.id)
-    await events.publish(coupon.drop_room_id, drop_event(coupon))
+    await events.publish(drop_room_id, drop_event(coupon))
     return claim
 
 
@@ -369,7 +370,7 @@ def _already_claimed() -> UserError:
 
 async def claimed_coupons(user: User) -> list[Coupon]:
     """The coupons ``user`` claimed, newest claim first."""
-    ids = (
+    ids: list[Any] = (
         await CouponClaim.filter(user_id=user.id)
         .order_by("-id")
         .values_list("coupon_id", flat=True)

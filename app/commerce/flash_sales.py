@@ -116,10 +116,11 @@ async def bought_by(user: User | None, sale_ids: list[int]) -> dict[int, int]:
     if user is None or not sale_ids:
         return {}
     counts: dict[int, int] = {}
-    for sale_id in await FlashSaleClaim.filter(user_id=user.id, sale_id__in=sale_ids).values_list(
-        "sale_id", flat=True
-    ):
-        counts[sale_id] = counts.get(sale_id, 0) + 1  # type: ignore[index]
+    claimed: list[Any] = await FlashSaleClaim.filter(
+        user_id=user.id, sale_id__in=sale_ids
+    ).values_list("sale_id", flat=True)
+    for sale_id in claimed:
+        counts[sale_id] = counts.get(sale_id, 0) + 1
     return counts
 
 
@@ -235,9 +236,10 @@ async def end_due_sales(now: datetime | None = None) -> list[FlashSale]:
     """End every sale whose time is up (the app runs this periodically)."""
     now = now or utcnow()
     ended = []
-    for sale_id in await FlashSale.filter(state=FlashSaleState.LIVE, ends_at__lte=now).values_list(
-        "id", flat=True
-    ):
+    due: list[Any] = await FlashSale.filter(
+        state=FlashSaleState.LIVE, ends_at__lte=now
+    ).values_list("id", flat=True)
+    for sale_id in due:
         sale = await finish_sale(int(sale_id), now)
         if sale is not None:
             ended.append(sale)
@@ -457,11 +459,12 @@ async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None =
     released = 0
     back_to_sale: list[int] = []
     async with _transaction(using_db) as conn:
-        sale_ids = set(
+        claimed: list[Any] = (
             await FlashSaleClaim.filter(order_id=order_id)
             .using_db(conn)
             .values_list("sale_id", flat=True)
         )
+        sale_ids = set(claimed)
         for sale_id in sorted(sale_ids):
             units = (
                 await FlashSaleClaim.filter(order_id=order_id, sale_id=sale_id)

@@ -7,6 +7,7 @@ Imported into :mod:`app.commerce.models` (one Tortoise app), so they can point a
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -188,7 +189,7 @@ class Bid(Model):
     user_id: int
     amount = fields.BigIntField()
     # Where the item goes if this bid wins (the winner's order is placed with it).
-    shipping = fields.JSONField(default=dict)
+    shipping: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

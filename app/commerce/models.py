@@ -8,6 +8,7 @@ Stock never goes negative: every change is a conditional ``UPDATE … WHERE stoc
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -61,7 +62,7 @@ class Variant(Model):
     )
     merchant_id: int
     sku = fields.CharField(max_length=64)
-    options = fields.JSONField(default=dict)
+    options: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     price_cents = fields.BigIntField()
     currency = fields.CharField(max_length=3, default="USD")
     stock = fields.IntField(default=0)
@@ -270,7 +271,7 @@ class Order(Model):
         "models.Coupon", related_name="orders", null=True, on_delete=fields.SET_NULL
     )
     coupon_id: int | None
-    shipping = fields.JSONField(default=dict)
+    shipping: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     idempotency_key = fields.CharField(max_length=80)
     payment_method = fields.CharField(max_length=16, default="")
     tracking_number = fields.CharField(max_length=64, default="")
@@ -359,7 +360,7 @@ class WebhookEvent(Model):
     provider = fields.CharField(max_length=16)
     event_id = fields.CharField(max_length=80, unique=True)
     type = fields.CharField(max_length=40)
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     received_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
@@ -140,7 +141,7 @@ async def pin_product(user: User, room_id: int, product_id: int | None) -> Shelf
         if product.status != ProductStatus.ACTIVE:
             raise UserError("PRODUCT_UNAVAILABLE", "this product is not on sale", "productId")
     async with in_transaction() as conn:
-        previous = (
+        previous: list[Any] = (
             await ShelfItem.filter(room_id=room.id, pinned=True)
             .using_db(conn)
             .values_list("product_id", flat=True)
@@ -160,7 +161,7 @@ async def pin_product(user: User, room_id: int, product_id: int | None) -> Shelf
             await _announce_pin(room.id, old, False)
     if item is None:
         return None
-    await _announce_pin(room.id, product_id, True)
+    await _announce_pin(room.id, item.product_id, True)
     return await ShelfItem.get(id=item.id)
 
 

@@ -119,18 +119,20 @@ async def _wallet_id(
 ) -> int:
     """The id of a user's (or a system) wallet, creating it when missing (race-safe)."""
     lookup: dict[str, Any] = {"user_id": user_id} if system is None else {"system": system}
-    found = await Wallet.filter(**lookup).using_db(connection).values_list("id", flat=True)
+    found: list[Any] = (
+        await Wallet.filter(**lookup).using_db(connection).values_list("id", flat=True)
+    )
     if found:
         return int(found[0])
     # INSERT .. ON CONFLICT DO NOTHING / INSERT OR IGNORE: never aborts a transaction.
     await Wallet.bulk_create([Wallet(**lookup)], ignore_conflicts=True, using_db=connection)
-    return int((await Wallet.get(**lookup).using_db(connection)).id)
+    return (await Wallet.get(**lookup, using_db=connection)).id
 
 
 async def get_wallet(user_id: int, connection: Any = None) -> Wallet:
     """The user's wallet (created with a zero balance on first use)."""
     wallet_id = await _wallet_id(user_id=user_id, connection=connection)
-    return await Wallet.get(id=wallet_id).using_db(connection)
+    return await Wallet.get(id=wallet_id, using_db=connection)
 
 
 async def get_system_wallet(name: str = SYSTEM_EXTERNAL) -> Wallet:
@@ -141,7 +143,7 @@ async def get_system_wallet(name: str = SYSTEM_EXTERNAL) -> Wallet:
 
 async def balance_of(user_id: int) -> int:
     """The user's coin balance (0 without a wallet; creates nothing)."""
-    found = await Wallet.filter(user_id=user_id).values_list("balance", flat=True)
+    found: list[Any] = await Wallet.filter(user_id=user_id).values_list("balance", flat=True)
     return int(found[0]) if found else 0
 
 
@@ -207,7 +209,7 @@ async def _take(wallet_id: int, coins: int, may_go_negative: bool, conn: Any) ->
     updated = await query.using_db(conn).update(balance=F("balance") - coins, updated_at=now())
     if updated:
         return
-    wallet = await Wallet.get_or_none(id=wallet_id).using_db(conn)
+    wallet = await Wallet.get_or_none(id=wallet_id, using_db=conn)
     if wallet is None:
         raise NotFound("wallet")
     if wallet.frozen:

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise.functions import Max, Sum
 
@@ -52,7 +53,7 @@ class Row:
 
 async def last_interaction_id() -> int:
     """The id of the newest logged interaction (0 when the log is empty)."""
-    found = await Interaction.all().order_by("-id").limit(1).values_list("id", flat=True)
+    found: list[Any] = await Interaction.all().order_by("-id").limit(1).values_list("id", flat=True)
     return int(found[0]) if found else 0
 
 
@@ -124,7 +125,7 @@ async def rooms_of_streamers(streamer_ids: Iterable[int]) -> dict[int, list[int]
 
 async def bought_product_ids(user_id: int) -> set[int]:
     """Products in the user's orders (pending, paid, shipped, delivered or completed)."""
-    found = await OrderItem.filter(
+    found: list[Any] = await OrderItem.filter(
         order__buyer_id=user_id, order__status__in=list(BOUGHT)
     ).values_list("product_id", flat=True)
     return {int(p) for p in found}
@@ -133,7 +134,7 @@ async def bought_product_ids(user_id: int) -> set[int]:
 async def engaged_product_ids(user_id: int) -> set[int]:
     """Products the user opened, put in a cart or ordered (impressions do not count):
     "recommended for you" looks past them to things they have not seen yet."""
-    found = (
+    found: list[Any] = (
         await Interaction.filter(user_id=user_id, item_type=ItemType.PRODUCT)
         .exclude(kind=Kind.IMPRESSION)
         .distinct()
@@ -194,7 +195,8 @@ async def open_room_ids(owner_id: int | None = None) -> list[int]:
     query = Room.filter(status__in=list(OPEN_ROOMS))
     if owner_id is not None:
         query = query.exclude(owner_id=owner_id)
-    return [int(i) for i in await query.values_list("id", flat=True)]
+    ids: list[Any] = await query.values_list("id", flat=True)
+    return [int(i) for i in ids]
 
 
 async def rooms_in_order(ids: Iterable[int]) -> list[Room]:

@@ -414,7 +414,7 @@ async def recommended_products(user: User | None, first: int = 10) -> list[Produ
                 scored = model.recommend(uid, want, exclude=bought | engaged, filter_consumed=False)
             else:
                 scored = model.popular(want, exclude=bought)
-            chosen = await data.showable_products([s.item_id for s in scored], owner_id=uid)
+            chosen = await data.showable_products([int(s.item_id) for s in scored], owner_id=uid)
             if len(chosen) >= n or len(scored) < want:
                 break
             want *= 4
@@ -454,7 +454,7 @@ async def similar_products(
         want = n * 3 + 10
         while True:
             scored = model.similar_items(product.id, want, exclude=exclude)
-            chosen = await data.showable_products([s.item_id for s in scored], owner_id=uid)
+            chosen = await data.showable_products([int(s.item_id) for s in scored], owner_id=uid)
             if len(chosen) >= n or len(scored) < want:
                 break
             want *= 4

@@ -185,7 +185,7 @@ class AuditLogEntryType(relay.Node):
         return cls(
             id=entry.id,
             action=entry.action,
-            detail=entry.detail or {},
+            detail=JSON(entry.detail or {}),
             created_at=entry.created_at,
             _actor=entry.actor,
             _target=entry.target_user,
