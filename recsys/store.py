@@ -163,7 +163,7 @@ class ModelStore:
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
         try:
             with open(tmp / "model.npz", "wb") as f:
-                np.savez(f, **model_arrays(model))
+                np.savez(f, allow_pickle=True, **model_arrays(model))
                 f.flush()
                 os.fsync(f.fileno())
             with open(tmp / "meta.json", "w") as f:

@@ -130,8 +130,12 @@ class _Search:
         g = self.grid
         for kk, w, pw in itertools.product(g.knn_k, g.als_weight, g.pop_weight):
             blended = scoring.blend(als_z, knn_z[kk], self.pop_z, w, pw)
+
+            def scores(rows: np.ndarray, s: np.ndarray = blended) -> np.ndarray:
+                return s[np.searchsorted(self.users, rows)]
+
             result = evaluate(
-                lambda rows, s=blended: s[np.searchsorted(self.users, rows)],
+                scores,
                 self.x,
                 self.truth,
                 k=self.k,

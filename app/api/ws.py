@@ -60,6 +60,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
+    GraphQLFormattedError,
     OperationDefinitionNode,
     OperationType,
     StringValueNode,
@@ -88,7 +89,7 @@ def _validation_rules() -> list[Any]:
     ]
 
 
-def _error_payload(errors: list[GraphQLError]) -> list[dict[str, Any]]:
+def _error_payload(errors: list[GraphQLError]) -> list[GraphQLFormattedError]:
     return [e.formatted for e in errors]
 
 

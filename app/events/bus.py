@@ -186,7 +186,8 @@ class EventBus:
                     state.ready.set()
                     failures.succeeded()
                     backoff = 0.2
-                    async for message in upstream:
+                    # broadcaster annotates Subscriber.__aiter__ as "AsyncGenerator | None".
+                    async for message in upstream:  # type: ignore[union-attr]
                         if message is None:
                             break
                         try:

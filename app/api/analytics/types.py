@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -87,7 +88,7 @@ class StatsValues:
 
     @classmethod
     def from_values(cls, values: dict[str, float]) -> StatsValues:
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         for name in cls.__annotations__:
             value = values.get(name, 0)
             kwargs[name] = value if name in {"viewers_avg", "ctr", "cvr"} else int(value)
