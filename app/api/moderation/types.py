@@ -37,7 +37,8 @@ class RoomMuteType:
 
     @classmethod
     def from_model(cls, mute: RoomMute, user: User) -> RoomMuteType:
-        return cls(room_id=_room_gid(mute.room_id), until=mute.until, _user=user)  # type: ignore[arg-type]
+        room_id = strawberry.ID(encode_id("Room", mute.room_id))
+        return cls(room_id=room_id, until=mute.until, _user=user)
 
 
 @strawberry.type(name="RoomBan", description="A user banned from a room's chat.")
@@ -52,7 +53,8 @@ class RoomBanType:
 
     @classmethod
     def from_model(cls, ban: RoomBan, user: User) -> RoomBanType:
-        return cls(room_id=_room_gid(ban.room_id), created_at=ban.created_at, _user=user)  # type: ignore[arg-type]
+        room_id = strawberry.ID(encode_id("Room", ban.room_id))
+        return cls(room_id=room_id, created_at=ban.created_at, _user=user)
 
 
 @strawberry.type(description="A room's active mutes and bans.")
