@@ -83,11 +83,11 @@ class RoomPageCache:
         self, room_id: int, build: Callable[[], Awaitable[dict[str, Any]]]
     ) -> dict[str, Any]:
         """The room's shared context (built by ``build`` when missing or stale)."""
-        return await self._get(room_id, "shared", build)  # type: ignore[no-any-return]
+        return await self._get(room_id, "shared", build)
 
     async def html(self, room_id: int, build: Callable[[], Awaitable[str]]) -> str:
         """The room's rendered anonymous page (built by ``build`` when missing or stale)."""
-        return await self._get(room_id, "html", build)  # type: ignore[no-any-return]
+        return await self._get(room_id, "html", build)
 
     async def _get(self, room_id: int, slot: str, build: Callable[[], Awaitable[Any]]) -> Any:
         now = time.monotonic()

@@ -40,7 +40,7 @@ def page_cache(request: Request) -> RoomPageCache:
     state = request.app.state
     if not hasattr(state, "room_pages"):
         state.room_pages = RoomPageCache()
-    return state.room_pages  # type: ignore[no-any-return]
+    return state.room_pages
 
 
 async def _shared_page_context(room_id: int) -> dict[str, Any]:
