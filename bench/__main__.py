@@ -24,13 +24,15 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
-BENCHMARKS = ["fanout", "flashsale", "media", "recsys", "graphql_query"]
+BENCHMARKS = ["fanout", "flashsale", "media", "recsys", "graphql_query", "joinstorm"]
 WHAT = {
     "fanout": "roomEvents websocket fan-out vs a raw Starlette fan-out (one process)",
     "flashsale": "1,000 buyers (+200 double taps) for 100 flash-sale units on PostgreSQL",
     "media": "FFmpeg HLS ladder from RTMP, and glass-to-glass latency in chromium",
     "recsys": "ALS + item-kNN recommender on MovieLens-100k: training and serving",
     "graphql_query": "GraphQL products and rooms pages (20 items) in-process, with SQL counts",
+    "joinstorm": "N viewers join one live room on 2 web processes + PostgreSQL + Redis + the "
+    "media worker, then a flash sale",
 }
 
 Figures = list[tuple[str, str]]
@@ -132,12 +134,56 @@ def _graphql_query(r: dict[str, Any]) -> Figures:
     return rows
 
 
+def _joinstorm(r: dict[str, Any]) -> Figures:
+    floor, page, sse, sale = r["healthz_floor"], r["page"], r["sse"], r["flash_sale"]
+    tfe, buy = sse["time_to_first_event"], sale["buy_answers"]
+    procs = r["processes"]
+    servers = "; ".join(
+        f"{name} {procs[name]['cpu_pct']} %, {procs[name]['rss_mb_after']} MB"
+        for name in ("web_a", "web_b", "media_worker")
+        if name in procs
+    )
+    return [
+        (
+            f"{r['viewers']:,} viewers in {r['arrival_s']:g} s, {r['buyers']:,} buy "
+            f"{r['units']} units: errors",
+            f"{r['errors']['total']} {r['errors']['by_kind'] or ''}".strip(),
+        ),
+        (
+            "room page p50 / p99 (`/healthz` floor of the run: req/s, p99)",
+            f"{page['p50_ms']} / {page['p99_ms']} ms ({floor['requests_per_s']}/s, "
+            f"{floor['p99_ms']} ms)",
+        ),
+        (
+            "flash sale start → SSE event p50 / p99 (viewers who got it)",
+            f"{tfe['p50_ms']} / {tfe['p99_ms']} ms ({sse['got_event']}/"
+            f"{sse['connected_before_sale']})",
+        ),
+        (
+            "playlist p99 / segment p99",
+            f"{r['playlist']['p99_ms']} / {r['segment']['p99_ms']} ms",
+        ),
+        (
+            "buy answers p50 / p99; sold / stock, oversold",
+            f"{buy['p50_ms']} / {buy['p99_ms']} ms; {sale['sold']} / {sale['units']}, "
+            f"{sale['oversold']}",
+        ),
+        ("CPU (% of a core) and RSS after: server processes", servers),
+        (
+            "client CPU (% of a core); machine busy during the storm",
+            f"{procs['client']['cpu_pct']} %; {r['machine_busy_pct_during']} % of "
+            f"{100 * int(r['machine'].split()[1])} %",
+        ),
+    ]
+
+
 SUMMARIZERS: dict[str, Callable[[dict[str, Any]], Figures]] = {
     "fanout": _fanout,
     "flashsale": _flashsale,
     "media": _media,
     "recsys": _recsys,
     "graphql_query": _graphql_query,
+    "joinstorm": _joinstorm,
 }
 
 
