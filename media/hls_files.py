@@ -20,7 +20,7 @@ CONTENT_TYPES: dict[str, str] = {
     ".jpg": "image/jpeg",
 }
 
-PLAYLIST_CACHE = "no-cache"
+PLAYLIST_CACHE = "max-age=1"  # a live playlist changes each segment: a CDN may keep it 1 s
 SEGMENT_CACHE = "public, max-age=31536000, immutable"
 THUMBNAIL_CACHE = "public, max-age=5"
 INIT_CACHE = "no-cache"
@@ -81,7 +81,7 @@ def content_type(path: str | PurePosixPath | Path) -> str:
 
 
 def cache_control(path: str | PurePosixPath | Path) -> str:
-    """Cache-Control: playlists are never cached, segments are immutable.
+    """Cache-Control: playlists are kept 1 s at most, segments are immutable.
 
     Segment names carry the session id and never repeat; fMP4 init files and the
     thumbnail are rewritten in place, so they are revalidated / kept briefly.

@@ -6,7 +6,7 @@ import contextlib
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -14,25 +14,12 @@ from app import live_media
 from app.auth import SESSION_COOKIE, cross_site, principal_for
 from app.errors import UserError
 from app.rooms import services as rooms
-from media import HlsPathError, IngestError, PublishRejected, hls_headers, resolve_hls_path
+from media import IngestError, PublishRejected
 from web.forms import checked_form, load_user
+from web.hls_serving import hls_file
 from web.templating import render
 
 MAX_CHUNK = 4 * 1024 * 1024
-
-
-async def hls_file(request: Request) -> Response:
-    """``/hls/<room>/<path>``: playlists no-cache, segments cacheable, nothing outside."""
-    root = request.app.state.settings.hls_dir
-    room_id = request.path_params["room_id"]
-    path = request.path_params["path"]
-    try:
-        file = resolve_hls_path(root, room_id, path)
-    except HlsPathError:
-        raise HTTPException(404, "not found") from None
-    if not file.is_file():
-        raise HTTPException(404, "not found")
-    return FileResponse(file, headers=hls_headers(path))
 
 
 async def replay_page(request: Request) -> Response:

@@ -55,7 +55,7 @@ async def test_test_source_serves_hls_and_a_replay(
         assert started.status_code == 303
         master = await _wait_for(client, f"/hls/{pk}/master.m3u8")
         assert master.headers["content-type"].startswith("application/vnd.apple.mpegurl")
-        assert "no-cache" in master.headers["cache-control"]
+        assert master.headers["cache-control"] == "max-age=1"
         variant_path = next(
             line for line in master.text.splitlines() if line and not line.startswith("#")
         )

@@ -125,7 +125,8 @@ def test_content_types_and_caching() -> None:
     assert content_type("720p/seg_1.m4s") == "video/iso.segment"
     assert content_type("replay/init_0.mp4") == "video/mp4"
     assert content_type("thumb.jpg") == "image/jpeg"
-    assert cache_control("720p/index.m3u8") == "no-cache"
+    assert cache_control("720p/index.m3u8") == "max-age=1"
+    assert cache_control("master.m3u8") == "max-age=1"
     assert "max-age=31536000" in cache_control("720p/seg_1.ts")
     assert "immutable" in cache_control("720p/seg_1.m4s")
     assert cache_control("720p/init_0.mp4") == "no-cache"
