@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from app.analytics.runtime import analytics_runtime
 from app.api.view import GraphQLApp
 from app.api.ws import GraphQLWebSocket
-from app.commerce.closer import closer_runtime
+from app.commerce.closer import closer_runtime, stock_gate_runtime
 from app.commerce.runtime import commerce_runtime
 from app.db import close_db, init_db
 from app.events import EventBus, set_bus
@@ -63,6 +63,7 @@ def app_runtimes() -> list[Runtime]:
         Runtime("analytics recorder", analytics_runtime),
         Runtime("order expiry", commerce_runtime),
         Runtime("recommender", recs_runtime),  # interaction log, scheduled training
+        Runtime("flash-sale stock gate", stock_gate_runtime),  # rebuilt from the database
         Runtime("flash-sale and auction closer", closer_runtime),
     ]
 

@@ -236,7 +236,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
     """Per runtime: is it up? (what the rest of the app reaches it by)"""
     from app import live_media, ratelimit
     from app.analytics import recorder
-    from app.commerce import closer, runtime
+    from app.commerce import closer, runtime, stock_gate
     from app.payments import runtime as payments
     from app.recs import service
     from app.rooms import likes, presence
@@ -263,6 +263,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
         "analytics recorder": recorder_up,
         "order expiry": lambda: _running(runtime.sweep_forever),
         "recommender": lambda: service.get_service() is not None,
+        "flash-sale stock gate": stock_gate.app_configured,
         "flash-sale and auction closer": lambda: _running(closer.tick_forever),
     }
 

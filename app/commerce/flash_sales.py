@@ -9,6 +9,13 @@
   rolls the whole purchase back: nothing is oversold, nothing half-done.
 * Ending a sale (by the streamer, or :func:`end_due_sales` when its time is up) returns
   the unsold units to the variant's stock.
+* Buying goes through the stock gate first (:mod:`app.commerce.stock_gate`: Redis when
+  the event bus is Redis, else this process's memory): one atomic step takes the units
+  and counts the buyer's, so "sold out" and "limit reached" are answered without the
+  database, and only the winners settle there (the transaction above). A failed settle
+  gives the units back to the gate. The database stays the truth: :func:`reconcile_gates`
+  rebuilds the gates of live sales from it when the app starts, so a crash between the
+  gate and the settle costs nothing but the units the gate held for a moment.
 * :func:`release_units` is the hook the orders code calls when an order is cancelled or
   expires: each flash-sale unit goes back to its sale (or to stock when the sale ended),
   and an auction's unit back to stock.
@@ -19,7 +26,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import time
+import weakref
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,12 +39,13 @@ from tortoise.transactions import in_transaction
 
 from app import signals
 from app.accounts.models import User
-from app.commerce import auctions, shelf
+from app.commerce import auctions, shelf, stock_gate
 from app.commerce.live_models import FlashSale, FlashSaleClaim, FlashSaleState
 from app.commerce.models import Order, OrderStatus, Variant
 from app.commerce.ordering import placing
 from app.commerce.ordering.announcements import order_signal
 from app.commerce.ordering.rules import OrderLine
+from app.commerce.stock_gate import GateState, Verdict
 from app.errors import NotFound, UserError
 from app.rooms import events
 
@@ -48,6 +58,8 @@ MAX_PER_USER = 100
 MAX_KEY = 64
 PUBLISH_INTERVAL = 0.5
 CLAIM_RETRIES = 3
+GATE_GRACE = 3600  # seconds a sale's gate outlives the sale's end (it is dropped at the end)
+SALE_CACHE_SECONDS = 1.0  # how long a process reuses a sale's row to check a purchase
 
 # Display states (the stored state is only live / ended).
 SCHEDULED = "scheduled"
@@ -190,6 +202,7 @@ async def start_flash_sale(
             per_user_limit=per_user_limit,
             using_db=conn,
         )
+    await build_gate(sale, GateState(remaining=quantity), now=now)
     await events.publish(room.id, sale_event(sale, now))
     return sale
 
@@ -228,6 +241,8 @@ async def finish_sale(sale_id: int, now: datetime | None = None) -> FlashSale | 
                 .using_db(conn)
                 .update(stock=F("stock") + sale.returned)
             )
+    _forget_sale(sale.id)
+    await stock_gate.drop(gate_name(sale))
     await events.publish(sale.room_id, sale_event(sale, now))
     return sale
 
@@ -292,9 +307,52 @@ async def buy_flash_sale(
     """Buy ``quantity`` units of a sale: a pending order at the sale price, or a user error
     (ended, not started, sold out, over the per-buyer limit) that changes nothing.
 
-    Retrying with the same ``idempotency_key`` returns the first order.
+    Retrying with the same ``idempotency_key`` returns the first order. The stock gate
+    answers the buyers who lose; the database settles (and has the last word on) the
+    winners.
     """
     now = now or utcnow()
+    key = _checked_key(idempotency_key)
+    sale = await _sale_for_buying(sale_id)
+    if sale.created_by_id == buyer.id:
+        raise UserError("OWN_SALE", "you cannot buy from your own flash sale", "saleId")
+    if display_state(sale, now) not in (LIVE, SOLD_OUT):
+        # Ended or not started (or a stale copy says so): the database answers, after
+        # looking for a replay of a purchase made while the sale was live.
+        return await _buy_in_database(buyer, sale_id, quantity, shipping, key, now)
+    _check_quantity(sale, quantity)
+    gate = gate_name(sale)
+    taken = await stock_gate.take(gate, buyer.id, key, quantity, sale.per_user_limit)
+    if taken.verdict == Verdict.UNKNOWN and await build_gate(sale, replace=False, now=now):
+        taken = await stock_gate.take(gate, buyer.id, key, quantity, sale.per_user_limit)
+    if taken.verdict == Verdict.SOLD_OUT:
+        if taken.left > 0:
+            raise UserError("SOLD_OUT", f"only {taken.left} left", "quantity")
+        raise UserError("SOLD_OUT", "this flash sale is sold out", "saleId")
+    if taken.verdict == Verdict.LIMIT:
+        raise _limit_error(sale.per_user_limit, taken.held)
+    if taken.verdict != Verdict.WON:  # a replay, or no gate (Redis down): the database
+        return await _buy_in_database(buyer, sale_id, quantity, shipping, key, now)
+    if after_gate is not None:
+        after_gate()
+    try:
+        shelf.checkout_started(sale.room_id, sale.product_id, buyer.id)
+        order, replayed = await _settle(buyer, sale, quantity, shipping, key, now)
+    except BaseException:
+        await asyncio.shield(stock_gate.give_back(gate, buyer.id, key, quantity))
+        raise
+    if replayed:  # a twin with this key (through the database path) settled first
+        await stock_gate.give_back(gate, buyer.id, None, quantity)
+    offer_update(sale.id)
+    return order
+
+
+#: Test-only fault hook: called between a won gate take and the settle (a crash test sets
+#: it to ``os._exit`` in a subprocess). None in production.
+after_gate: Callable[[], None] | None = None
+
+
+def _checked_key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY:
         raise UserError(
@@ -302,45 +360,67 @@ async def buy_flash_sale(
             f"send an idempotency key of 1 to {MAX_KEY} characters",
             "idempotencyKey",
         )
+    return key
+
+
+def _check_quantity(sale: FlashSale, quantity: int) -> None:
+    if not isinstance(quantity, int) or quantity < 1:
+        raise UserError("INVALID_QUANTITY", "buy at least 1", "quantity")
+    if quantity > sale.per_user_limit:
+        raise _limit_error(sale.per_user_limit, 0)
+
+
+def _limit_error(limit: int, held: int) -> UserError:
+    message = f"you can buy at most {limit} in this sale"
+    if 0 < held < limit:
+        message += f"; {limit - held} more for you"
+    return UserError("PURCHASE_LIMIT", message, "quantity")
+
+
+async def _buy_in_database(
+    buyer: User,
+    sale_id: int,
+    quantity: int,
+    shipping: dict[str, Any],
+    key: str,
+    now: datetime,
+) -> Order:
+    """The purchase decided by the database alone (no gate, or a sale that is not live)."""
     sale = await get_sale(sale_id)
-    if sale.created_by_id == buyer.id:
-        raise UserError("OWN_SALE", "you cannot buy from your own flash sale", "saleId")
     earlier = await FlashSaleClaim.filter(
         sale_id=sale.id, user_id=buyer.id, idempotency_key=key, order_id__isnull=False
     ).first()
     if earlier is not None:
         return await Order.get(id=earlier.order_id)
-    if not isinstance(quantity, int) or quantity < 1:
-        raise UserError("INVALID_QUANTITY", "buy at least 1", "quantity")
-    if quantity > sale.per_user_limit:
-        raise UserError(
-            "PURCHASE_LIMIT",
-            f"you can buy at most {sale.per_user_limit} in this sale",
-            "quantity",
-        )
+    _check_quantity(sale, quantity)
     problem = _not_buyable(sale, now, quantity)  # fast path: no transaction for a lost race
     if problem is not None:
         raise problem
     shelf.checkout_started(sale.room_id, sale.product_id, buyer.id)
+    order, _replayed = await _settle(buyer, sale, quantity, shipping, key, now)
+    offer_update(sale.id)
+    return order
 
-    order: Order | None = None
+
+async def _settle(
+    buyer: User,
+    sale: FlashSale,
+    quantity: int,
+    shipping: dict[str, Any],
+    key: str,
+    now: datetime,
+) -> tuple[Order, bool]:
+    """The purchase's transaction, retried when a twin request took the same claim slot;
+    the order and whether it is a concurrent twin's (same key) rather than ours."""
     for _attempt in range(CLAIM_RETRIES):
         try:
-            order = await _purchase(buyer, sale, quantity, shipping, key, now)
-            break
+            return await _purchase(buyer, sale, quantity, shipping, key, now), False
         except _Replay as replay:
-            return replay.order  # the same request, placed by a concurrent twin
+            return replay.order, True  # the same request, placed by a concurrent twin
         except IntegrityError:
             # Another request of this buyer took the same slot: look again.
             continue
-    if order is None:
-        raise UserError(
-            "PURCHASE_LIMIT",
-            f"you can buy at most {sale.per_user_limit} in this sale",
-            "quantity",
-        )
-    offer_update(sale.id)
-    return order
+    raise _limit_error(sale.per_user_limit, 0)
 
 
 class _Replay(Exception):
@@ -434,6 +514,92 @@ async def _purchase(
     return order
 
 
+# -- the stock gate -----------------------------------------------------------------------
+
+# Rows of sales being bought, per event loop (tests run one database per loop): a purchase
+# only needs the sale's terms, which never change while it is live; its end drops the
+# gate, which sends buyers to the database.
+_sales: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, tuple[float, FlashSale]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _sale_cache() -> dict[int, tuple[float, FlashSale]]:
+    loop = asyncio.get_running_loop()
+    cache = _sales.get(loop)
+    if cache is None:
+        cache = _sales[loop] = {}
+    return cache
+
+
+async def _sale_for_buying(sale_id: int) -> FlashSale:
+    cache = _sale_cache()
+    found = cache.get(sale_id)
+    clock = time.monotonic()
+    if found is not None and found[0] > clock:
+        return found[1]
+    sale = await get_sale(sale_id)
+    if len(cache) > 1000:
+        cache.clear()
+    cache[sale_id] = (clock + SALE_CACHE_SECONDS, sale)
+    return sale
+
+
+def _forget_sale(sale_id: int) -> None:
+    with contextlib.suppress(RuntimeError):
+        _sale_cache().pop(sale_id, None)
+
+
+def gate_name(sale: FlashSale) -> str:
+    """The sale's gate: its id and creation time (two databases' sale 1 never share one)."""
+    return f"{sale.id}.{int(_aware(sale.created_at).timestamp() * 1_000_000)}"
+
+
+async def gate_state(sale_id: int) -> GateState:
+    """The gate a sale should have, from the database: remaining units (quantity less the
+    settled ones), each buyer's units and winning keys. Claims are read before the sale,
+    so a purchase settling meanwhile can only make the gate generous (the database still
+    refuses what it does not have), never short."""
+    held: dict[int, int] = {}
+    keys: set[tuple[int, str]] = set()
+    for user_id, key in await FlashSaleClaim.filter(sale_id=sale_id).values_list(
+        "user_id", "idempotency_key"
+    ):
+        buyer = int(user_id)  # type: ignore[arg-type]
+        held[buyer] = held.get(buyer, 0) + 1
+        if key:
+            keys.add((buyer, str(key)))
+    sale = await get_sale(sale_id)
+    return GateState(remaining=sale.remaining, held=held, keys=keys)
+
+
+async def build_gate(
+    sale: FlashSale,
+    state: GateState | None = None,
+    replace: bool = True,
+    now: datetime | None = None,
+) -> bool:
+    """Set the sale's gate from ``state`` (default: the database's); ``replace=False``
+    only fills a gate that holds nothing. True when set."""
+    now = now or utcnow()
+    ttl = (_aware(sale.ends_at) - now).total_seconds() + GATE_GRACE
+    if ttl <= 0:
+        return False
+    if state is None:
+        state = await gate_state(sale.id)
+    return await stock_gate.load(gate_name(sale), state, ttl, replace)
+
+
+async def reconcile_gates(now: datetime | None = None) -> int:
+    """Rebuild the gate of every sale not over yet from the database (the app starts: a
+    crash may have left units taken at the gate and never settled). Returns how many."""
+    now = now or utcnow()
+    sales = await FlashSale.filter(state=FlashSaleState.LIVE, ends_at__gt=now)
+    for sale in sales:
+        await build_gate(sale, now=now)
+    return len(sales)
+
+
 # -- releasing units of cancelled / expired orders ----------------------------------------
 
 
@@ -466,6 +632,11 @@ async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None =
         )
         sale_ids = set(claimed)
         for sale_id in sorted(sale_ids):
+            claims = (
+                await FlashSaleClaim.filter(order_id=order_id, sale_id=sale_id)
+                .using_db(conn)
+                .values_list("user_id", "idempotency_key")
+            )
             units = (
                 await FlashSaleClaim.filter(order_id=order_id, sale_id=sale_id)
                 .using_db(conn)
@@ -481,6 +652,16 @@ async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None =
             )
             if to_sale:
                 back_to_sale.append(int(sale_id))
+                # Before the commit: should it roll back, the gate is generous for a
+                # while (the database still refuses), never short.
+                live = await FlashSale.get(id=sale_id, using_db=conn)
+                for user_id, key in claims:
+                    await stock_gate.give_back(
+                        gate_name(live),
+                        int(user_id),
+                        str(key) or None,
+                        1,  # type: ignore[arg-type]
+                    )
             else:
                 sale = await FlashSale.get(id=sale_id, using_db=conn)
                 await (
