@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.models import User
@@ -24,7 +24,7 @@ from web.live_commerce import emit_impressions
 from web.page_cache import RoomPageCache
 from web.page_keys import CSRF_SLOT, fill
 from web.room_panels import ROOM_PANELS, personal_context, shared_context
-from web.sse import room_stream
+from web.sse import EventStreamResponse, room_stream
 from web.templating import page_csrf_token, render, templates, with_csrf_cookie
 
 
@@ -105,11 +105,7 @@ async def room_events(request: Request) -> Response:
     user = await load_user(request)
     room = await _room_or_404(request)
     stream = room_stream(request, room, user, rooms.can_moderate(user, room))
-    return StreamingResponse(
-        stream,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return EventStreamResponse(stream)
 
 
 def _message(request: Request, text: str, status: int = 200, ok: bool = True) -> Response:
@@ -300,11 +296,7 @@ async def studio_events(request: Request) -> Response:
         return found
     user, room = found
     stream = room_stream(request, room, user, True, watching=False)
-    return StreamingResponse(
-        stream,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return EventStreamResponse(stream)
 
 
 routes = [
