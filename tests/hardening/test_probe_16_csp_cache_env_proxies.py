@@ -82,10 +82,10 @@ async def test_personal_pages_are_never_stored(world: World) -> None:
     for path in ("/account", "/wallet", "/orders", "/cart", "/studio", "/for-you"):
         response = await world.client.get(path, headers=world.headers(VIEWER))
         assert response.status_code in (200, 303), path
-        assert response.headers.get("cache-control") == "no-store", path
+        assert "no-store" in response.headers.get("cache-control", ""), path
     # Any page asked for with a session shows who is signed in.
     signed_in = await world.client.get(f"/rooms/{world.room.id}", headers=world.headers(VIEWER))
-    assert signed_in.headers.get("cache-control") == "no-store"
+    assert "no-store" in signed_in.headers.get("cache-control", "")
     world.client.cookies.clear()
     public = await world.client.get(f"/rooms/{world.room.id}", headers=world.headers(ANON))
     assert "no-store" not in public.headers.get("cache-control", "")
