@@ -44,6 +44,10 @@ class CredentialWatch:
         """Follow ``conn``'s user; returns once this process is subscribed."""
         if conn.user_id is None:
             return
+        loop = asyncio.get_running_loop()
+        if self.task is not None and self.task.get_loop() is not loop:
+            self.by_user.clear()  # left over from an event loop that is gone (tests)
+            self.task = None
         self.by_user.setdefault(conn.user_id, set()).add(conn)
         if self.task is None or self.task.done():
             self.ready = asyncio.Event()

@@ -73,7 +73,7 @@ MUTATIONS: dict[str, Rule | tuple[Rule, ...]] = {
     "logout": Rule(EVERYONE, lambda w: {}),
     "requestPasswordReset": Rule(EVERYONE, lambda w: {"email": w.login_email}),
     "resetPassword": Rule(EVERYONE, lambda w: {"token": w.new_reset_token(), "newPassword": "another-horse-43"}),
-    "changePassword": Rule(USERS, lambda w: {"currentPassword": PASSWORD, "newPassword": PASSWORD + "x"}),
+    "changePassword": Rule(USERS, lambda w: {"_fresh": w.fresh_credentials(), "currentPassword": PASSWORD, "newPassword": PASSWORD + "x"}),
     "createApiToken": Rule(SESSIONS, lambda w: {"name": "my app", "scope": "WRITE"}),
     "revokeApiToken": Rule(TOKEN_OWNER, lambda w: {"id": w.new_api_token()}, hides=True),
     # rooms

@@ -21,7 +21,7 @@ import httpx
 from PIL import Image
 
 from app.accounts import services as accounts
-from app.accounts.models import PasswordReset, Role, User
+from app.accounts.models import ApiToken, PasswordReset, Role, User
 from app.accounts.passwords import hash_password
 from app.accounts.tokens import digest, new_secret
 from app.api.ids import encode_id
@@ -236,6 +236,17 @@ class World:
     async def new_api_token(self) -> str:
         created = await accounts.create_api_token(self.users[OWNER], f"t{self.n()}", "read")
         return encode_id("ApiToken", created.token.id)
+
+    async def fresh_credentials(self) -> None:
+        """Give the caller back the world's password, sessions and tokens: a password
+        change revokes the user's tokens and ends their other sessions."""
+        if self.caller is None:
+            return
+        await User.filter(id=self.caller.id).update(password_hash=password_hash())
+        await ApiToken.filter(user_id=self.caller.id).update(revoked_at=None)
+        for label, user in self.users.items():
+            if user.id == self.caller.id and label in self.sessions:
+                self.sessions[label] = await accounts.start_session(user)
 
     async def new_reset_token(self) -> str:
         from datetime import UTC, datetime, timedelta
