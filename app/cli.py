@@ -93,6 +93,32 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ban_user(args: argparse.Namespace) -> int:
+    from app.accounts import services as accounts
+    from app.errors import UserError
+    from app.events import EventBus, set_bus
+
+    async def run(settings):
+        # On the deployment's bus, so every web process closes the user's websockets now.
+        bus = EventBus(settings.broadcast_url)
+        await bus.connect()
+        set_bus(bus)
+        try:
+            user = await accounts.user_by_email(args.email)
+            return await accounts.set_active(user.id, args.lift)
+        finally:
+            set_bus(None)
+            await bus.disconnect()
+
+    try:
+        user = asyncio.run(_with_db(run))
+    except UserError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"{'lifted the ban of' if args.lift else 'banned'} {user.email} (id {user.id})")
+    return 0
+
+
 def _seed_demo(args: argparse.Namespace) -> int:
     from app.seed import seed_demo
 
@@ -156,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cu.add_argument("--password", help="read from the terminal when omitted")
     cu.set_defaults(func=_create_user)
+
+    ban = sub.add_parser(
+        "ban-user", help="ban a user site-wide: no login, sessions, tokens or open websockets"
+    )
+    ban.add_argument("email")
+    ban.add_argument("--lift", action="store_true", help="lift the ban instead")
+    ban.set_defaults(func=_ban_user)
 
     sub.add_parser(
         "media-worker", help="run the media worker alone (web: LIVEMART_MEDIA_IN_PROCESS=false)"

@@ -38,6 +38,12 @@ def test_migrate_create_user_and_export(tmp_path: Path, database_url: str) -> No
     )
     assert made.returncode == 0, made.stderr
     assert "moderator" in made.stdout
+    banned = run_cli("ban-user", f"mod-{tmp_path.name}@example.com", env=env)
+    assert banned.returncode == 0 and "banned" in banned.stdout, banned.stderr
+    lifted = run_cli("ban-user", f"mod-{tmp_path.name}@example.com", "--lift", env=env)
+    assert lifted.returncode == 0 and "lifted" in lifted.stdout, lifted.stderr
+    unknown = run_cli("ban-user", "nobody@example.com", env=env)
+    assert unknown.returncode == 2 and "not found" in unknown.stderr
     weak = run_cli("create-user", "w@example.com", "--name", "Wu", "--password", "x", env=env)
     assert weak.returncode == 2 and "at least 10" in weak.stderr
     out = tmp_path / "schema.graphql"

@@ -315,6 +315,13 @@ async def get_user(user_id: int) -> User:
     return user
 
 
+async def user_by_email(email: str) -> User:
+    user = await User.get_or_none(email=normalize_email(email))
+    if user is None:
+        raise NotFound("user", "email")
+    return user
+
+
 async def is_banned(user_id: int) -> bool:
     """Whether the user is banned site-wide (see :func:`set_active`)."""
     return await User.filter(id=user_id, is_active=False).exists()
