@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
-BENCHMARKS = ["fanout", "flashsale", "media", "recsys", "graphql_query", "joinstorm"]
+BENCHMARKS = ["fanout", "flashsale", "media", "recsys", "graphql_query", "joinstorm", "roompage"]
 WHAT = {
     "fanout": "roomEvents websocket fan-out vs a raw Starlette fan-out (one process)",
     "flashsale": "1,000 buyers (+200 double taps) for 100 flash-sale units on PostgreSQL",
@@ -33,6 +33,7 @@ WHAT = {
     "graphql_query": "GraphQL products and rooms pages (20 items) in-process, with SQL counts",
     "joinstorm": "N viewers join one live room on 2 web processes + PostgreSQL + Redis + the "
     "media worker, then a flash sale",
+    "roompage": "room page (anonymous, signed in) and HLS files vs the /healthz floor (SQLite)",
 }
 
 Figures = list[tuple[str, str]]
@@ -177,6 +178,18 @@ def _joinstorm(r: dict[str, Any]) -> Figures:
     ]
 
 
+def _roompage(r: dict[str, Any]) -> Figures:
+    runs = r["runs"]
+    return [
+        (
+            f"{name.replace('_', ' ')}: req/s, p99, share of the /healthz floor",
+            f"{run['req_per_s']:,}, {run['p99_ms']} ms, {run['of_floor']}",
+        )
+        for name, run in runs.items()
+        if name in ("room_anonymous", "room_signed_in", "variant_playlist", "segment")
+    ] + [("/healthz floor (same run)", f"{r['floor_req_per_s']:,} req/s")]
+
+
 SUMMARIZERS: dict[str, Callable[[dict[str, Any]], Figures]] = {
     "fanout": _fanout,
     "flashsale": _flashsale,
@@ -184,6 +197,7 @@ SUMMARIZERS: dict[str, Callable[[dict[str, Any]], Figures]] = {
     "recsys": _recsys,
     "graphql_query": _graphql_query,
     "joinstorm": _joinstorm,
+    "roompage": _roompage,
 }
 
 

@@ -1,0 +1,164 @@
+"""The room page and HLS files under load, against the ``/healthz`` floor of the same run.
+
+A ``livemart serve`` process (one web process, SQLite, in-memory bus, the demo data of
+``livemart seed-demo``) is loaded by autocannon (``npx autocannon``, 20 connections) on:
+``/healthz`` (the floor), ``/rooms/1`` anonymous, ``/rooms/1`` signed in (a session cookie),
+a variant playlist and a segment. The machine this runs on is shared, so the figure that
+carries is each path's rate as a fraction of the floor measured minutes apart in one run.
+
+    python -m bench roompage            # writes bench/results/roompage.json
+    ROOMPAGE_SECONDS=10 python -m bench roompage
+
+py-spy of ``GET /rooms/1`` anonymous under load, before (2026-12-05, SQLite, 2-core machine
+shared with other jobs: 25 req/s against a 1,570 req/s floor, 1/63 of it), inclusive:
+    41% panel_context (the room panels, every request)
+    14% recs.room_panel_context → recommended_rooms → trending_ids (an aggregate query)
+    22% aiosqlite worker thread; 14% tortoise QuerySet._execute; 8% pypika SQL building
+     6% rendering rooms/room.html
+After (the same load and machine): the anonymous page is rendered once per room and
+second (``web.page_cache``); a cached request does no query and spends its time in
+uvicorn/Starlette's request cycle, the middlewares and ``str.replace`` of the CSRF token:
+1,899 req/s against a 3,247 req/s floor (0.58 of it). A signed-in request reads the cached
+shared context and runs the viewer's own queries (session, follow, mute, ban, balance,
+units bought: constant, not per product or message) and one template render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+RESULTS = Path(__file__).parent / "results"
+CONNECTIONS = 20
+SECONDS = int(os.environ.get("ROOMPAGE_SECONDS", "8"))
+PORT = int(os.environ.get("ROOMPAGE_PORT", "8791"))
+
+
+async def _prepare(env: dict[str, str]) -> str:
+    """Migrate, seed the demo, open a session for the demo viewer; returns its secret."""
+    os.environ.update(env)
+    from app.accounts.models import User
+    from app.accounts.services import start_session
+    from app.db import close_db, init_db, migrate
+    from app.seed import seed_demo
+    from app.settings import load_settings
+
+    settings = load_settings()
+    await migrate(settings.database_url)
+    await init_db(settings.database_url)
+    try:
+        await seed_demo(settings)
+        return await start_session(await User.get(email="viewer@demo.livemart"))
+    finally:
+        await close_db()
+
+
+def _hls_files(var_dir: Path) -> None:
+    """A live room's master and variant playlists and a 1 s segment (~250 KB)."""
+    room = var_dir / "hls" / "1"
+    (room / "360p").mkdir(parents=True, exist_ok=True)
+    (room / "master.m3u8").write_text(
+        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\n360p/index.m3u8\n"
+    )
+    segments = [f"seg_bench_{i:06d}.ts" for i in range(1, 7)]
+    (room / "360p" / "index.m3u8").write_text(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:1\n"
+        + "".join(f"#EXTINF:1.000,\n{s}\n" for s in segments)
+    )
+    for name in segments:
+        (room / "360p" / name).write_bytes(b"\x47" + b"\x00" * 187 * 1 + b"\x47" * (188 * 1330))
+
+
+def _autocannon(url: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    command = ["npx", "--yes", "autocannon", "-j", "-c", str(CONNECTIONS), "-d", str(SECONDS)]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}={value}"]
+    done = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    raw = json.loads(done.stdout)
+    return {
+        "req_per_s": round(raw["requests"]["average"]),
+        "p50_ms": raw["latency"]["p50"],
+        "p99_ms": raw["latency"]["p99"],
+        "errors": raw["errors"] + raw["non2xx"] + raw["timeouts"],
+    }
+
+
+def main() -> dict[str, Any]:
+    if shutil.which("npx") is None:
+        print("roompage: needs npx (node) for autocannon; skipped")
+        return {}
+    work = Path(tempfile.mkdtemp(prefix="roompage-"))
+    env = {
+        "LIVEMART_VAR_DIR": str(work),
+        "LIVEMART_DATABASE_URL": f"sqlite://{work / 'bench.db'}",
+        "LIVEMART_BROADCAST_URL": "memory://",
+        "LIVEMART_SECRET_KEY": "roompage-bench-secret-0123456789",
+        "LIVEMART_MEDIA_IN_PROCESS": "false",
+        "LIVEMART_RTMP_PORT": "0",
+        "LIVEMART_ROOM_WATCHERS_PER_IP": "100000",
+    }
+    session = asyncio.run(_prepare(env))
+    _hls_files(work)
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(PORT)]
+    server = subprocess.Popen(
+        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        cookie = {"Cookie": f"lm_session={session}"}
+        assert "Leo Viewer" in httpx.get(base + "/rooms/1", headers=cookie).text
+        paths: dict[str, tuple[str, dict[str, str] | None]] = {
+            "healthz": ("/healthz", None),
+            "room_anonymous": ("/rooms/1", None),
+            "room_signed_in": ("/rooms/1", cookie),
+            "variant_playlist": ("/hls/1/360p/index.m3u8", None),
+            "segment": ("/hls/1/360p/seg_bench_000001.ts", None),
+        }
+        runs: dict[str, dict[str, Any]] = {}
+        for name, (path, headers) in paths.items():
+            runs[name] = _autocannon(base + path, headers)
+        runs["healthz_again"] = _autocannon(base + "/healthz")
+        floor = max(runs["healthz"]["req_per_s"], runs["healthz_again"]["req_per_s"])
+        for run in runs.values():
+            run["of_floor"] = round(run["req_per_s"] / floor, 3) if floor else None
+    finally:
+        server.terminate()
+        server.wait(15)
+        shutil.rmtree(work, ignore_errors=True)
+    out = {
+        "database": "sqlite",
+        "connections": CONNECTIONS,
+        "seconds": SECONDS,
+        "machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end",
+        "floor_req_per_s": floor,
+        "runs": runs,
+        "goals": "room page >= 1,000 req/s anonymous, >= 400 signed in, p99 < 100 ms",
+    }
+    for name, run in runs.items():
+        print(
+            f"{name:18} {run['req_per_s']:>7,} req/s ({run['of_floor']:.2f} of the floor) "
+            f"p50 {run['p50_ms']} ms p99 {run['p99_ms']} ms errors {run['errors']}"
+        )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "roompage.json").write_text(json.dumps(out, indent=2) + "\n")
+    return out
+
+
+if __name__ == "__main__":
+    main()
