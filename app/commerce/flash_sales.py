@@ -565,7 +565,7 @@ async def gate_state(sale_id: int) -> GateState:
     for user_id, key in await FlashSaleClaim.filter(sale_id=sale_id).values_list(
         "user_id", "idempotency_key"
     ):
-        buyer = int(user_id)  # type: ignore[arg-type]
+        buyer = int(user_id)
         held[buyer] = held.get(buyer, 0) + 1
         if key:
             keys.add((buyer, str(key)))
@@ -660,7 +660,7 @@ async def release_units(order: Order | int, using_db: BaseDBAsyncClient | None =
                         gate_name(live),
                         int(user_id),
                         str(key) or None,
-                        1,  # type: ignore[arg-type]
+                        1,
                     )
             else:
                 sale = await FlashSale.get(id=sale_id, using_db=conn)

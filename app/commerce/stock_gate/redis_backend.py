@@ -87,7 +87,9 @@ class RedisGate:
             return None
         state = GateState(remaining=0)
         for name, value in raw.items():
-            field, number = name.decode(), int(value)
+            # bytes (the client does not decode responses); redis types the keys bytes | str.
+            field = name.decode() if isinstance(name, bytes) else name
+            number = int(value)
             if field == "left":
                 state.remaining = number
             elif field.startswith("u:"):
