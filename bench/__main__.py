@@ -171,9 +171,9 @@ def _joinstorm(r: dict[str, Any]) -> Figures:
         ),
         ("CPU (% of a core) and RSS after: server processes", servers),
         (
-            "client CPU (% of a core); machine busy during the storm",
-            f"{procs['client']['cpu_pct']} %; {r['machine_busy_pct_during']} % of "
-            f"{100 * int(r['machine'].split()[1])} %",
+            "client CPU (% of a core), its event loop lag p99; machine busy during the storm",
+            f"{procs['client']['cpu_pct']} %, {procs['client']['loop_lag']['p99_ms']} ms; "
+            f"{r['machine_busy_pct_during']} % of {100 * int(r['machine'].split()[1])} %",
         ),
     ]
 

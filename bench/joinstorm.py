@@ -476,6 +476,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     processes["client"] = {
         "cpu_s": round(figures.client_cpu_s, 2),
         "cpu_pct": round(100 * figures.client_cpu_s / wall),
+        "loop_lag": _latency(figures.loop_lag),
     }
     expected_sold = min(args.units, buyers)
     errors = sum(figures.errors.values())
@@ -503,6 +504,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "connected_before_sale": figures.connected_before_sale,
             "got_event": figures.got_event_before_sale_connected,
             "late_joiners_got_event": figures.got_event_late_joiners,
+            "bytes_received": figures.sse_bytes,
             "time_to_first_event": _latency(figures.first_event),
         },
         "flash_sale": {
@@ -565,7 +567,12 @@ def _print(r: dict[str, Any]) -> None:
         rss = (
             f" · RSS {p['rss_mb_before']} → {p['rss_mb_after']} MB" if "rss_mb_before" in p else ""
         )
-        print(f"{name:>14}: CPU {p['cpu_s']} s ({p['cpu_pct']} % of one core){rss}")
+        lag = (
+            f" · event loop lag p99 {p['loop_lag']['p99_ms']} ms, max {p['loop_lag']['max_ms']} ms"
+            if "loop_lag" in p
+            else ""
+        )
+        print(f"{name:>14}: CPU {p['cpu_s']} s ({p['cpu_pct']} % of one core){rss}{lag}")
     print("ok" if r["ok"] else "NOT OK")
 
 

@@ -80,6 +80,7 @@ class Figures:
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     connected: int = 0
+    sse_bytes: int = 0
     connected_before_sale: int = 0
     got_event_before_sale_connected: int = 0
     got_event_late_joiners: int = 0
@@ -87,6 +88,7 @@ class Figures:
     sale_started_at: float = 0.0
     start_answer_s: float = 0.0
     wall_s: float = 0.0
+    loop_lag: list[float] = field(default_factory=list)
     client_cpu_s: float = 0.0
 
 
@@ -134,7 +136,6 @@ class Viewers:
         self.sale_started = asyncio.Event()
         self._sale_id_known = asyncio.Event()
         self._all_got_event = asyncio.Event()
-        self.stop = asyncio.Event()
         self._streams: list[asyncio.Task[None]] = []
         self.loop = asyncio.get_running_loop()
         timeout = httpx.Timeout(storm.timeout_s, pool=storm.timeout_s)
@@ -208,69 +209,55 @@ class Viewers:
     async def _stream(
         self, base: str, cookie: str, connected: asyncio.Event, got_event: asyncio.Event
     ) -> None:
-        """Read the room's SSE stream until the storm stops; note the flash sale's arrival."""
+        """Read the room's SSE stream until the storm stops (this task is cancelled); note
+        when it was connected and when the flash sale's event arrived."""
         s = self.storm
         headers = {"Accept": "text/event-stream"}
         if cookie:
             headers["Cookie"] = cookie
-        before_sale = False
+        before_sale = failed = False
         try:
             async with self.streams.stream(
                 "GET", f"{base}/rooms/{s.room_id}/events", headers=headers
             ) as response:
                 if response.status_code != 200:
+                    failed = True
                     self._error("sse", f"HTTP {response.status_code}")
                     return
                 buffer = b""
-                chunks = response.aiter_raw()
-                stop = asyncio.ensure_future(self.stop.wait())
-                try:
-                    while True:
-                        read = asyncio.ensure_future(chunks.__anext__())
-                        done, _ = await asyncio.wait({read, stop}, return_when="FIRST_COMPLETED")
-                        if read not in done:
-                            read.cancel()
-                            with contextlib.suppress(BaseException):
-                                await read
-                            return
-                        try:
-                            chunk = read.result()
-                        except StopAsyncIteration:
-                            self._error("sse", "closed by the server")
-                            return
-                        if not connected.is_set():
-                            buffer += chunk
-                            if CONNECTED in buffer:
-                                connected.set()
-                                self.fig.connected += 1
-                                before_sale = not self.sale_started.is_set()
-                                if before_sale:
-                                    self.fig.connected_before_sale += 1
-                                buffer = buffer[buffer.index(CONNECTED) :]
+                async for chunk in response.aiter_raw():
+                    self.fig.sse_bytes += len(chunk)
+                    if got_event.is_set():
+                        continue
+                    buffer = buffer[-len(SSE_MARKER) :] + chunk
+                    if not connected.is_set():
+                        if CONNECTED not in buffer:
                             continue
-                        if got_event.is_set():
-                            continue
-                        buffer = buffer[-len(SSE_MARKER) :] + chunk
-                        if SSE_MARKER in buffer:
-                            got_event.set()
-                            if before_sale:
-                                self.fig.got_event_before_sale_connected += 1
-                                if (
-                                    self.fig.got_event_before_sale_connected
-                                    == self.fig.connected_before_sale
-                                ):
-                                    self._all_got_event.set()
-                                delay = self.loop.time() - self.fig.sale_started_at
-                                self.fig.first_event.append(delay)
-                            else:
-                                self.fig.got_event_late_joiners += 1
-                finally:
-                    stop.cancel()
+                        connected.set()
+                        self.fig.connected += 1
+                        before_sale = not self.sale_started.is_set()
+                        self.fig.connected_before_sale += before_sale
+                        buffer = buffer[buffer.index(CONNECTED) + len(CONNECTED) :]
+                    if SSE_MARKER in buffer:
+                        got_event.set()
+                        self._got_event(before_sale)
+                failed = True
+                self._error("sse", "closed by the server")
         except httpx.HTTPError as exc:
+            failed = True
             self._error("sse", _kind(exc))
         finally:
-            if before_sale and not got_event.is_set():
+            if before_sale and not got_event.is_set() and not failed:
                 self._error("sse", "flash sale event missed")
+
+    def _got_event(self, connected_before_sale: bool) -> None:
+        if not connected_before_sale:
+            self.fig.got_event_late_joiners += 1
+            return
+        self.fig.first_event.append(self.loop.time() - self.fig.sale_started_at)
+        self.fig.got_event_before_sale_connected += 1
+        if self.fig.got_event_before_sale_connected == self.fig.connected_before_sale:
+            self._all_got_event.set()
 
     async def _hls(self, client: httpx.AsyncClient) -> None:
         s = self.storm
@@ -367,6 +354,14 @@ class Viewers:
                 return  # its stream failed: counted there
         await self._buy(client, index, token)
 
+    async def _watch_loop_lag(self, every: float = 0.05) -> None:
+        """How late this client's event loop wakes up: when it is busy, every latency it
+        measures grows by about that much (the client, not the server, is then the limit)."""
+        while True:
+            planned = self.loop.time() + every
+            await asyncio.sleep(every)
+            self.fig.loop_lag.append(max(0.0, self.loop.time() - planned))
+
     async def run(self) -> Figures:
         s = self.storm
         cpu0 = time.process_time()
@@ -379,6 +374,7 @@ class Viewers:
             await self.start_sale()
 
         sale_task = asyncio.create_task(sale())
+        lag = asyncio.create_task(self._watch_loop_lag())
         deadline = t0 + max(s.arrival_s, s.sale_at_s) + s.linger_s
         try:
             _, pending = await asyncio.wait(
@@ -396,11 +392,10 @@ class Viewers:
                     )
         finally:
             self.fig.wall_s = self.loop.time() - t0
-            self.stop.set()
-            await asyncio.gather(*self._streams, return_exceptions=True)
-            for task in (*viewers, sale_task):
+            for task in (*self._streams, *viewers, sale_task, lag):
                 task.cancel()
-            await asyncio.gather(*viewers, sale_task, return_exceptions=True)
+            await asyncio.gather(*self._streams, return_exceptions=True)
+            await asyncio.gather(*viewers, sale_task, lag, return_exceptions=True)
             self.fig.client_cpu_s = time.process_time() - cpu0
         if sale_task.done() and not sale_task.cancelled() and sale_task.exception():
             raise sale_task.exception()  # type: ignore[misc]
