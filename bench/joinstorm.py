@@ -82,7 +82,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sale-at", type=float, default=20.0, help="flash sale start, s")
     parser.add_argument("--units", type=int, default=100, help="flash-sale units (the stock)")
     parser.add_argument("--buyers", type=float, default=BUYER_SHARE, help="share that buys")
-    parser.add_argument("--linger", type=float, default=30.0, help="s after the last arrival")
+    parser.add_argument(
+        "--linger", type=float, default=60.0, help="s after the last arrival for stragglers"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="per request, s")
     parser.add_argument("--floor-seconds", type=float, default=3.0)
     parser.add_argument("--ladder", default="360p:600k:64k", help="LIVEMART_LADDER ('' default)")

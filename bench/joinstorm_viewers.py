@@ -139,17 +139,22 @@ class Viewers:
         self._streams: list[asyncio.Task[None]] = []
         self.loop = asyncio.get_running_loop()
         timeout = httpx.Timeout(storm.timeout_s, pool=storm.timeout_s)
-        self.short = [
-            httpx.AsyncClient(
+
+        def pool(base: str, size: int = SHORT_POOL) -> httpx.AsyncClient:
+            return httpx.AsyncClient(
                 base_url=base,
                 timeout=timeout,
                 cookies=_no_cookies(),
-                limits=httpx.Limits(
-                    max_connections=SHORT_POOL, max_keepalive_connections=SHORT_POOL
-                ),
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
             )
-            for base in storm.servers
-        ]
+
+        # One keep-alive pool per server and kind of request, so that a buyer's tap does not
+        # wait in this client behind other viewers' page loads (in a browser it would not);
+        # the streamer has its own connection.
+        self.pools = {
+            kind: [pool(base) for base in storm.servers] for kind in ("page", "hls", "buy")
+        }
+        self.streamer = pool(storm.servers[0], 1)
         self.streams = httpx.AsyncClient(
             timeout=httpx.Timeout(storm.timeout_s, read=storm.timeout_s, pool=None),
             cookies=_no_cookies(),
@@ -160,7 +165,8 @@ class Viewers:
         return len(self.storm.buyer_tokens) / self.storm.viewers if self.storm.viewers else 0.0
 
     async def close(self) -> None:
-        for client in (*self.short, self.streams):
+        clients = [client for pools in self.pools.values() for client in pools]
+        for client in (*clients, self.streamer, self.streams):
             await client.aclose()
 
     def _error(self, stage: str, kind: str) -> None:
@@ -193,7 +199,7 @@ class Viewers:
         began = self.loop.time()
         self.fig.sale_started_at = began
         self.sale_started.set()  # from here on a new SSE stream may miss the start event
-        response = await self.short[0].post(
+        response = await self.streamer.post(
             "/graphql",
             json={"query": START_SALE, "variables": variables},
             headers={"Authorization": f"Bearer {s.streamer_token}"},
@@ -327,9 +333,9 @@ class Viewers:
     async def viewer(self, index: int, arrive_at: float) -> None:
         await asyncio.sleep(max(0.0, arrive_at - self.loop.time()))
         server = index % len(self.storm.servers)
-        client, base = self.short[server], self.storm.servers[server]
+        base = self.storm.servers[server]
         began = self.loop.time()
-        page = await self._get(client, "page", f"/rooms/{self.storm.room_id}")
+        page = await self._get(self.pools["page"][server], "page", f"/rooms/{self.storm.room_id}")
         if page is None:
             return
         self.fig.page.append(self.loop.time() - began)
@@ -339,7 +345,7 @@ class Viewers:
             self._stream(base, f"lm_csrf={csrf}" if csrf else "", connected, got_event)
         )
         self._streams.append(stream)
-        await self._hls(client)
+        await self._hls(self.pools["hls"][server])
         token = self.buyers.get(index)
         if token is None:
             return
@@ -352,7 +358,7 @@ class Viewers:
             waiting.cancel()
             if not got_event.is_set():
                 return  # its stream failed: counted there
-        await self._buy(client, index, token)
+        await self._buy(self.pools["buy"][server], index, token)
 
     async def _watch_loop_lag(self, every: float = 0.05) -> None:
         """How late this client's event loop wakes up: when it is busy, every latency it
