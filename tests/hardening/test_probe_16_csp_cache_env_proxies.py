@@ -29,11 +29,13 @@ import websockets
 from app.accounts.models import Role, User
 from app.api.ids import encode_id
 from app.asgi import create_app
+from app.auth import SESSION_COOKIE
 from app.rooms.models import Room, RoomStatus
+from app.security_headers import is_personal
 from app.settings import Settings, SettingsError, load_settings
 from tests.conftest import settings_env
 from tests.hardening.test_security_headers import directives
-from tests.hardening.world import ANON, OWNER, VIEWER, World
+from tests.hardening.world import OWNER, VIEWER, World
 from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,9 +88,13 @@ async def test_personal_pages_are_never_stored(world: World) -> None:
     # Any page asked for with a session shows who is signed in.
     signed_in = await world.client.get(f"/rooms/{world.room.id}", headers=world.headers(VIEWER))
     assert "no-store" in signed_in.headers.get("cache-control", "")
-    world.client.cookies.clear()
-    public = await world.client.get(f"/rooms/{world.room.id}", headers=world.headers(ANON))
-    assert "no-store" not in public.headers.get("cache-control", "")
+    # The rule itself: public paths asked for without a session are not personal.
+    anonymous = {"path": f"/rooms/{world.room.id}", "headers": []}
+    assert not is_personal(anonymous)
+    with_session = [(b"cookie", f"{SESSION_COOKIE}=abc".encode())]
+    assert is_personal({**anonymous, "headers": with_session})
+    assert is_personal({"path": "/wallet", "headers": []})
+    assert not is_personal({"path": "/wallets-of-the-world", "headers": []})
     static = await world.client.get("/static/css/app.css", headers=world.headers(VIEWER))
     assert "no-store" not in static.headers.get("cache-control", "")
 
