@@ -1,8 +1,20 @@
 """Flash-sale storm on PostgreSQL: 1,000 concurrent buyers for 100 units, limit 1 each.
 
-Creates a scratch database (like ``tests/conftest.py``), applies the real migrations with
-:func:`app.db.migrate`, runs the storm through the service the API and pages call
-(:func:`app.commerce.flash_sales.buy_flash_sale`), checks the invariants, drops the
+Two parts, one result file (``bench/results/flashsale.json``):
+
+* ``http`` (:mod:`bench.flashsale_http`): the storm through the real service, two
+  ``livemart serve`` processes + PostgreSQL + Redis, 1,000 buyers with API tokens + 200
+  double taps sending ``buyFlashSale`` at once; answers/s, p50/p99, what was sold, against
+  the issue-16 goals (>= 1,000 answers/s, p99 < 250 ms, 0 oversold, 0 buyers with two)
+  and the ``/healthz`` floor of the same run (the same burst shape). ``--before REV``
+  also serves the app as it was at git revision REV (``git archive``) in the same run,
+  alternating, so before and after see the same machine. ``--profile`` samples the first
+  server with py-spy during the storm; its top frames go to the results.
+* ``runs`` (below): the service called in-process, no HTTP.
+
+The in-process part: creates a scratch database (like ``tests/conftest.py``), applies the
+real migrations with :func:`app.db.migrate`, runs the storm through the service the API and
+pages call (:func:`app.commerce.flash_sales.buy_flash_sale`), checks the invariants, drops the
 database, prints the figures and writes ``bench/results/flashsale.json``.
 
 Each storm runs twice: with Tortoise's default asyncpg pool (5 connections, what
@@ -16,12 +28,14 @@ server; default ``postgres://postgres@127.0.0.1:5432``).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
 import platform
 import secrets
 import statistics
+import subprocess
 import tempfile
 import time
 import uuid
@@ -29,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get(
     "LIVEMART_BENCH_PG", os.environ.get("LIVEMART_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 )
@@ -193,10 +208,45 @@ async def _run() -> dict[str, Any]:
     }
 
 
-def main() -> dict[str, Any]:
-    """Run the storm; print and save the figures."""
-    result = asyncio.run(_run())
-    for r in result["runs"]:
+def _http_part(before: str | None, profile: bool) -> dict[str, Any]:
+    from bench import flashsale_http
+
+    runs: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="flashsale-before-") as tmp:
+        old = None
+        if before:
+            old = Path(tmp)
+            archive = subprocess.run(
+                ["git", "archive", before], cwd=ROOT, check=True, capture_output=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+            runs["before"] = flashsale_http.run(old)
+            runs["before"]["revision"] = before
+        runs["after"] = flashsale_http.run(None, profile=profile)
+    return runs
+
+
+def _print_http(name: str, r: dict[str, Any]) -> None:
+    storm, floor, sold = r["storm"], r["floor_healthz"], r["sold"]
+    print(
+        f"HTTP {name}: {storm['requests']} buys in {storm['seconds']} s · "
+        f"{storm['answers_per_s']} answers/s · p50 {storm['latency_ms_p50']} ms · "
+        f"p99 {storm['latency_ms_p99']} ms · {storm['answers']} · orders {sold['orders']} · "
+        f"oversold {sold['oversold']} · buyers with two {sold['buyers_with_two']} | floor "
+        f"/healthz {floor['answers_per_s']}/s p99 {floor['latency_ms_p99']} ms "
+        f"(floor/storm {r['ratio_healthz_to_storm_answers_per_s']}×) · load {r['load_average_1m']}"
+    )
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run the storms; print and save the figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench.flashsale")
+    parser.add_argument("--http-only", action="store_true", help="skip the in-process storms")
+    parser.add_argument("--before", metavar="REV", help="also serve git revision REV")
+    parser.add_argument("--profile", action="store_true", help="py-spy the first server")
+    args = parser.parse_args(argv if argv is not None else [])
+    result: dict[str, Any] = {} if args.http_only else asyncio.run(_run())
+    for r in result.get("runs", []):
         print(
             f"pool {r['pool_size']:>2}: {r['requests']} requests in {r['seconds']} s, "
             f"sold out after {r['sold_out_after_s']} s · {r['purchases_per_s']} purchases/s · "
@@ -205,17 +255,39 @@ def main() -> dict[str, Any]:
             f"orders {r['orders']} · stock {r['variant_stock']} · "
             f"oversell count {r['oversell_count']} · {r['outcomes']}"
         )
+    http = _http_part(args.before, args.profile)
+    for name, r in http.items():
+        _print_http(name, r)
+    result["http"] = http
+    http_ok = all(
+        r["sold"]["oversold"] == 0 and r["sold"]["orders"] == UNITS and r["every_buyer_answered"]
+        for r in http.values()
+    )
+    result["ok"] = result.get("ok", True) and http_ok
+    result["notes"] = NOTES
     print("invariants hold" if result["ok"] else "INVARIANTS BROKEN")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "flashsale.json").write_text(json.dumps(result, indent=2) + "\n")
+    after = http["after"]
     summary = {
         "ok": result["ok"],
-        "oversell_count": sum(r["oversell_count"] for r in result["runs"]),
-        **{f"purchases_per_s_pool{r['pool_size']}": r["purchases_per_s"] for r in result["runs"]},
-        **{f"requests_per_s_pool{r['pool_size']}": r["requests_per_s"] for r in result["runs"]},
+        "oversell_count": sum(r["oversell_count"] for r in result.get("runs", []))
+        + after["sold"]["oversold"],
+        **{
+            f"purchases_per_s_pool{r['pool_size']}": r["purchases_per_s"]
+            for r in result.get("runs", [])
+        },
+        "http_answers_per_s": after["storm"]["answers_per_s"],
+        "http_p99_ms": after["storm"]["latency_ms_p99"],
+        "healthz_floor_per_s": after["floor_healthz"]["answers_per_s"],
     }
     return summary
 
 
+NOTES = ""
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])
