@@ -28,6 +28,7 @@ from app.commerce.closer import closer_runtime, stock_gate_runtime
 from app.commerce.runtime import commerce_runtime
 from app.db import close_db, init_db
 from app.events import EventBus, set_bus
+from app.events.changes import changes_runtime
 from app.live_media import media_runtime, stop_room_stream
 from app.payments.runtime import payments_runtime
 from app.ratelimit import rate_limits_runtime
@@ -56,6 +57,8 @@ def app_runtimes() -> list[Runtime]:
     return [
         # limits counted in memory, or in Redis (shared by every process) when the bus is
         Runtime("rate limits", rate_limits_runtime),
+        # other processes' changes to public data, for this process's caches
+        Runtime("public-data changes", changes_runtime),
         # presence, likes; after a room ends, the media worker stops its stream
         Runtime("rooms", partial(rooms_runtime, on_room_ended=(stop_room_stream,))),
         Runtime("media", media_runtime),  # the in-process media worker (when configured)

@@ -237,6 +237,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
     from app import live_media, ratelimit
     from app.analytics import recorder
     from app.commerce import closer, runtime, stock_gate
+    from app.events import changes
     from app.payments import runtime as payments
     from app.recs import service
     from app.rooms import likes, presence
@@ -257,6 +258,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
 
     return {
         "rate limits": ratelimit.app_configured,
+        "public-data changes": changes.listening,
         "rooms": rooms_up,
         "media": lambda: live_media.worker() is not None,
         "payments outbox": lambda: _running(payments.drain_forever),

@@ -1,6 +1,10 @@
 """The ``/graphql`` endpoint over HTTP: queries and mutations, GraphiQL on GET, with auth by
 cookie (CSRF-checked) or Bearer token. Subscriptions (the websocket on the same path) are
 :mod:`app.api.ws`'s.
+
+Before Strawberry runs an operation, a persisted query's hash is turned into its document
+(:mod:`app.api.persisted`), and a public query is answered from the result cache when it
+can be (:mod:`app.api.result_cache`).
 """
 
 from __future__ import annotations
@@ -15,11 +19,16 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from app.api.context import Context
 from app.api.limits import MAX_BODY_BYTES
+from app.api.persisted import PersistedQueries, documented_operations
+from app.api.result_cache import ResultCache, audience
 from app.api.schema import schema as default_schema
 from app.auth import principal_from_connection
+from app.events import changes
 from app.settings import Settings
 
 log = logging.getLogger("livemart.api")
@@ -68,6 +77,8 @@ class GraphQLApp(GraphQL):
             graphql_ide=None if settings.production else "graphiql",
         )
         self.settings = settings
+        self.results = ResultCache()
+        self.persisted = PersistedQueries(documented_operations())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         replay = await _limited_body(scope, receive, send)
@@ -84,6 +95,58 @@ class GraphQLApp(GraphQL):
         if not isinstance(value, dict | list):
             raise json.JSONDecodeError("expected a JSON object", "", 0)
         return value
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL for a browser's GET without an operation (a persisted query's GET has
+        its hash in ``extensions`` and no ``query``)."""
+        if request.query_params.get("extensions") is not None:
+            return False
+        return super().should_render_graphql_ide(request)
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        lookup = self.persisted.resolve(request_data.query, request_data.extensions)
+        if lookup.error is not None:
+            return ExecutionResult(data=None, errors=[lookup.error])
+        if lookup.query != request_data.query:
+            request_data = GraphQLRequestData(
+                query=lookup.query,
+                variables=request_data.variables,
+                operation_name=request_data.operation_name,
+                extensions=request_data.extensions,
+                protocol=request_data.protocol,
+            )
+        query = request_data.query
+        key = None
+        if query is not None and self.results.public(
+            self.schema._schema, query, request_data.operation_name
+        ):
+            key = self.results.key(
+                query,
+                request_data.operation_name,
+                request_data.variables,
+                audience(context.principal),
+            )
+        if key is None:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        cached = self.results.get(key)
+        if cached is not None:
+            return cached
+        generation = changes.generation()
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        self.results.put(key, result, generation)
+        return result
 
     async def get_context(  # type: ignore[override]
         self, request: Request, response: Response | None = None

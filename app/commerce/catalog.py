@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from app.accounts.models import Role, User
 from app.commerce.models import Product, ProductStatus, Variant
 from app.errors import NotFound, PermissionDenied, UserError
+from app.events.changes import announce
 from app.rooms.models import Room
 from app.rooms.services import require_streamer
 from app.text import one_line
@@ -153,7 +154,7 @@ async def create_product(
     room = await _merchant_room(merchant, room_id)
     if await Product.filter(merchant_id=merchant.id).count() >= MAX_PRODUCTS_PER_MERCHANT:
         raise UserError("TOO_MANY_PRODUCTS", "archive products before adding more", None)
-    return await Product.create(
+    product = await Product.create(
         merchant_id=merchant.id,
         room_id=room,
         title=title,
@@ -161,6 +162,8 @@ async def create_product(
         currency=currency,
         status=status,
     )
+    await announce("product", product_id=product.id)
+    return product
 
 
 def _check_status(status: str) -> ProductStatus:
@@ -204,6 +207,7 @@ async def update_product(
         changes["room_id"] = await _merchant_room(merchant, room_id)
     if changes:
         await Product.filter(id=product.id).update(**changes)
+        await announce("product", product_id=product.id)
     return await Product.get(id=product.id)
 
 
@@ -346,6 +350,7 @@ async def add_variant(
             await refresh_price(product.id, conn)
     except IntegrityError:
         raise _sku_taken() from None
+    await announce("product", product_id=product.id)
     return variant
 
 
@@ -383,6 +388,7 @@ async def update_variant(
         async with in_transaction() as conn:
             await Variant.filter(id=variant.id).using_db(conn).update(**changes)
             await refresh_price(variant.product_id, conn)
+        await announce("product", product_id=variant.product_id)
     return await Variant.get(id=variant.id)
 
 
@@ -408,6 +414,7 @@ async def update_stock(
             raise UserError(
                 "INVALID_STOCK", "the stock cannot go below zero or above the limit", "delta"
             )
+    await announce("product", product_id=variant.product_id)
     return await Variant.get(id=variant.id)
 
 

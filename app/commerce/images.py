@@ -24,6 +24,7 @@ from app.commerce.catalog import is_visible, owned_product
 from app.commerce.config import get_config
 from app.commerce.models import ProductImage
 from app.errors import NotFound, PermissionDenied, UserError
+from app.events.changes import announce
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -160,7 +161,7 @@ async def add_product_image(merchant: User, product_id: int, data: bytes) -> Pro
     await asyncio.to_thread(_write, uploads / rel_main, encoded.main)
     await asyncio.to_thread(_write, uploads / rel_thumb, encoded.thumb)
     try:
-        return await ProductImage.create(
+        image = await ProductImage.create(
             product_id=product.id,
             path=rel_main,
             thumb_path=rel_thumb,
@@ -172,6 +173,8 @@ async def add_product_image(merchant: User, product_id: int, data: bytes) -> Pro
     except Exception:
         await asyncio.to_thread(_remove, [uploads / rel_main, uploads / rel_thumb])
         raise
+    await announce("product", product_id=product.id)
+    return image
 
 
 async def remove_product_image(merchant: User, image_id: int) -> ProductImage:
@@ -186,6 +189,7 @@ async def remove_product_image(merchant: User, image_id: int) -> ProductImage:
     except PermissionDenied:
         raise
     await ProductImage.filter(id=image.id).delete()
+    await announce("product", product_id=image.product.id)
     uploads = get_config().uploads_dir
     await asyncio.to_thread(_remove, [uploads / image.path, uploads / image.thumb_path])
     return image

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from app.events import Event, get_bus
+from app.events import Event, changes, get_bus
 from app.events.payload import Catalog, Payload, PayloadError
 
 log = logging.getLogger("livemart.rooms")
@@ -218,6 +218,11 @@ FLASH_SALE = FlashSaleChanged.type
 COUPON_DROP = CouponDropChanged.type
 AUCTION = AuctionChanged.type
 
+# Room events that change public data held in caches (a room's status and media state,
+# its pinned products, sales, drops and auctions): publishing one announces a change
+# (:mod:`app.events.changes`). Chat, likes, gifts, viewer counts and purchases do not.
+PUBLIC_CHANGES = frozenset({ROOM_STATUS, PRODUCT_PINNED, FLASH_SALE, COUPON_DROP, AUCTION})
+
 
 def room_channel(room_id: int | str) -> str:
     return f"room:{room_id}"
@@ -266,6 +271,8 @@ async def publish(room_id: int, event: RoomEvent) -> Event | None:
         bus = get_bus()
     except RuntimeError:
         return None
+    if event.type in PUBLIC_CHANGES:
+        await changes.announce(event.type, room_id=room_id)
     try:
         await bus.publish(room_channel(room_id), sent)
         return sent

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from app import signals
 from app.accounts.models import Role, User
 from app.errors import NotFound, PermissionDenied, UserError
+from app.events.changes import announce
 from app.rooms import events
 from app.rooms.models import Follow, LiveSession, Room, RoomStatus
 from app.text import one_line
@@ -124,7 +125,7 @@ async def create_room(
         MAX_ROOMS_PER_STREAMER
     ):
         raise UserError("TOO_MANY_ROOMS", "end or delete a room before creating another", None)
-    return await Room.create(
+    room = await Room.create(
         owner_id=user.id,
         title=title,
         category=category,
@@ -132,6 +133,8 @@ async def create_room(
         scheduled_at=scheduled_at,
         stream_key=new_stream_key(),
     )
+    await announce("room", room_id=room.id)
+    return room
 
 
 async def get_room(room_id: int) -> Room:
@@ -183,6 +186,7 @@ async def update_room(
     if scheduled_at is not None:
         room.scheduled_at = _check_schedule(scheduled_at)
     await room.save()
+    await announce("room", room_id=room.id)
     return room
 
 

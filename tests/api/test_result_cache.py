@@ -1,0 +1,175 @@
+"""Public query answers are cached, and a change to public data is in the next answer;
+personal fields and signed-in answers are never shared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from app.accounts.models import Role
+from app.api.ids import encode_id
+from app.api.result_cache import ResultCache, is_public
+from app.api.schema import schema
+from app.api.view import GraphQLApp
+from app.commerce import catalog
+from app.commerce.models import ProductStatus
+from app.events import Event, changes, get_bus
+from app.querycount import count_queries
+from app.rooms import services as rooms
+from bench.graphql_query import operation
+from tests.commerce.helpers import live_room, login_as, make_merchant, make_product
+from tests.support import csrf, eventually
+
+PRODUCTS = operation("commerce", "Products")
+ROOMS = operation("rooms", "Rooms")
+ROOM = operation("rooms", "Room")  # RoomFields + streamKey + isFollowingOwner: personal
+
+
+def graphql_app(app: Starlette) -> GraphQLApp:
+    return next(
+        r.endpoint for r in app.routes if isinstance(getattr(r, "endpoint", None), GraphQLApp)
+    )  # type: ignore[attr-defined]
+
+
+async def ask(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    response = await client.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"X-CSRF-Token": await csrf(client)},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def titles(data: dict[str, Any]) -> list[str]:
+    return [edge["node"]["title"] for edge in data["products"]["edges"]]
+
+
+async def test_a_cached_products_page_shows_a_title_and_price_change_next(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    results = graphql_app(app).results
+    merchant = await make_merchant()
+    product, variant = await make_product(merchant, "Silk scarf", 1000)
+    first = await ask(client, PRODUCTS, {"first": 5})
+    hits = results.hits
+    assert await ask(client, PRODUCTS, {"first": 5}) == first
+    assert results.hits == hits + 1  # the second answer came from the cache
+
+    await catalog.update_product(merchant, product.id, title="Wool scarf")
+    assert titles(await ask(client, PRODUCTS, {"first": 5})) == ["Wool scarf"]
+
+    await catalog.update_variant(merchant, variant.id, price_cents=750)
+    node = (await ask(client, PRODUCTS, {"first": 5}))["products"]["edges"][0]["node"]
+    assert node["priceCents"] == 750
+    assert node["variants"][0]["priceCents"] == 750
+
+
+async def test_a_cached_rooms_page_shows_a_room_going_live_next(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    streamer = await make_merchant("streamer@example.com", "Streamer")
+    room = await rooms.create_room(streamer, "Tonight")
+    before = await ask(client, ROOMS, {"first": 10})
+    assert before["rooms"]["edges"][0]["node"]["status"] == "SCHEDULED"
+    assert await ask(client, ROOMS, {"first": 10}) == before
+
+    await rooms.open_room(streamer, room.id)
+    after = await ask(client, ROOMS, {"first": 10})
+    assert after["rooms"]["edges"][0]["node"]["status"] == "LIVE"
+
+    await rooms.end_room(streamer, room.id)
+    ended = await ask(client, ROOMS, {"first": 10})
+    assert ended["rooms"]["edges"][0]["node"]["status"] == "ENDED"
+
+
+async def test_a_change_in_another_process_drops_the_cache(app: Starlette) -> None:
+    before = changes.generation()
+    await get_bus().publish(changes.CHANNEL, Event.create("product", {"origin": "elsewhere"}))
+
+    async def bumped() -> bool:
+        return changes.generation() > before
+
+    await eventually(bumped)
+
+
+async def test_anonymous_and_signed_in_answers_are_never_shared(
+    app: Starlette, client: httpx.AsyncClient, other_client: httpx.AsyncClient
+) -> None:
+    # a merchant signed in on ``other_client`` with a draft only they may see
+    merchant = await login_as(other_client, "draft@example.com", "Drafter", Role.STREAMER)
+    await make_product(merchant, "Public scarf", 1000)
+    await catalog.create_product(merchant, "Secret draft", status=ProductStatus.DRAFT)
+    variables = {"first": 10, "filter": {"merchantId": encode_id("User", merchant.id)}}
+
+    anonymous = titles(await ask(client, PRODUCTS, variables))
+    assert anonymous == ["Public scarf"]
+    mine = titles(await ask(other_client, PRODUCTS, variables))
+    assert sorted(mine) == ["Public scarf", "Secret draft"]
+    # each cached answer goes to its own audience only
+    assert titles(await ask(client, PRODUCTS, variables)) == anonymous
+    assert titles(await ask(other_client, PRODUCTS, variables)) == mine
+    assert titles(await ask(client, PRODUCTS, variables)) == anonymous
+
+
+async def test_personal_fields_are_never_cached(
+    app: Starlette, client: httpx.AsyncClient, other_client: httpx.AsyncClient
+) -> None:
+    owner = await login_as(other_client, "owner@example.com", "Owner", Role.STREAMER)
+    room = await live_room(owner, "Owner's room")
+    variables = {"id": encode_id("Room", room.id)}
+    anonymous = await ask(client, ROOM, variables)
+    assert anonymous["room"]["streamKey"] is None
+    theirs = await ask(other_client, ROOM, variables)
+    assert theirs["room"]["streamKey"] == room.stream_key
+    assert (await ask(client, ROOM, variables))["room"]["streamKey"] is None
+
+    cache = ResultCache()
+    gql_schema = schema._schema
+    assert not cache.public(gql_schema, ROOM, None)
+    assert not cache.public(
+        gql_schema, "{ products { edges { node { id } } } viewer { id } }", None
+    )
+    assert not cache.public(gql_schema, "{ rooms { edges { node { isFollowingOwner } } } }", None)
+    assert not cache.public(gql_schema, '{ node(id: "x") { id } }', None)
+    assert cache.public(gql_schema, PRODUCTS, None)
+    assert cache.public(gql_schema, ROOMS, None)
+
+
+def test_mutations_and_subscriptions_are_never_cached() -> None:
+    from graphql import parse
+
+    gql_schema = schema._schema
+    mutation = operation("rooms", "OpenRoom")
+    assert not is_public(gql_schema, parse(mutation), "OpenRoom")
+    subscription = 'subscription { roomEvents(roomId: "x") { __typename } }'
+    assert not is_public(gql_schema, parse(subscription), None)
+
+
+async def test_sql_per_request_is_constant_as_the_catalog_grows(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    async def cold_count(query: str) -> int:
+        await csrf(client)
+        changes.bump()  # a change just happened: the answer is computed, not cached
+        with count_queries() as sql:
+            data = await ask(client, query, {"first": 20})
+        assert data
+        return sql.count
+
+    counts: list[tuple[int, int]] = []
+    made = 0
+    for merchants in (2, 12):  # 2 rooms and 6 products, then 12 rooms and 46 products
+        for m in range(made, merchants):
+            owner = await make_merchant(f"m{m}@example.com", f"M{m}")
+            room = await rooms.create_room(owner, f"Room {m}")
+            for n in range(3 if m < 2 else 4):
+                await make_product(owner, f"P{m}-{n}", 100 + n, 3, sku=f"S{n}", room_id=room.id)
+        made = merchants
+        counts.append((await cold_count(PRODUCTS), await cold_count(ROOMS)))
+    assert counts[0] == counts[1], counts
+    assert counts[0][0] <= 6 and counts[0][1] <= 3, counts
