@@ -137,10 +137,18 @@ def _recsys(r: dict[str, Any]) -> Figures:
 
 
 def _graphql_query(r: dict[str, Any]) -> Figures:
-    rows: Figures = []
+    floor = r.get("floor", {})
+    rows: Figures = [
+        (f"/healthz floor, {c} client(s): req/s", f"{rps}") for c, rps in floor.items()
+    ]
     for run in r["runs"]:
-        figure = f"{run['query']} page, {run['concurrency']} client(s): req/s, p50 / p99, SQL"
-        value = f"{run['requests_per_s']}, {run['p50_ms']} / {run['p99_ms']} ms"
+        mode = f" {run['mode']}" if "mode" in run else ""
+        figure = (
+            f"{run['query']} page{mode}, {run['concurrency']} client(s): "
+            "req/s (of floor), p50 / p99, SQL"
+        )
+        ratio = f" ({run['of_floor']})" if "of_floor" in run else ""
+        value = f"{run['requests_per_s']}{ratio}, {run['p50_ms']} / {run['p99_ms']} ms"
         rows.append((figure, f"{value}, {run['sql_per_request']} statements"))
     return rows
 

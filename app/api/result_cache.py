@@ -138,11 +138,24 @@ def is_public(schema: GraphQLSchema, document: DocumentNode, operation_name: str
     return public
 
 
+class EncodedResponse(dict[str, Any]):
+    """A cached answer's response body, with its JSON text once encoded."""
+
+    text: str | None = None
+
+
+@dataclass
+class CachedResult(ExecutionResult):
+    """A cached answer: its response body is built and encoded once, for every hit."""
+
+    response: EncodedResponse | None = None
+
+
 @dataclass
 class _Entry:
     generation: int
     expires: float
-    result: ExecutionResult
+    result: CachedResult
 
 
 class ResultCache:
@@ -188,7 +201,7 @@ class ResultCache:
             return None
         return (query, operation_name or "", encoded, audience)
 
-    def get(self, key: tuple[str, ...]) -> ExecutionResult | None:
+    def get(self, key: tuple[str, ...]) -> CachedResult | None:
         entry = self._entries.get(key)
         if entry is None:
             self.misses += 1
@@ -206,7 +219,8 @@ class ResultCache:
         the request began): nothing is kept when data changed meanwhile, or on errors."""
         if result.errors or generation != changes.generation():
             return
-        self._entries[key] = _Entry(generation, time.monotonic() + self.ttl, result)
+        cached = CachedResult(data=result.data, errors=None, extensions=result.extensions)
+        self._entries[key] = _Entry(generation, time.monotonic() + self.ttl, cached)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)

@@ -19,13 +19,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 
 from app.api.context import Context
 from app.api.limits import MAX_BODY_BYTES
 from app.api.persisted import PersistedQueries, documented_operations
-from app.api.result_cache import ResultCache, audience
+from app.api.result_cache import CachedResult, EncodedResponse, ResultCache, audience
 from app.api.schema import schema as default_schema
 from app.auth import principal_from_connection
 from app.events import changes
@@ -95,6 +95,23 @@ class GraphQLApp(GraphQL):
         if not isinstance(value, dict | list):
             raise json.JSONDecodeError("expected a JSON object", "", 0)
         return value
+
+    async def process_result(  # type: ignore[override]
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """A cached answer's body is built once and shared by every hit."""
+        if not isinstance(result, CachedResult):
+            return process_result(result)
+        if result.response is None:
+            result.response = EncodedResponse(process_result(result))
+        return result.response  # type: ignore[return-value]
+
+    def encode_json(self, data: object) -> str | bytes:
+        if not isinstance(data, EncodedResponse):
+            return super().encode_json(data)
+        if data.text is None:
+            data.text = json.dumps(data, separators=(",", ":"))
+        return data.text
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL for a browser's GET without an operation (a persisted query's GET has

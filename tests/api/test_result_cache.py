@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from app.accounts.models import Role
 from app.api.ids import encode_id
+from app.api.persisted import documented_operations
 from app.api.result_cache import ResultCache, is_public
 from app.api.schema import schema
 from app.api.view import GraphQLApp
@@ -18,13 +19,13 @@ from app.commerce.models import ProductStatus
 from app.events import Event, changes, get_bus
 from app.querycount import count_queries
 from app.rooms import services as rooms
-from bench.graphql_query import operation
 from tests.commerce.helpers import live_room, login_as, make_merchant, make_product
 from tests.support import csrf, eventually
 
-PRODUCTS = operation("commerce", "Products")
-ROOMS = operation("rooms", "Rooms")
-ROOM = operation("rooms", "Room")  # RoomFields + streamKey + isFollowingOwner: personal
+DOCUMENTED = documented_operations()  # each operation as an app sends it
+PRODUCTS = DOCUMENTED["Products"]
+ROOMS = DOCUMENTED["Rooms"]
+ROOM = DOCUMENTED["Room"]  # RoomFields + streamKey + isFollowingOwner: personal
 
 
 def graphql_app(app: Starlette) -> GraphQLApp:
@@ -144,7 +145,7 @@ def test_mutations_and_subscriptions_are_never_cached() -> None:
     from graphql import parse
 
     gql_schema = schema._schema
-    mutation = operation("rooms", "OpenRoom")
+    mutation = DOCUMENTED["OpenRoom"]
     assert not is_public(gql_schema, parse(mutation), "OpenRoom")
     subscription = 'subscription { roomEvents(roomId: "x") { __typename } }'
     assert not is_public(gql_schema, parse(subscription), None)
