@@ -162,11 +162,13 @@ def _joinstorm(r: dict[str, Any]) -> Figures:
         for name in ("web_a", "web_b", "media_worker")
         if name in procs
     )
+    kinds = sorted(r["errors"]["by_kind"].items(), key=lambda kind: -kind[1])
+    errors = ", ".join(f"{kind} {n}" for kind, n in kinds[:3]) + (", …" if kinds[3:] else "")
     return [
         (
             f"{r['viewers']:,} viewers in {r['arrival_s']:g} s, {r['buyers']:,} buy "
             f"{r['units']} units: errors",
-            f"{r['errors']['total']} {r['errors']['by_kind'] or ''}".strip(),
+            f"{r['errors']['total']}" + (f" ({errors})" if errors else ""),
         ),
         (
             "room page p50 / p99 (`/healthz` floor of the run: req/s, p99)",
@@ -189,9 +191,11 @@ def _joinstorm(r: dict[str, Any]) -> Figures:
         ),
         ("CPU (% of a core) and RSS after: server processes", servers),
         (
-            "client CPU (% of a core), its event loop lag p99; machine busy during the storm",
+            "client CPU (% of a core), its event loop lag p99; machine busy during the storm "
+            "(load average before)",
             f"{procs['client']['cpu_pct']} %, {procs['client']['loop_lag']['p99_ms']} ms; "
-            f"{r['machine_busy_pct_during']} % of {100 * int(r['machine'].split()[1])} %",
+            f"{r['machine_busy_pct_during']} % of {100 * int(r['machine'].split()[1])} % "
+            f"({r['load_before'][0]})",
         ),
     ]
 
