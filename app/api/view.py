@@ -30,6 +30,7 @@ from app.api.schema import schema as default_schema
 from app.auth import principal_from_connection
 from app.events import changes
 from app.settings import Settings
+from graphql import GraphQLSchema
 
 log = logging.getLogger("livemart.api")
 
@@ -65,18 +66,21 @@ async def _limited_body(scope: Scope, receive: Receive, send: Send) -> Receive |
     return replay
 
 
-class GraphQLApp(GraphQL):
+class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with our context and authentication, for HTTP only."""
 
     def __init__(self, settings: Settings, schema: Any = None) -> None:
         # GraphiQL in development only (LIVEMART_ENV=production turns it off, with
         # introspection: app.api.limits.IntrospectionGate).
+        schema = schema or default_schema
         super().__init__(
-            schema or default_schema,
+            schema,
             subscription_protocols=(),
             graphql_ide=None if settings.production else "graphiql",
         )
         self.settings = settings
+        # graphql-core's schema under strawberry's (the result cache reads its operations).
+        self.graphql_schema: GraphQLSchema = schema._schema
         self.results = ResultCache()
         self.persisted = PersistedQueries(documented_operations())
 
@@ -96,7 +100,7 @@ class GraphQLApp(GraphQL):
             raise json.JSONDecodeError("expected a JSON object", "", 0)
         return value
 
-    async def process_result(  # type: ignore[override]
+    async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         """A cached answer's body is built once and shared by every hit."""
@@ -120,7 +124,7 @@ class GraphQLApp(GraphQL):
             return False
         return super().should_render_graphql_ide(request)
 
-    async def execute_single(  # type: ignore[override]
+    async def execute_single(
         self,
         request: Request,
         request_adapter: Any,
@@ -143,7 +147,7 @@ class GraphQLApp(GraphQL):
         query = request_data.query
         key = None
         if query is not None and self.results.public(
-            self.schema._schema, query, request_data.operation_name
+            self.graphql_schema, query, request_data.operation_name
         ):
             key = self.results.key(
                 query,
