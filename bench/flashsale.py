@@ -208,7 +208,7 @@ async def _run() -> dict[str, Any]:
     }
 
 
-def _http_part(before: str | None, profile: bool) -> dict[str, Any]:
+def _http_part(before: str | None, profile: bool, buyers: int, units: int) -> dict[str, Any]:
     from bench import flashsale_http
 
     runs: dict[str, Any] = {}
@@ -220,9 +220,9 @@ def _http_part(before: str | None, profile: bool) -> dict[str, Any]:
                 ["git", "archive", before], cwd=ROOT, check=True, capture_output=True
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-            runs["before"] = flashsale_http.run(old)
+            runs["before"] = flashsale_http.run(old, profile, buyers, units)
             runs["before"]["revision"] = before
-        runs["after"] = flashsale_http.run(None, profile=profile)
+        runs["after"] = flashsale_http.run(None, profile, buyers, units)
     return runs
 
 
@@ -244,6 +244,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--http-only", action="store_true", help="skip the in-process storms")
     parser.add_argument("--before", metavar="REV", help="also serve git revision REV")
     parser.add_argument("--profile", action="store_true", help="py-spy the first server")
+    parser.add_argument("--buyers", type=int, default=BUYERS, help="HTTP storm buyers")
+    parser.add_argument("--units", type=int, default=UNITS, help="HTTP storm units")
+    parser.add_argument("--output", type=Path, default=RESULTS / "flashsale.json")
     args = parser.parse_args(argv if argv is not None else [])
     result: dict[str, Any] = {} if args.http_only else asyncio.run(_run())
     for r in result.get("runs", []):
@@ -255,19 +258,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"orders {r['orders']} · stock {r['variant_stock']} · "
             f"oversell count {r['oversell_count']} · {r['outcomes']}"
         )
-    http = _http_part(args.before, args.profile)
+    http = _http_part(args.before, args.profile, args.buyers, args.units)
     for name, r in http.items():
         _print_http(name, r)
     result["http"] = http
     http_ok = all(
-        r["sold"]["oversold"] == 0 and r["sold"]["orders"] == UNITS and r["every_buyer_answered"]
+        r["sold"]["oversold"] == 0
+        and r["sold"]["orders"] == args.units
+        and r["every_buyer_answered"]
         for r in http.values()
     )
     result["ok"] = result.get("ok", True) and http_ok
     result["notes"] = NOTES
     print("invariants hold" if result["ok"] else "INVARIANTS BROKEN")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "flashsale.json").write_text(json.dumps(result, indent=2) + "\n")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n")
     after = http["after"]
     summary = {
         "ok": result["ok"],

@@ -46,6 +46,9 @@ BUYERS = 1000
 UNITS = 100
 DOUBLE_TAP_EVERY = 5  # every fifth buyer taps twice: 200 double taps
 TIMEOUT_S = 60.0
+# The servers' asyncpg pool size per process (``?maxsize=``); unset: Tortoise's default (5),
+# what ``LIVEMART_DATABASE_URL=postgres://…`` gets.
+POOL = os.environ.get("LIVEMART_BENCH_POOL", "")
 SHIPPING = {
     "name": "Bench Buyer",
     "line1": "1 Market Street",
@@ -156,7 +159,7 @@ def _answer(status: int, body: bytes) -> str:
     return "won" if payload["order"] else "error:no order"
 
 
-async def _start_sale(port: int, token: str, variant_gid: str, room_gid: str) -> str:
+async def _start_sale(port: int, token: str, variant_gid: str, room_gid: str, units: int) -> str:
     import httpx
 
     body = {
@@ -166,7 +169,7 @@ async def _start_sale(port: int, token: str, variant_gid: str, room_gid: str) ->
                 "roomId": room_gid,
                 "variantId": variant_gid,
                 "priceCents": 999,
-                "quantity": UNITS,
+                "quantity": units,
                 "perUserLimit": 1,
                 "durationSeconds": 600,
             }
@@ -185,15 +188,17 @@ async def _start_sale(port: int, token: str, variant_gid: str, room_gid: str) ->
 
 
 async def _storm(
-    ports: list[int], setup: Any, profile_pid: int | None, logs: Path
+    ports: list[int], setup: Any, units: int, profile_pid: int | None, logs: Path
 ) -> dict[str, Any]:
     # Warm both servers (first GraphQL request imports and builds things).
     warm = [(p, _get(p, "/healthz")) for p in ports for _ in range(20)]
     await burst(warm)
     floor = await burst(
-        [(ports[i % 2], _get(ports[i % 2], "/healthz")) for i in range(_attempt_count())]
+        [(ports[i % 2], _get(ports[i % 2], "/healthz")) for i in range(_attempts(setup))]
     )
-    sale_gid = await _start_sale(ports[0], setup.streamer_token, setup.variant_gid, setup.room_gid)
+    sale_gid = await _start_sale(
+        ports[0], setup.streamer_token, setup.variant_gid, setup.room_gid, units
+    )
     attempts = []  # a double tap goes out right behind the buyer's first tap
     for i, token in enumerate(setup.buyer_tokens):
         attempts.append((token, f"a{i}"))
@@ -221,8 +226,9 @@ async def _storm(
     }
 
 
-def _attempt_count() -> int:
-    return BUYERS + BUYERS // DOUBLE_TAP_EVERY
+def _attempts(setup: Any) -> int:
+    buyers = len(setup.buyer_tokens)
+    return buyers + len(range(0, buyers, DOUBLE_TAP_EVERY))
 
 
 def _start_profile(pid: int, logs: Path) -> subprocess.Popen[bytes] | None:
@@ -301,18 +307,20 @@ def _function(frame: str) -> str:
     return f"{name} ({where})"
 
 
-def run(code: Path | None = None, profile: bool = False) -> dict[str, Any]:
+def run(
+    code: Path | None = None, profile: bool = False, buyers: int = BUYERS, units: int = UNITS
+) -> dict[str, Any]:
     """The storm on a scratch database; ``code``: serve another checkout of the app (the
     before figures of a change)."""
     with (
         _scratch_database() as database_url,
         tempfile.TemporaryDirectory(prefix="flashsale-") as tmp,
     ):
-        setup = asyncio.run(prepare(database_url, BUYERS, UNITS))
+        setup = asyncio.run(prepare(database_url, buyers, units))
         logs = Path(tmp)
         ports = [_free_port(), _free_port()]
         env = {
-            "LIVEMART_DATABASE_URL": database_url,
+            "LIVEMART_DATABASE_URL": database_url + (f"?maxsize={POOL}" if POOL else ""),
             "LIVEMART_BROADCAST_URL": REDIS_URL,
             "LIVEMART_RATELIMIT_PREFIX": f"flashbench-{uuid.uuid4().hex[:10]}",
             "LIVEMART_SECRET_KEY": "bench-secret-key-0123456789",
@@ -334,18 +342,20 @@ def run(code: Path | None = None, profile: bool = False) -> dict[str, Any]:
                 except RuntimeError:
                     print(servers.tail(f"web{i}", 30), file=sys.stderr)
                     raise
-            figures = asyncio.run(_storm(ports, setup, procs[0].pid if profile else None, logs))
+            spied = procs[0].pid if profile else None
+            figures = asyncio.run(_storm(ports, setup, units, spied, logs))
         finally:
             servers.stop()
-        sold = asyncio.run(units_sold(database_url, setup.room_id, UNITS))
+        sold = asyncio.run(units_sold(database_url, setup.room_id, units))
     storm, floor = figures["storm"], figures["floor_healthz"]
     answered = sum(n for a, n in storm["answers"].items() if not a.startswith("error"))
     return {
         "code": str(code) if code else str(ROOT),
-        "buyers": BUYERS,
-        "double_taps": BUYERS // DOUBLE_TAP_EVERY,
-        "units": UNITS,
+        "buyers": buyers,
+        "double_taps": len(range(0, buyers, DOUBLE_TAP_EVERY)),
+        "units": units,
         "web_processes": 2,
+        "pool_size_per_process": int(POOL) if POOL else "default (5)",
         **figures,
         "sold": sold,
         "every_buyer_answered": answered == storm["requests"],
@@ -355,7 +365,7 @@ def run(code: Path | None = None, profile: bool = False) -> dict[str, Any]:
         "goals": {
             "answers_per_s >= 1000": storm["answers_per_s"] >= 1000,
             "p99 < 250 ms": storm["latency_ms_p99"] < 250,
-            "sold exactly the stock": sold["orders"] == UNITS and sold["sale_remaining"] == 0,
+            "sold exactly the stock": sold["orders"] == units and sold["sale_remaining"] == 0,
             "0 oversold, 0 buyers with two": sold["oversold"] == 0 and sold["buyers_with_two"] == 0,
         },
         "load_average_1m": round(os.getloadavg()[0], 2),
