@@ -191,6 +191,12 @@ def _joinstorm(r: dict[str, Any]) -> Figures:
         ),
         ("CPU (% of a core) and RSS after: server processes", servers),
         (
+            "CPU per viewer served: web processes; client (cores the arrival rate needs)",
+            f"{r['cpu_per_viewer']['web_processes_ms']} ms; {r['cpu_per_viewer']['client_ms']} ms"
+            f" ({r['cores_needed_at_the_arrival_rate']['web_processes']}; "
+            f"{r['cores_needed_at_the_arrival_rate']['client']})",
+        ),
+        (
             "client CPU (% of a core), its event loop lag p99; machine busy during the storm "
             "(load average before)",
             f"{procs['client']['cpu_pct']} %, {procs['client']['loop_lag']['p99_ms']} ms; "

@@ -480,6 +480,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpu_pct": round(100 * figures.client_cpu_s / wall),
         "loop_lag": _latency(figures.loop_lag),
     }
+    # CPU per viewer served (one who got the page): what the offered rate (N / arrival)
+    # asks of each side in cores, whatever else ran on the machine meanwhile.
+    served = max(1, len(figures.page))
+    web_cpu = sum(processes[name]["cpu_s"] for name in processes if name.startswith("web_"))
+    per_viewer = {
+        "web_processes_ms": round(1000 * web_cpu / served, 1),
+        "client_ms": round(1000 * figures.client_cpu_s / served, 1),
+    }
+    cores_needed = {
+        side.removesuffix("_ms"): round(ms / 1000 * args.viewers / args.arrival, 2)
+        for side, ms in per_viewer.items()
+    }
     expected_sold = min(args.units, buyers)
     errors = sum(figures.errors.values())
     machine_pct = round(100 * cpus * (busy1[0] - busy0[0]) / max(busy1[1] - busy0[1], 1e-9))
@@ -519,6 +531,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
         "errors": {"total": errors, "by_kind": dict(sorted(figures.errors.items()))},
         "processes": processes,
+        "cpu_per_viewer": per_viewer,
+        "cores_needed_at_the_arrival_rate": cores_needed,
         "storm_wall_s": round(wall, 1),
         "ok": errors == 0
         and sold["orders"] == expected_sold
@@ -575,6 +589,11 @@ def _print(r: dict[str, Any]) -> None:
             else ""
         )
         print(f"{name:>14}: CPU {p['cpu_s']} s ({p['cpu_pct']} % of one core){rss}{lag}")
+    print(
+        f"CPU per viewer served: web processes {r['cpu_per_viewer']['web_processes_ms']} ms, "
+        f"client {r['cpu_per_viewer']['client_ms']} ms; at {r['viewers']} / {r['arrival_s']:g} s "
+        f"that is {r['cores_needed_at_the_arrival_rate']} cores"
+    )
     print("ok" if r["ok"] else "NOT OK")
 
 

@@ -1,4 +1,4 @@
-"""The viewer side of ``bench.joinstorm``: many viewers in one asyncio process over httpx.
+"""The viewer side of ``bench.joinstorm``: many viewers in one asyncio process.
 
 Each viewer, at its arrival time, does what a browser on the room page does: loads the
 page, opens the room's SSE stream (``/rooms/<id>/events``, the stream the page's htmx SSE
@@ -7,10 +7,12 @@ and that playlist's newest segment. A buyer (a share of the viewers, each with i
 API token) taps "Buy" (GraphQL ``buyFlashSale``) as soon as its stream shows the flash
 sale, or right after loading when it arrives after the sale has started.
 
-Short requests share one keep-alive pool per server (HTTP/1.1, like autocannon's fixed
-connections); every SSE stream has its own connection, as in a browser. Cookies are not
-shared: each viewer sends the ``lm_csrf`` cookie its page load set, so the server counts
-it as its own browser.
+Short requests go over httpx keep-alive pools (HTTP/1.1, per server and kind of request,
+like autocannon's fixed connections). Every SSE stream has its own connection, as in a
+browser, read by a bare asyncio protocol (:class:`SseStream`): with httpx the client spent
+about as much CPU per viewer as both web processes together. Cookies are not shared: each
+viewer sends the ``lm_csrf`` cookie its page load set, so the server counts it as its own
+browser.
 
 Every failure is counted under ``stage:kind`` (``page:HTTP 500``, ``sse:ReadTimeout``,
 ``buy:graphql``, ...) and never hidden.
@@ -26,12 +28,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 SSE_MARKER = b"event: flash_sale\n"
 CONNECTED = b": connected"
 SHORT_POOL = 64  # keep-alive connections per server for the short requests
+# Idle connections are dropped well before uvicorn's 5 s keep-alive timeout; at the same 5 s
+# (httpx's default) a reused connection may be the one the server is closing just then.
+KEEPALIVE_EXPIRY_S = 2.0
 BUY = """mutation Buy($saleId: ID!, $shipping: ShippingAddressInput!, $key: String!) {
   buyFlashSale(saleId: $saleId, shipping: $shipping, idempotencyKey: $key) {
     order { id status }
@@ -123,6 +129,80 @@ def _last_uri(playlist: str) -> str:
     return uris[-1]
 
 
+class SseStream(asyncio.Protocol):
+    """One viewer's SSE stream on its own connection, read with a bare asyncio protocol
+    (an HTTP/1.1 GET; the chunked body is searched, not decoded: Starlette sends each SSE
+    message as one chunk, so a marker is never split by the framing), so that thousands
+    of streams and their events cost this client little."""
+
+    def __init__(self, viewers: Viewers, path: str, host: str, cookie: str) -> None:
+        self.viewers = viewers
+        self.request = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n"
+            + (f"Cookie: {cookie}\r\n" if cookie else "")
+            + "\r\n"
+        ).encode()
+        self.transport: asyncio.Transport | None = None
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.connected = asyncio.Event()
+        self.got_event = asyncio.Event()
+        self.headers_read = False
+        self.before_sale = False
+        self.failed = False
+        self.closing = False  # this side closes it: the storm is over
+        self.buffer = b""
+
+    def fail(self, kind: str) -> None:
+        if not self.failed:
+            self.failed = True
+            self.viewers._error("sse", kind)
+        if not self.done.done():
+            self.done.set_result(None)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.transport.write(self.request)  # type: ignore[union-attr]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.closing:
+            return
+        self.fail(_kind(exc) if exc else "closed by the server")
+
+    def data_received(self, data: bytes) -> None:
+        fig = self.viewers.fig
+        fig.sse_bytes += len(data)
+        if self.got_event.is_set():
+            return
+        buffer = self.buffer + data
+        if not self.headers_read:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                self.buffer = buffer
+                return
+            status = buffer[: buffer.find(b"\r\n")].split()
+            if len(status) < 2 or status[1] != b"200":
+                code = status[1].decode(errors="replace") if len(status) > 1 else "?"
+                self.fail(f"HTTP {code}")
+                return
+            self.headers_read = True
+            buffer = buffer[end + 4 :]
+        if not self.connected.is_set():
+            at = buffer.find(CONNECTED)
+            if at < 0:
+                self.buffer = buffer[-len(SSE_MARKER) :]
+                return
+            self.connected.set()
+            fig.connected += 1
+            self.before_sale = not self.viewers.sale_started.is_set()
+            fig.connected_before_sale += self.before_sale
+            buffer = buffer[at + len(CONNECTED) :]
+        if SSE_MARKER in buffer:
+            self.got_event.set()
+            self.viewers._got_event(self.before_sale)
+            buffer = b""
+        self.buffer = buffer[-len(SSE_MARKER) :]
+
+
 class Viewers:
     """Runs one storm against ``storm.servers``; :meth:`run` returns its :class:`Figures`."""
 
@@ -145,7 +225,11 @@ class Viewers:
                 base_url=base,
                 timeout=timeout,
                 cookies=_no_cookies(),
-                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                limits=httpx.Limits(
+                    max_connections=size,
+                    max_keepalive_connections=size,
+                    keepalive_expiry=KEEPALIVE_EXPIRY_S,
+                ),
             )
 
         # One keep-alive pool per server and kind of request, so that a buyer's tap does not
@@ -155,18 +239,13 @@ class Viewers:
             kind: [pool(base) for base in storm.servers] for kind in ("page", "hls", "buy")
         }
         self.streamer = pool(storm.servers[0], 1)
-        self.streams = httpx.AsyncClient(
-            timeout=httpx.Timeout(storm.timeout_s, read=storm.timeout_s, pool=None),
-            cookies=_no_cookies(),
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
-        )
 
     def _share(self) -> float:
         return len(self.storm.buyer_tokens) / self.storm.viewers if self.storm.viewers else 0.0
 
     async def close(self) -> None:
         clients = [client for pools in self.pools.values() for client in pools]
-        for client in (*clients, self.streamer, self.streams):
+        for client in (*clients, self.streamer):
             await client.aclose()
 
     def _error(self, stage: str, kind: str) -> None:
@@ -217,43 +296,22 @@ class Viewers:
     ) -> None:
         """Read the room's SSE stream until the storm stops (this task is cancelled); note
         when it was connected and when the flash sale's event arrived."""
-        s = self.storm
-        headers = {"Accept": "text/event-stream"}
-        if cookie:
-            headers["Cookie"] = cookie
-        before_sale = failed = False
+        url = urlsplit(base)
+        stream = SseStream(self, f"/rooms/{self.storm.room_id}/events", url.netloc, cookie)
+        stream.connected, stream.got_event = connected, got_event
         try:
-            async with self.streams.stream(
-                "GET", f"{base}/rooms/{s.room_id}/events", headers=headers
-            ) as response:
-                if response.status_code != 200:
-                    failed = True
-                    self._error("sse", f"HTTP {response.status_code}")
-                    return
-                buffer = b""
-                async for chunk in response.aiter_raw():
-                    self.fig.sse_bytes += len(chunk)
-                    if got_event.is_set():
-                        continue
-                    buffer = buffer[-len(SSE_MARKER) :] + chunk
-                    if not connected.is_set():
-                        if CONNECTED not in buffer:
-                            continue
-                        connected.set()
-                        self.fig.connected += 1
-                        before_sale = not self.sale_started.is_set()
-                        self.fig.connected_before_sale += before_sale
-                        buffer = buffer[buffer.index(CONNECTED) + len(CONNECTED) :]
-                    if SSE_MARKER in buffer:
-                        got_event.set()
-                        self._got_event(before_sale)
-                failed = True
-                self._error("sse", "closed by the server")
-        except httpx.HTTPError as exc:
-            failed = True
-            self._error("sse", _kind(exc))
+            await asyncio.wait_for(
+                self.loop.create_connection(lambda: stream, url.hostname, url.port),
+                self.storm.timeout_s,
+            )
+            await stream.done
+        except (OSError, TimeoutError) as exc:
+            stream.fail(_kind(exc))
         finally:
-            if before_sale and not got_event.is_set() and not failed:
+            stream.closing = True
+            if stream.transport is not None:
+                stream.transport.close()
+            if stream.before_sale and not got_event.is_set() and not stream.failed:
                 self._error("sse", "flash sale event missed")
 
     def _got_event(self, connected_before_sale: bool) -> None:
