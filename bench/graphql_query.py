@@ -51,7 +51,15 @@ NOTES = [
     "parsing and JSON the rest.",
     "after: validation rules built once (the validation cache hits), public answers cached "
     "per (document, operation, variables, audience) and dropped on announced changes "
-    "(app/api/result_cache.py, app/events/changes.py); a hit skips Strawberry's execution.",
+    "(app/api/result_cache.py, app/events/changes.py); a hit skips Strawberry's execution "
+    "and reuses the encoded body.",
+    "py-spy after, hit path: no parse/validate/execute frames; Starlette and Strawberry's "
+    "HTTP plumbing (run, parse_http_body / parse_query_params, headers) and the JSON of the "
+    "request are what is left (top self frame JSONEncoder.iterencode 4%).",
+    "py-spy after, fresh path (the answer computed): 86% in graphql-core's execution "
+    "(execute_fields / complete_value / complete_object_value, Strawberry's _async_resolver "
+    "and get_arguments), 14% in Tortoise + aiosqlite: computing a 20-product page is bound "
+    "by per-field execution, which is why the public answers are cached, not tuned.",
 ]
 
 

@@ -29,6 +29,7 @@ from app.accounts.models import Role, User
 from app.commerce.live_models import ShelfItem
 from app.commerce.models import Product, ProductImage, ProductStatus, Variant
 from app.errors import NotFound, PermissionDenied, UserError
+from app.events import changes
 from app.rooms import events
 from app.rooms.models import Room, RoomStatus
 from app.rooms.services import get_room
@@ -102,9 +103,11 @@ async def ensure_on_shelf(room_id: int, product_id: int) -> ShelfItem:
         raise UserError("SHELF_FULL", f"a shelf holds at most {MAX_SHELF} products", "productId")
     row = await ShelfItem.filter(room_id=room_id).annotate(top=Max("position")).values("top")
     top = row[0]["top"] if row and row[0]["top"] is not None else 0
-    item, _ = await ShelfItem.get_or_create(
+    item, created = await ShelfItem.get_or_create(
         room_id=room_id, product_id=product_id, defaults={"position": top + 1}
     )
+    if created:
+        await changes.announce("shelf", room_id=room_id, product_id=product_id)
     return item
 
 
@@ -118,6 +121,8 @@ async def remove_from_shelf(user: User, room_id: int, product_id: int) -> bool:
     deleted = await ShelfItem.filter(id=item.id).delete()
     if deleted and item.pinned:
         await _announce_pin(room.id, product_id, False)
+    elif deleted:
+        await changes.announce("shelf", room_id=room.id, product_id=product_id)
     return bool(deleted)
 
 

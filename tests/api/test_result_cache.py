@@ -174,3 +174,25 @@ async def test_sql_per_request_is_constant_as_the_catalog_grows(
         counts.append((await cold_count(PRODUCTS), await cold_count(ROOMS)))
     assert counts[0] == counts[1], counts
     assert counts[0][0] <= 6 and counts[0][1] <= 3, counts
+
+
+async def test_a_cached_room_catalog_shows_a_shelf_change_next(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    from app.commerce import shelf
+
+    streamer = await make_merchant("shelf@example.com", "Shelf")
+    room = await live_room(streamer)
+    await make_product(streamer, "Sold here", 1000, room_id=room.id)
+    other, _ = await make_product(streamer, "From the catalog", 900, sku="OTHER")
+    variables = {"first": 10, "filter": {"roomId": encode_id("Room", room.id)}}
+    assert titles(await ask(client, PRODUCTS, variables)) == ["Sold here"]
+    assert titles(await ask(client, PRODUCTS, variables)) == ["Sold here"]
+
+    await shelf.add_to_shelf(streamer, room.id, other.id)
+    assert sorted(titles(await ask(client, PRODUCTS, variables))) == [
+        "From the catalog",
+        "Sold here",
+    ]
+    await shelf.remove_from_shelf(streamer, room.id, other.id)
+    assert titles(await ask(client, PRODUCTS, variables)) == ["Sold here"]
