@@ -25,6 +25,7 @@ from app.errors import AuthRequired, UserError
 from app.moderation import services as moderation
 from app.rooms.models import Room
 from app.rooms.services import can_moderate
+from app.rooms.viewer_state import ViewerState
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
@@ -49,13 +50,13 @@ async def chat_shared(room: Room) -> dict[str, Any]:
 
 
 async def chat_personal(
-    request: Request, room: Room, user: User, shared: dict[str, Any]
+    request: Request, room: Room, user: User, shared: dict[str, Any], state: ViewerState
 ) -> dict[str, Any]:
     """The signed-in viewer's part of the chat panel: moderation rights, mute and ban."""
     return {
         "chat_can_moderate": can_moderate(user, room),
-        "chat_muted_until": await chat.active_mute(room.id, user.id),
-        "chat_banned": await chat.is_banned(room.id, user.id),
+        "chat_muted_until": state.muted_until,
+        "chat_banned": state.banned,
     }
 
 

@@ -21,6 +21,7 @@ from app.gifts import topups, wallet
 from app.payments.cards import APPROVED_TEST_CARD, DECLINED_TEST_CARD
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
+from app.rooms.viewer_state import ViewerState
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
@@ -64,12 +65,12 @@ async def gifts_shared(room: Room) -> dict[str, Any]:
 
 
 async def gifts_personal(
-    request: Request, room: Room, user: User, shared: dict[str, Any]
+    request: Request, room: Room, user: User, shared: dict[str, Any], state: ViewerState
 ) -> dict[str, Any]:
     """The signed-in viewer's gift box: their balance and a fresh idempotency key."""
     owner_id = room.owner_id
     return {
-        "gift_balance": await wallet.balance_of(user.id),
+        "gift_balance": state.balance,
         "gift_key": new_key(),
         "gift_can_send": user.id != owner_id and room.status == RoomStatus.LIVE,
         "gift_own_room": user.id == owner_id,

@@ -26,6 +26,7 @@ from app.commerce.live_models import Auction, FlashSale
 from app.errors import UserError
 from app.rooms import services as rooms
 from app.rooms.models import Room
+from app.rooms.viewer_state import ViewerState
 from web.forms import checked_form, field, is_htmx, load_user
 from web.page_keys import FRESH_KEY
 from web.templating import render
@@ -155,14 +156,13 @@ async def shelf_shared(room: Room) -> dict[str, Any]:
 
 
 async def shelf_personal(
-    request: Request, room: Room, user: User, shared: dict[str, Any]
+    request: Request, room: Room, user: User, shared: dict[str, Any], state: ViewerState
 ) -> dict[str, Any]:
     """The signed-in viewer's part of the shelf: units they bought in each sale, and
     whether they sell here."""
     sales = shared["shelf_sales"]
-    mine = await flash_sales.bought_by(user, [s["sale_id"] for s in sales]) if sales else {}
     return {
-        "shelf_sales": [{**s, "mine": mine.get(s["sale_id"], 0)} for s in sales],
+        "shelf_sales": [{**s, "mine": state.bought.get(s["sale_id"], 0)} for s in sales],
         "shelf_is_seller": user.id == room.owner_id,
     }
 

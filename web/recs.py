@@ -23,6 +23,7 @@ from app.errors import UserError
 from app.recs import service as recs
 from app.rooms.models import Room
 from app.rooms.services import get_room
+from app.rooms.viewer_state import ViewerState
 from web.commerce import money
 from web.forms import load_user
 from web.templating import render
@@ -86,7 +87,7 @@ async def room_panel_shared(room: Room) -> dict[str, Any]:
 
 
 async def room_panel_personal(
-    request: Request, room: Room, user: User, shared: dict[str, Any]
+    request: Request, room: Room, user: User, shared: dict[str, Any], state: ViewerState
 ) -> dict[str, Any]:
     """A signed-in viewer's rooms load after first paint (``/rooms/{id}/recs``)."""
     return {"recs_rooms": [], "recs_deferred": True}

@@ -8,8 +8,9 @@ Its context comes in two parts, both defined by the domain's page module:
 * ``shared(room)``: what every viewer sees alike, i.e. the anonymous view. It is built once
   per room for all viewers and cached briefly (``web.page_cache``), so it must not depend
   on the request; per-response values are placeholders (``web.page_keys``).
-* ``personal(request, room, user, shared)``: the keys a signed-in viewer sees differently
-  (balance, mute state, units bought), laid over the shared ones.
+* ``personal(request, room, user, shared, state)``: the keys a signed-in viewer sees
+  differently (balance, mute state, units bought), laid over the shared ones; ``state`` is
+  the viewer's facts read for all panels in one statement (``app.rooms.viewer_state``).
 
 SSE fragments live in ``web/templates/events/<event type>.html`` and are rendered with
 ``{"data": <the typed room event>, "event": <its envelope>, "room": room, "user": viewer,
@@ -26,10 +27,13 @@ from starlette.requests import Request
 
 from app.accounts.models import User
 from app.rooms.models import Room
+from app.rooms.viewer_state import ViewerState, viewer_state
 from web import chat, commerce, gifts, live_commerce, recs
 
 SharedContext = Callable[[Room], Awaitable[dict[str, Any]]]
-PersonalContext = Callable[[Request, Room, User, dict[str, Any]], Awaitable[dict[str, Any]]]
+PersonalContext = Callable[
+    [Request, Room, User, dict[str, Any], ViewerState], Awaitable[dict[str, Any]]
+]
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,12 @@ async def shared_context(room: Room) -> dict[str, Any]:
 async def personal_context(
     request: Request, room: Room, user: User, shared: dict[str, Any]
 ) -> dict[str, Any]:
-    """Every panel's keys for the signed-in ``user``, merged."""
-    merged: dict[str, Any] = {}
+    """Every panel's keys for the signed-in ``user``, merged, and ``following`` (the
+    viewer's own facts come from one query)."""
+    sales = [s["sale_id"] for s in shared.get("shelf_sales", ())]
+    state = await viewer_state(user.id, room.id, room.owner_id, sales)
+    merged: dict[str, Any] = {"following": state.following}
     for panel in ROOM_PANELS:
         if panel.personal is not None:
-            merged.update(await panel.personal(request, room, user, shared))
+            merged.update(await panel.personal(request, room, user, shared, state))
     return merged

@@ -96,7 +96,6 @@ async def room_page(request: Request) -> Response:
         "csrf_token": token,
         "is_owner": user.id == shared["owner"].id,
         "can_moderate": rooms.can_moderate(user, room),
-        "following": await rooms.is_following(user, shared["owner"].id),
     }
     return _page(request, template.render(ctx), token)
 
