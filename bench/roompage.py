@@ -1,7 +1,8 @@
 """The room page and HLS files under load, against the ``/healthz`` floor of the same run.
 
-A ``livemart serve`` process (one web process, SQLite, in-memory bus, the demo data of
-``livemart seed-demo``) is loaded by autocannon (``npx autocannon``, 20 connections) on:
+A ``livemart serve`` process (one web process, in-memory bus, the demo data of ``livemart
+seed-demo``), on SQLite and then, when reachable on 127.0.0.1:5432, on a fresh PostgreSQL
+database, is loaded by autocannon (``npx autocannon``, 20 connections) on:
 ``/healthz`` (the floor), ``/rooms/1`` anonymous, ``/rooms/1`` signed in (a session cookie),
 a variant playlist and a segment. The machine this runs on is shared, so the figure that
 carries is each path's rate as a fraction of the floor measured minutes apart in one run.
@@ -93,14 +94,63 @@ def _autocannon(url: str, headers: dict[str, str] | None = None) -> dict[str, An
     }
 
 
+PG_ADMIN_URL = os.environ.get("LIVEMART_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def _postgres_reachable() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN_URL + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
 def main() -> dict[str, Any]:
     if shutil.which("npx") is None:
         print("roompage: needs npx (node) for autocannon; skipped")
         return {}
+    out: dict[str, Any] = {
+        "connections": CONNECTIONS,
+        "seconds": SECONDS,
+        "goals": "room page >= 1,000 req/s anonymous, >= 400 signed in, p99 < 100 ms",
+        "databases": {},
+    }
+    out["databases"]["sqlite"] = _run_on(None)
+    if _postgres_reachable():
+        name = f"roompage_bench_{os.getpid()}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        try:
+            out["databases"]["postgres"] = _run_on(f"{PG_ADMIN_URL}/{name}")
+        finally:
+            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        print("roompage: PostgreSQL not reachable on 127.0.0.1:5432; SQLite only")
+    out["machine"] = f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end"
+    first = out["databases"]["sqlite"]
+    out["runs"], out["floor_req_per_s"] = first["runs"], first["floor_req_per_s"]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "roompage.json").write_text(json.dumps(out, indent=2) + "\n")
+    return out
+
+
+def _run_on(database_url: str | None) -> dict[str, Any]:
+    """One server on SQLite (``None``) or the PostgreSQL database at ``database_url``."""
     work = Path(tempfile.mkdtemp(prefix="roompage-"))
     env = {
         "LIVEMART_VAR_DIR": str(work),
-        "LIVEMART_DATABASE_URL": f"sqlite://{work / 'bench.db'}",
+        "LIVEMART_DATABASE_URL": database_url or f"sqlite://{work / 'bench.db'}",
         "LIVEMART_BROADCAST_URL": "memory://",
         "LIVEMART_SECRET_KEY": "roompage-bench-secret-0123456789",
         "LIVEMART_MEDIA_IN_PROCESS": "false",
@@ -141,23 +191,13 @@ def main() -> dict[str, Any]:
         server.terminate()
         server.wait(15)
         shutil.rmtree(work, ignore_errors=True)
-    out = {
-        "database": "sqlite",
-        "connections": CONNECTIONS,
-        "seconds": SECONDS,
-        "machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end",
-        "floor_req_per_s": floor,
-        "runs": runs,
-        "goals": "room page >= 1,000 req/s anonymous, >= 400 signed in, p99 < 100 ms",
-    }
+    database = "postgres" if database_url else "sqlite"
     for name, run in runs.items():
         print(
-            f"{name:18} {run['req_per_s']:>7,} req/s ({run['of_floor']:.2f} of the floor) "
-            f"p50 {run['p50_ms']} ms p99 {run['p99_ms']} ms errors {run['errors']}"
+            f"{database:8} {name:18} {run['req_per_s']:>7,} req/s ({run['of_floor']:.2f} of "
+            f"the floor) p50 {run['p50_ms']} ms p99 {run['p99_ms']} ms errors {run['errors']}"
         )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "roompage.json").write_text(json.dumps(out, indent=2) + "\n")
-    return out
+    return {"floor_req_per_s": floor, "runs": runs}
 
 
 if __name__ == "__main__":
