@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from strawberry import relay
 
 from app.accounts import services as accounts
-from app.accounts.models import ApiToken, User
+from app.accounts.models import ApiToken, Role, User
 from app.api.context import Info
 from app.api.ids import in_order, int_ids
 
-
-@strawberry.enum(name="Role")
-class RoleEnum(Enum):
-    VIEWER = "viewer"
-    STREAMER = "streamer"
-    MODERATOR = "moderator"
-    ADMIN = "admin"
+RoleEnum = strawberry.enum(Role, name="Role")
 
 
 @strawberry.type(name="User", description="A person: viewer, streamer, moderator or admin.")

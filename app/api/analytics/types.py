@@ -15,25 +15,18 @@ from strawberry.scalars import JSON
 from app.accounts import services as accounts
 from app.analytics import fraud
 from app.analytics import stats as analytics
-from app.analytics.models import FraudFlag
+from app.analytics.models import FlagAction, FlagKind, FlagStatus, FraudFlag
+from app.analytics.stats import Interval
 from app.api.accounts.types import UserType
 from app.api.context import Info
 from app.api.ids import encode_id, in_order, int_ids
 from app.api.rooms.types import RoomType
 from app.rooms.models import LiveSession
 
-
-@strawberry.enum(name="StatsInterval")
-class StatsIntervalEnum(Enum):
-    MINUTE = "minute"
-    HOUR = "hour"
+StatsIntervalEnum = strawberry.enum(Interval, name="StatsInterval")
 
 
-@strawberry.enum(name="FraudFlagStatus")
-class FraudFlagStatusEnum(Enum):
-    OPEN = "open"
-    CONFIRMED = "confirmed"
-    DISMISSED = "dismissed"
+FraudFlagStatusEnum = strawberry.enum(FlagStatus, name="FraudFlagStatus")
 
 
 @strawberry.enum(name="FraudDecision")
@@ -42,24 +35,10 @@ class FraudDecisionEnum(Enum):
     DISMISSED = "dismissed"
 
 
-@strawberry.enum(name="FraudAction")
-class FraudActionEnum(Enum):
-    NONE = "none"
-    FREEZE_WALLET = "freeze_wallet"
-    CANCEL_ORDERS = "cancel_orders"
+FraudActionEnum = strawberry.enum(FlagAction, name="FraudAction")
 
 
-@strawberry.enum(name="FraudFlagKind")
-class FraudFlagKindEnum(Enum):
-    SHARED_ADDRESS = "shared_address"
-    SHARED_DEVICE = "shared_device"
-    GIFT_RING = "gift_ring"
-    LIKE_BURST = "like_burst"
-    CHAT_BURST = "chat_burst"
-    NEW_ACCOUNT_SWARM = "new_account_swarm"
-    FLASH_SALE_NEW_ACCOUNTS = "flash_sale_new_accounts"
-    GMV_ANOMALY = "gmv_anomaly"
-    VIEWER_ANOMALY = "viewer_anomaly"
+FraudFlagKindEnum = strawberry.enum(FlagKind, name="FraudFlagKind")
 
 
 @strawberry.type(description="The metrics of one minute or hour (or of a whole range).")

@@ -19,11 +19,15 @@ from app.commerce import catalog, coupons, images, orders
 from app.commerce.cart import CartLine
 from app.commerce.models import (
     Coupon,
+    CouponKind,
     Order,
     OrderItem,
+    OrderStatus,
     Payment,
+    PaymentStatus,
     Product,
     ProductImage,
+    ProductStatus,
     Variant,
 )
 
@@ -32,11 +36,7 @@ def _value(enum_value: object) -> str:
     return str(getattr(enum_value, "value", enum_value))
 
 
-@strawberry.enum(name="ProductStatus")
-class ProductStatusEnum(Enum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    ARCHIVED = "archived"
+ProductStatusEnum = strawberry.enum(ProductStatus, name="ProductStatus")
 
 
 @strawberry.enum(name="ProductSort")
@@ -47,30 +47,13 @@ class ProductSortEnum(Enum):
     POPULARITY = "popularity"
 
 
-@strawberry.enum(name="OrderStatus")
-class OrderStatusEnum(Enum):
-    PENDING = "pending"
-    PAID = "paid"
-    SHIPPED = "shipped"
-    DELIVERED = "delivered"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-    REFUNDED = "refunded"
+OrderStatusEnum = strawberry.enum(OrderStatus, name="OrderStatus")
 
 
-@strawberry.enum(name="PaymentStatus")
-class PaymentStatusEnum(Enum):
-    PENDING = "pending"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    REFUNDED = "refunded"
+PaymentStatusEnum = strawberry.enum(PaymentStatus, name="PaymentStatus")
 
 
-@strawberry.enum(name="CouponKind")
-class CouponKindEnum(Enum):
-    FIXED = "fixed"
-    PERCENT = "percent"
+CouponKindEnum = strawberry.enum(CouponKind, name="CouponKind")
 
 
 @strawberry.type(description="A variant option such as size: M.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from strawberry import relay
@@ -17,19 +16,10 @@ from app.api.pagination import Connection, paginate
 from app.api.rooms.types import RoomType, user_loader
 from app.gifts import services as gifts
 from app.gifts import topups, wallet
-from app.gifts.models import Gift, GiftSend, LedgerEntry, TopUp, Wallet
+from app.gifts.models import EntryKind, Gift, GiftSend, LedgerEntry, TopUp, Wallet
 from app.rooms import services as rooms
 
-
-@strawberry.enum(name="LedgerEntryKind")
-class LedgerEntryKindEnum(Enum):
-    TOPUP = "topup"
-    GIFT_SENT = "gift_sent"
-    GIFT_RECEIVED = "gift_received"
-    ORDER_PAYMENT = "order_payment"
-    REFUND = "refund"
-    REVERSAL = "reversal"
-    ADJUSTMENT = "adjustment"
+LedgerEntryKindEnum = strawberry.enum(EntryKind, name="LedgerEntryKind")
 
 
 def _is_admin(info: Info) -> bool:

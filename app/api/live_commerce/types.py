@@ -15,7 +15,7 @@ from app.api.context import Info
 from app.api.ids import in_order, int_ids
 from app.api.rooms.types import RoomType, user_loader
 from app.commerce import auctions, catalog, flash_sales, orders
-from app.commerce.live_models import Auction, Bid, FlashSale, ShelfItem
+from app.commerce.live_models import Auction, AuctionState, Bid, FlashSale, ShelfItem
 
 
 def _value(enum_value: object) -> str:
@@ -158,12 +158,7 @@ class FlashSaleType(relay.Node):
         return in_order(node_ids, found, cls.from_model)
 
 
-@strawberry.enum(name="AuctionState")
-class AuctionStateEnum(Enum):
-    LIVE = "live"
-    SOLD = "sold"
-    UNSOLD = "unsold"
-    RELEASED = "released"
+AuctionStateEnum = strawberry.enum(AuctionState, name="AuctionState")
 
 
 @strawberry.type(name="Bid", description="An accepted bid.")

@@ -17,7 +17,7 @@ from app.api.context import Info
 from app.api.ids import encode_id, in_order, int_ids
 from app.api.rooms.types import RoomType
 from app.moderation import services as moderation
-from app.moderation.models import AuditLog, BannedWord, Report, RoomBan, RoomMute
+from app.moderation.models import AuditLog, BannedWord, Report, ReportStatus, RoomBan, RoomMute
 from app.rooms.models import Room
 
 
@@ -96,11 +96,7 @@ class BannedWordType(relay.Node):
         return in_order(node_ids, words, cls.from_model)
 
 
-@strawberry.enum(name="ReportStatus")
-class ReportStatusEnum(Enum):
-    OPEN = "open"
-    RESOLVED = "resolved"
-    DISMISSED = "dismissed"
+ReportStatusEnum = strawberry.enum(ReportStatus, name="ReportStatus")
 
 
 @strawberry.enum(name="ReportAction", description="How a moderator handles a report.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from strawberry import relay
@@ -15,15 +14,10 @@ from app.api.accounts.types import UserType
 from app.api.context import Info
 from app.api.ids import in_order, int_ids
 from app.rooms import services as rooms
-from app.rooms.models import Room
+from app.rooms.models import Room, RoomStatus
 from app.rooms.presence import get_presence
 
-
-@strawberry.enum(name="RoomStatus")
-class RoomStatusEnum(Enum):
-    SCHEDULED = "scheduled"
-    LIVE = "live"
-    ENDED = "ended"
+RoomStatusEnum = strawberry.enum(RoomStatus, name="RoomStatus")
 
 
 def user_loader(info: Info) -> DataLoader[int, UserType | None]:
