@@ -285,9 +285,7 @@ async def buy_flash_sale(request: Request) -> Response:
     if address is None:
         return _ask_address(request, room, action, form)
     try:
-        sale = await flash_sales.get_sale(sale_id)
-        if sale.room_id != room.id:
-            raise UserError("NOT_FOUND", "flash sale not found", "saleId")
+        sale = await flash_sales.get_room_sale(room.id, sale_id)
         order = await flash_sales.buy_flash_sale(
             user,
             sale.id,
@@ -352,9 +350,7 @@ async def place_bid(request: Request) -> Response:
     auction_id = int(request.path_params["auction_id"])
     action = f"/rooms/{room.id}/auctions/{auction_id}/bid"
     try:
-        auction = await auctions.get_auction(auction_id)
-        if auction.room_id != room.id:
-            raise UserError("NOT_FOUND", "auction not found", "auctionId")
+        auction = await auctions.get_room_auction(room.id, auction_id)
         await auctions.place_bid(
             user,
             auction.id,

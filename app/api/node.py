@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import strawberry
@@ -26,11 +27,12 @@ def _parse(value: str) -> relay.GlobalID:
     return gid
 
 
-def _check_type(info: Info, gid: relay.GlobalID) -> None:
+def _check_type(info: Info, gid: relay.GlobalID) -> type[relay.Node]:
     gql_type = info.schema.get_type_by_name(gid.type_name)
     origin: Any = getattr(gql_type, "origin", None)
     if origin is None or not (isinstance(origin, type) and issubclass(origin, relay.Node)):
         raise GraphQLError(f"no object with global ID {gid}", extensions={"code": "NOT_FOUND"})
+    return origin
 
 
 @strawberry.type
@@ -48,9 +50,15 @@ class NodeQuery:
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
         if len(ids) > MAX_IDS:
             raise GraphQLError(f"at most {MAX_IDS} ids", extensions={"code": "TOO_MANY"})
-        out: list[relay.Node | None] = []
-        for value in ids:
-            gid = _parse(value)
-            _check_type(info, gid)
-            out.append(await gid.resolve_node(info, required=False))
-        return out
+        gids = [_parse(value) for value in ids]
+        wanted: dict[str, tuple[type[relay.Node], list[str]]] = {}
+        for gid in gids:
+            origin = _check_type(info, gid)
+            wanted.setdefault(gid.type_name, (origin, []))[1].append(gid.node_id)
+        found: dict[tuple[str, str], relay.Node | None] = {}
+        for type_name, (origin, node_ids) in wanted.items():  # one batch per type
+            nodes = origin.resolve_nodes(info=info, node_ids=node_ids, required=False)
+            if inspect.isawaitable(nodes):
+                nodes = await nodes
+            found.update(((type_name, i), n) for i, n in zip(node_ids, nodes, strict=True))
+        return [found[(gid.type_name, gid.node_id)] for gid in gids]

@@ -102,6 +102,14 @@ async def get_auction(auction_id: int) -> Auction:
     return auction
 
 
+async def get_room_auction(room_id: int, auction_id: int) -> Auction:
+    """An auction of room ``room_id`` (NOT_FOUND when it runs in another room)."""
+    auction = await get_auction(auction_id)
+    if auction.room_id != room_id:
+        raise NotFound("auction", "auctionId")
+    return auction
+
+
 def room_auctions_query(room_id: int):
     """A room's auctions, newest first."""
     return Auction.filter(room_id=room_id).order_by("-id")

@@ -229,6 +229,11 @@ async def get_products(ids: list[int]) -> dict[int, Product]:
     return {p.id: p for p in await Product.filter(id__in=list(ids))}
 
 
+async def visible_products(ids: list[int], viewer: User | None) -> dict[int, Product]:
+    """The products among ``ids`` that ``viewer`` may see (:func:`is_visible`), by id."""
+    return {pid: p for pid, p in (await get_products(ids)).items() if is_visible(p, viewer)}
+
+
 def products_query(
     *,
     merchant_id: int | None = None,

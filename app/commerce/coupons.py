@@ -156,6 +156,20 @@ async def get_coupons(ids: list[int]) -> dict[int, Coupon]:
     return {c.id: c for c in await Coupon.filter(id__in=list(ids))}
 
 
+def may_see_coupon(viewer: User | None, coupon: Coupon) -> bool:
+    """A dropped coupon is public (its code was announced in the room); any other only to
+    its merchant and admins."""
+    if coupon.drop_limit is not None:
+        return True
+    return viewer is not None and (viewer.id == coupon.merchant_id or viewer.role == Role.ADMIN)
+
+
+async def visible_coupons(ids: list[int], viewer: User | None) -> dict[int, Coupon]:
+    """The coupons of ``ids`` that ``viewer`` may see (:func:`may_see_coupon`), by id."""
+    found = await get_coupons(ids)
+    return {cid: c for cid, c in found.items() if may_see_coupon(viewer, c)}
+
+
 # --- applying a coupon to an order ------------------------------------------------------
 
 

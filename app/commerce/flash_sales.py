@@ -107,6 +107,14 @@ async def get_sale(sale_id: int) -> FlashSale:
     return sale
 
 
+async def get_room_sale(room_id: int, sale_id: int) -> FlashSale:
+    """A flash sale of room ``room_id`` (NOT_FOUND when it runs in another room)."""
+    sale = await get_sale(sale_id)
+    if sale.room_id != room_id:
+        raise NotFound("flash sale", "saleId")
+    return sale
+
+
 def room_sales_query(room_id: int, include_ended: bool = True):
     """A room's flash sales, newest first (a queryset, for pagination)."""
     query = FlashSale.filter(room_id=room_id)

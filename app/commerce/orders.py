@@ -30,9 +30,11 @@ from app.commerce.ordering.queries import (
     get_order,
     get_orders,
     items_for_orders,
+    may_see_order,
     merchant_orders_query,
     payments_for_orders,
     room_order_count,
+    visible_orders,
 )
 from app.commerce.ordering.rules import (
     FINAL,
@@ -84,6 +86,7 @@ __all__ = [
     "items_for_orders",
     "last_shipping",
     "mark_delivered",
+    "may_see_order",
     "merchant_orders_query",
     "new_idempotency_key",
     "now",
@@ -94,4 +97,5 @@ __all__ = [
     "room_order_count",
     "ship_order",
     "start_card_payment",
+    "visible_orders",
 ]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.errors import NotFound, UserError
 from app.gifts import wallet
 from app.gifts.models import EntryKind, TopUp, Wallet
@@ -149,6 +149,17 @@ async def top_up(user: User, pack_id: str, card_number: str, idempotency_key: st
 
 def top_ups_query(user: User):
     return TopUp.filter(user_id=user.id).order_by("-id")
+
+
+async def visible_top_ups(ids: list[int], viewer: User | None) -> dict[int, TopUp]:
+    """The top-ups of ``ids`` that ``viewer`` may see, by id: their own; an admin sees
+    every one; anonymous viewers none."""
+    if viewer is None:
+        return {}
+    query = TopUp.filter(id__in=list(ids))
+    if viewer.role != Role.ADMIN:
+        query = query.filter(user_id=viewer.id)
+    return {top_up.id: top_up for top_up in await query}
 
 
 async def wallet_of(user: User) -> Wallet:

@@ -58,6 +58,7 @@ from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from app.accounts.models import Role, User
 from app.errors import NotFound, UserError
 from app.gifts.models import EntryKind, LedgerEntry, Wallet
 
@@ -169,6 +170,17 @@ async def ledger_page(
     if before:
         query = query.filter(id__lt=before)
     return await query.limit(limit)
+
+
+async def visible_entries(ids: list[int], viewer: User | None) -> dict[int, LedgerEntry]:
+    """The ledger entries of ``ids`` that ``viewer`` may see, by id: those of their own
+    wallet; an admin sees every entry; anonymous viewers none."""
+    if viewer is None:
+        return {}
+    query = LedgerEntry.filter(id__in=list(ids))
+    if viewer.role != Role.ADMIN:
+        query = query.filter(wallet__user_id=viewer.id)
+    return {entry.id: entry for entry in await query}
 
 
 # --- transfers -------------------------------------------------------------------------

@@ -361,6 +361,14 @@ async def is_following(user: User | None, streamer_id: int) -> bool:
     return await Follow.filter(follower_id=user.id, streamer_id=streamer_id).exists()
 
 
+async def followed_among(user: User | None, streamer_ids: list[int]) -> set[int]:
+    """Which of ``streamer_ids`` ``user`` follows (one query; none when anonymous)."""
+    if user is None or not streamer_ids:
+        return set()
+    found = await Follow.filter(follower_id=user.id, streamer_id__in=list(streamer_ids))
+    return {f.streamer_id for f in found}
+
+
 async def follower_count(streamer_id: int) -> int:
     return await Follow.filter(streamer_id=streamer_id).count()
 

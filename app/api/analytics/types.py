@@ -12,11 +12,11 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from app.accounts import services as accounts
 from app.analytics import fraud
 from app.analytics import stats as analytics
 from app.analytics.models import FlagAction, FlagKind, FlagStatus, FraudFlag
 from app.analytics.stats import Interval
+from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.context import Info
 from app.api.ids import encode_id, in_order, int_ids
@@ -250,12 +250,10 @@ class FraudFlagType(relay.Node):
     _decided_by_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def decided_by(self) -> UserType | None:
+    async def decided_by(self, info: Info) -> UserType | None:
         if self._decided_by_id is None:
             return None
-        users = await accounts.get_users([self._decided_by_id])
-        user = users.get(self._decided_by_id)
-        return UserType.from_model(user) if user else None
+        return await user_loader(info).load(self._decided_by_id)
 
     @classmethod
     def from_model(cls, flag: FraudFlag) -> FraudFlagType:

@@ -3,58 +3,54 @@ however many products, variants or orders a page shows (no N+1)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, TypeVar
-
 from strawberry.dataloader import DataLoader
 
 from app.api.context import Info
+from app.api.loaders import keyed
+from app.api.rooms.loaders import rooms_by_id
 from app.commerce import catalog, coupons, images, orders
-from app.commerce.models import Coupon, OrderItem, Payment, Product, ProductImage, Variant
-from app.rooms import services as rooms
-from app.rooms.models import Room
+from app.commerce.models import Coupon, Order, OrderItem, Payment, Product, ProductImage, Variant
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-def _loader(
-    info: Info, name: str, fetch: Callable[[list[Any]], Awaitable[dict[Any, Any]]], default: Any
-) -> DataLoader[Any, Any]:
-    async def load(keys: list[Any]) -> list[Any]:
-        found = await fetch(list(keys))
-        return [found.get(key, default() if callable(default) else default) for key in keys]
-
-    return info.context.loader(f"commerce.{name}", lambda: DataLoader(load_fn=load))
+__all__ = [
+    "coupons_by_id",
+    "images_by_product",
+    "items_by_order",
+    "orders_by_id",
+    "payments_by_order",
+    "products",
+    "rooms_by_id",
+    "variants",
+    "variants_by_product",
+]
 
 
 def products(info: Info) -> DataLoader[int, Product | None]:
-    return _loader(info, "products", catalog.get_products, None)
+    return keyed(info, "commerce.products", catalog.get_products)
 
 
 def variants(info: Info) -> DataLoader[int, Variant | None]:
-    return _loader(info, "variants", catalog.get_variants, None)
+    return keyed(info, "commerce.variants", catalog.get_variants)
 
 
 def variants_by_product(info: Info) -> DataLoader[int, list[Variant]]:
-    return _loader(info, "variants_by_product", catalog.variants_for_products, list)
+    return keyed(info, "commerce.variants_by_product", catalog.variants_for_products, list)
 
 
 def images_by_product(info: Info) -> DataLoader[int, list[ProductImage]]:
-    return _loader(info, "images_by_product", images.images_for_products, list)
-
-
-def rooms_by_id(info: Info) -> DataLoader[int, Room | None]:
-    return _loader(info, "rooms", rooms.get_rooms, None)
+    return keyed(info, "commerce.images_by_product", images.images_for_products, list)
 
 
 def coupons_by_id(info: Info) -> DataLoader[int, Coupon | None]:
-    return _loader(info, "coupons", coupons.get_coupons, None)
+    return keyed(info, "commerce.coupons", coupons.get_coupons)
+
+
+def orders_by_id(info: Info) -> DataLoader[int, Order | None]:
+    return keyed(info, "commerce.orders", orders.get_orders)
 
 
 def items_by_order(info: Info) -> DataLoader[int, list[OrderItem]]:
-    return _loader(info, "items_by_order", orders.items_for_orders, list)
+    return keyed(info, "commerce.items_by_order", orders.items_for_orders, list)
 
 
 def payments_by_order(info: Info) -> DataLoader[int, list[Payment]]:
-    return _loader(info, "payments_by_order", orders.payments_for_orders, list)
+    return keyed(info, "commerce.payments_by_order", orders.payments_for_orders, list)

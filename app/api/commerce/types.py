@@ -10,11 +10,12 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
+from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.commerce import loaders
 from app.api.context import Info
 from app.api.ids import in_order, int_ids
-from app.api.rooms.types import RoomType, user_loader
+from app.api.rooms.types import RoomType
 from app.commerce import catalog, coupons, images, orders
 from app.commerce.cart import CartLine
 from app.commerce.models import (
@@ -199,15 +200,8 @@ class ProductType(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductType | None]:
-        ids = int_ids(node_ids)
-        found = await catalog.get_products(ids)
-        viewer = info.context.principal.user
-        out: list[ProductType | None] = []
-        for i in node_ids:
-            product = found.get(int(i)) if str(i).isdigit() else None
-            visible = product is not None and catalog.is_visible(product, viewer)
-            out.append(cls.from_model(product) if visible and product else None)
-        return out
+        found = await catalog.visible_products(int_ids(node_ids), info.context.principal.user)
+        return in_order(node_ids, found, cls.from_model)
 
 
 @strawberry.type(description="Where an order ships to.")
@@ -394,19 +388,8 @@ class OrderType(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrderType | None]:
-        me = info.context.principal.user
-        if me is None:
-            return [None for _ in node_ids]
-        ids = int_ids(node_ids)
-        found = await orders.get_orders(ids)
-        out: list[OrderType | None] = []
-        for i in node_ids:
-            order = found.get(int(i)) if str(i).isdigit() else None
-            visible = order is not None and (
-                me.id in (order.buyer_id, order.merchant_id) or me.role == "admin"
-            )
-            out.append(cls.from_model(order) if visible and order else None)
-        return out
+        found = await orders.visible_orders(int_ids(node_ids), info.context.principal.user)
+        return in_order(node_ids, found, cls.from_model)
 
 
 @strawberry.type(name="Coupon", description="A merchant's discount code.")
@@ -476,20 +459,8 @@ class CouponType(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[CouponType | None]:
-        """Dropped coupons are public (their code was announced); others only to their
-        merchant."""
-        me = info.context.principal.user
-        ids = int_ids(node_ids)
-        found = await coupons.get_coupons(ids)
-        out: list[CouponType | None] = []
-        for i in node_ids:
-            coupon = found.get(int(i)) if str(i).isdigit() else None
-            visible = coupon is not None and (
-                coupon.drop_limit is not None
-                or (me is not None and (me.id == coupon.merchant_id or me.role == "admin"))
-            )
-            out.append(cls.from_model(coupon) if visible and coupon else None)
-        return out
+        found = await coupons.visible_coupons(int_ids(node_ids), info.context.principal.user)
+        return in_order(node_ids, found, cls.from_model)
 
 
 @strawberry.type(name="CartItem")

@@ -8,23 +8,19 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from app.accounts.models import Role
+from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.context import Info
+from app.api.gifts import loaders
 from app.api.ids import in_order, int_ids
 from app.api.pagination import Connection, paginate
-from app.api.rooms.types import RoomType, user_loader
+from app.api.rooms.loaders import rooms_by_id
+from app.api.rooms.types import RoomType
 from app.gifts import services as gifts
 from app.gifts import topups, wallet
 from app.gifts.models import EntryKind, Gift, GiftSend, LedgerEntry, TopUp, Wallet
-from app.rooms import services as rooms
 
 LedgerEntryKindEnum = strawberry.enum(EntryKind, name="LedgerEntryKind")
-
-
-def _is_admin(info: Info) -> bool:
-    me = info.context.principal.user
-    return me is not None and me.role == Role.ADMIN
 
 
 @strawberry.type(name="Gift", description="A gift of the catalog, priced in coins.")
@@ -101,14 +97,7 @@ class LedgerEntryType(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[LedgerEntryType | None]:
-        me = info.context.principal.user
-        if me is None:
-            return [None for _ in node_ids]
-        ids = int_ids(node_ids)
-        query = LedgerEntry.filter(id__in=ids)
-        if me.role != Role.ADMIN:
-            query = query.filter(wallet__user_id=me.id)
-        found = {e.id: e for e in await query}
+        found = await wallet.visible_entries(int_ids(node_ids), info.context.principal.user)
         return in_order(node_ids, found, cls.from_model)
 
 
@@ -168,14 +157,7 @@ class TopUpType(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[TopUpType | None]:
-        me = info.context.principal.user
-        if me is None:
-            return [None for _ in node_ids]
-        ids = int_ids(node_ids)
-        query = TopUp.filter(id__in=ids)
-        if not _is_admin(info):
-            query = query.filter(user_id=me.id)
-        found = {t.id: t for t in await query}
+        found = await topups.visible_top_ups(int_ids(node_ids), info.context.principal.user)
         return in_order(node_ids, found, cls.from_model)
 
 
@@ -206,14 +188,14 @@ class GiftSendType(relay.Node):
         return await user_loader(info).load(self._sender_id)
 
     @strawberry.field
-    async def gift(self) -> GiftType | None:
-        found = await gifts.get_gifts([self._gift_id])
-        return GiftType.from_model(found[self._gift_id]) if found else None
+    async def gift(self, info: Info) -> GiftType | None:
+        found = await loaders.gifts_by_id(info).load(self._gift_id)
+        return GiftType.from_model(found) if found else None
 
     @strawberry.field
-    async def room(self) -> RoomType | None:
-        found = await rooms.get_rooms([self._room_id])
-        return RoomType.from_model(found[self._room_id]) if found else None
+    async def room(self, info: Info) -> RoomType | None:
+        found = await rooms_by_id(info).load(self._room_id)
+        return RoomType.from_model(found) if found else None
 
     @classmethod
     async def resolve_nodes(

@@ -9,12 +9,14 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
+from app.api.accounts.loaders import user_loader
 from app.api.commerce import loaders
 from app.api.commerce.types import OrderType, ProductType, VariantType
 from app.api.context import Info
 from app.api.ids import in_order, int_ids
-from app.api.rooms.types import RoomType, user_loader
-from app.commerce import auctions, catalog, flash_sales, orders
+from app.api.live_commerce import loaders as live_loaders
+from app.api.rooms.types import RoomType
+from app.commerce import auctions, catalog, flash_sales
 from app.commerce.live_models import Auction, AuctionState, Bid, FlashSale, ShelfItem
 
 
@@ -146,8 +148,7 @@ class FlashSaleType(relay.Node):
 
     @strawberry.field(description="Units the viewer holds in this sale.")
     async def viewer_bought(self, info: Info) -> int:
-        mine = await flash_sales.bought_by(info.context.principal.user, [self.id])
-        return mine.get(self.id, 0)
+        return await live_loaders.viewer_bought(info).load(self.id)
 
     @classmethod
     async def resolve_nodes(
@@ -255,7 +256,7 @@ class AuctionType(relay.Node):
         me = info.context.principal.user
         if self._order_id is None or me is None or me.id not in (self._leader_id, self._seller_id):
             return None
-        found = (await orders.get_orders([self._order_id])).get(self._order_id)
+        found = await loaders.orders_by_id(info).load(self._order_id)
         return OrderType.from_model(found) if found else None
 
     @strawberry.field(description="The latest bids, newest first.")

@@ -7,25 +7,17 @@ from datetime import datetime
 
 import strawberry
 from strawberry import relay
-from strawberry.dataloader import DataLoader
 
-from app.accounts import services as accounts
+from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.context import Info
 from app.api.ids import in_order, int_ids
+from app.api.rooms import loaders
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
 from app.rooms.presence import get_presence
 
 RoomStatusEnum = strawberry.enum(RoomStatus, name="RoomStatus")
-
-
-def user_loader(info: Info) -> DataLoader[int, UserType | None]:
-    async def load(ids: list[int]) -> list[UserType | None]:
-        users = await accounts.get_users(list(ids))
-        return [UserType.from_model(users[i]) if i in users else None for i in ids]
-
-    return info.context.loader("users", lambda: DataLoader(load_fn=load))
 
 
 @strawberry.type(name="Room", description="A live-shopping room: scheduled, live or ended.")
@@ -94,7 +86,7 @@ class RoomType(relay.Node):
 
     @strawberry.field
     async def is_following_owner(self, info: Info) -> bool:
-        return await rooms.is_following(info.context.principal.user, self._owner_id)
+        return await loaders.viewer_follows(info).load(self._owner_id)
 
     @classmethod
     async def resolve_nodes(

@@ -14,14 +14,27 @@ def is_admin(user: User) -> bool:
     return user.role == Role.ADMIN
 
 
+def may_see_order(viewer: User | None, order: Order) -> bool:
+    """Who may see an order: its buyer, its merchant and admins."""
+    return viewer is not None and (
+        viewer.id in (order.buyer_id, order.merchant_id) or is_admin(viewer)
+    )
+
+
 async def get_order(user: User, order_id: int) -> Order:
     """An order its buyer, its merchant or an admin may see (NOT_FOUND for others)."""
     order = await Order.get_or_none(id=order_id)
-    if order is None or not (
-        order.buyer_id == user.id or order.merchant_id == user.id or is_admin(user)
-    ):
+    if order is None or not may_see_order(user, order):
         raise NotFound("order", "orderId")
     return order
+
+
+async def visible_orders(ids: list[int], viewer: User | None) -> dict[int, Order]:
+    """The orders of ``ids`` that ``viewer`` may see (:func:`may_see_order`), by id."""
+    if viewer is None:
+        return {}
+    found = await get_orders(ids)
+    return {oid: order for oid, order in found.items() if may_see_order(viewer, order)}
 
 
 async def buyer_order(user: User, order_id: int) -> Order:
