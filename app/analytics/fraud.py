@@ -721,6 +721,13 @@ async def get_flags(ids: list[int]) -> dict[int, FraudFlag]:
     return {f.id: f for f in await FraudFlag.filter(id__in=list(ids))}
 
 
+async def visible_flags(ids: list[int], viewer: User | None) -> dict[int, FraudFlag]:
+    """The flags of ``ids`` by id for site moderators and admins; nobody else sees flags."""
+    if viewer is None or not viewer.is_moderator:
+        return {}
+    return await get_flags(ids)
+
+
 async def decide(
     actor: User, flag_id: int, decision: str, action: str = FlagAction.NONE
 ) -> FraudFlag:

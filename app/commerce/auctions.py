@@ -102,6 +102,10 @@ async def get_auction(auction_id: int) -> Auction:
     return auction
 
 
+async def get_auctions(ids: list[int]) -> dict[int, Auction]:
+    return {a.id: a for a in await Auction.filter(id__in=list(ids))}
+
+
 async def get_room_auction(room_id: int, auction_id: int) -> Auction:
     """An auction of room ``room_id`` (NOT_FOUND when it runs in another room)."""
     auction = await get_auction(auction_id)

@@ -107,6 +107,10 @@ async def get_sale(sale_id: int) -> FlashSale:
     return sale
 
 
+async def get_sales(ids: list[int]) -> dict[int, FlashSale]:
+    return {s.id: s for s in await FlashSale.filter(id__in=list(ids))}
+
+
 async def get_room_sale(room_id: int, sale_id: int) -> FlashSale:
     """A flash sale of room ``room_id`` (NOT_FOUND when it runs in another room)."""
     sale = await get_sale(sale_id)

@@ -54,6 +54,10 @@ def require_room_seller(user: User, room: Room) -> None:
         raise PermissionDenied("only the room's streamer can do this")
 
 
+async def get_items(ids: list[int]) -> dict[int, ShelfItem]:
+    return {i.id: i for i in await ShelfItem.filter(id__in=list(ids))}
+
+
 async def room_for_selling(user: User, room_id: int) -> Room:
     """The room, when ``user`` may sell in it and it has not ended."""
     room = await get_room(room_id)

@@ -3,6 +3,8 @@ and ``topups.visible_top_ups``; GraphQL's ``node``/``nodes`` only map what they 
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from app.accounts.models import Role
@@ -18,7 +20,8 @@ async def test_ledger_entries_and_top_ups_are_their_owners_and_admins() -> None:
     ana = await make_user("ana@example.com", "Ana")
     bob = await make_user("bob@example.com", "Bob")
     admin = await make_user("admin@example.com", "Admin", Role.ADMIN)
-    top_up = (await topups.top_up(ana, "coins-60", CARD, "buy-1")).top_up
+    # the simulated card provider remembers keys for the whole process: use a fresh one
+    top_up = (await topups.top_up(ana, "coins-60", CARD, uuid.uuid4().hex)).top_up
     entries = await LedgerEntry.filter(transaction_id=top_up.transaction_id)
     ids = [e.id for e in entries]  # ana's credit and the external wallet's debit
     own = [e.id for e in entries if e.delta > 0]

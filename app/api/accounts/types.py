@@ -11,7 +11,8 @@ from strawberry import relay
 from app.accounts import services as accounts
 from app.accounts.models import ApiToken, Role, User
 from app.api.context import Info
-from app.api.ids import in_order, int_ids
+from app.api.ids import in_order
+from app.api.mapping import from_model, public_nodes
 
 RoleEnum = strawberry.enum(Role, name="Role")
 
@@ -33,21 +34,13 @@ class UserType(relay.Node):
 
     @classmethod
     def from_model(cls, user: User) -> UserType:
-        return cls(
-            id=user.id,
-            display_name=user.display_name,
-            role=RoleEnum(str(user.role.value if hasattr(user.role, "value") else user.role)),
-            created_at=user.created_at,
-            _email=user.email,
+        return from_model(
+            cls,
+            user,
+            role=RoleEnum(user.role),
         )
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[UserType | None]:
-        ids = int_ids(node_ids)
-        users = await accounts.get_users(ids)
-        return in_order(node_ids, users, cls.from_model)
+    resolve_nodes = public_nodes(accounts.get_users)
 
 
 @strawberry.type(
@@ -64,15 +57,7 @@ class ApiTokenType(relay.Node):
 
     @classmethod
     def from_model(cls, token: ApiToken) -> ApiTokenType:
-        return cls(
-            id=token.id,
-            name=token.name,
-            prefix=token.prefix,
-            scope=token.scope,
-            created_at=token.created_at,
-            last_used_at=token.last_used_at,
-            revoked_at=token.revoked_at,
-        )
+        return from_model(cls, token)
 
     @classmethod
     async def resolve_nodes(

@@ -3,7 +3,6 @@ fraud flags."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -19,7 +18,8 @@ from app.analytics.stats import Interval
 from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.context import Info
-from app.api.ids import encode_id, in_order, int_ids
+from app.api.ids import encode_id
+from app.api.mapping import from_model, visible_nodes
 from app.api.rooms.types import RoomType
 from app.rooms.models import LiveSession
 
@@ -104,12 +104,7 @@ class LiveSessionSummary:
 
     @classmethod
     def from_model(cls, session: LiveSession) -> LiveSessionSummary:
-        return cls(
-            id=strawberry.ID(encode_id("LiveSession", session.id)),
-            started_at=session.started_at,
-            ended_at=session.ended_at,
-            peak_viewers=session.peak_viewers,
-        )
+        return from_model(cls, session, id=strawberry.ID(encode_id("LiveSession", session.id)))
 
 
 @strawberry.type(description="A room's (or one live session's) metrics over a range.")
@@ -260,13 +255,13 @@ class FraudFlagType(relay.Node):
         room_id = flag.room_id
         return cls(
             id=flag.id,
-            kind=FraudFlagKindEnum(str(getattr(flag.kind, "value", flag.kind))),
+            kind=FraudFlagKindEnum(flag.kind),
             subject=flag.subject,
             summary=flag.summary,
             evidence=JSON(flag.evidence or {}),
             score=flag.score,
-            status=FraudFlagStatusEnum(str(getattr(flag.status, "value", flag.status))),
-            action=FraudActionEnum(str(getattr(flag.action, "value", flag.action))),
+            status=FraudFlagStatusEnum(flag.status),
+            action=FraudActionEnum(flag.action),
             action_result=JSON(flag.action_result or {}),
             room_id=strawberry.ID(encode_id("Room", room_id)) if room_id else None,
             created_at=flag.created_at,
@@ -275,13 +270,4 @@ class FraudFlagType(relay.Node):
             _decided_by_id=flag.decided_by_id,
         )
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[FraudFlagType | None]:
-        me = info.context.principal.user
-        if me is None or not me.is_moderator:
-            return [None for _ in node_ids]
-        ids = int_ids(node_ids)
-        found = await fraud.get_flags(ids)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = visible_nodes(fraud.visible_flags)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -157,6 +158,10 @@ class ShippingAddressInput:
     region: str | None = None
     phone: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The address as the services take it."""
+        return dataclasses.asdict(self)
+
 
 @strawberry.input
 class CheckoutInput:
@@ -193,19 +198,6 @@ def _options(values: list[VariantOptionInput] | None) -> dict[str, str] | None:
     if values is None:
         return None
     return {o.name: o.value for o in values}
-
-
-def _shipping(value: ShippingAddressInput) -> dict[str, Any]:
-    return {
-        "name": value.name,
-        "line1": value.line1,
-        "line2": value.line2,
-        "city": value.city,
-        "region": value.region,
-        "postal_code": value.postal_code,
-        "country": value.country,
-        "phone": value.phone,
-    }
 
 
 async def _cart(user: Any) -> CartType:
@@ -442,7 +434,7 @@ class Mutation:
         user = info.context.principal.require_user()
         placed = await cart.checkout(
             user,
-            shipping=_shipping(input.shipping),
+            shipping=input.shipping.to_dict(),
             idempotency_key=input.idempotency_key,
             coupon_code=input.coupon_code,
         )
@@ -455,7 +447,7 @@ class Mutation:
             user,
             decode_id(input.variant_id, "Variant", "variantId"),
             input.quantity,
-            shipping=_shipping(input.shipping),
+            shipping=input.shipping.to_dict(),
             idempotency_key=input.idempotency_key,
             coupon_code=input.coupon_code,
             room_id=decode_id(input.room_id, "Room", "roomId") if input.room_id else None,

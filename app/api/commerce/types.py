@@ -3,7 +3,6 @@ coupons. Related objects resolve through the per-request loaders of ``loaders``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -14,8 +13,8 @@ from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.commerce import loaders
 from app.api.context import Info
-from app.api.ids import in_order, int_ids
-from app.api.rooms.types import RoomType
+from app.api.mapping import from_model, visible_nodes
+from app.api.rooms.types import RoomType, load_room
 from app.commerce import catalog, coupons, images, orders
 from app.commerce.cart import CartLine
 from app.commerce.models import (
@@ -31,11 +30,6 @@ from app.commerce.models import (
     ProductStatus,
     Variant,
 )
-
-
-def _value(enum_value: object) -> str:
-    return str(getattr(enum_value, "value", enum_value))
-
 
 ProductStatusEnum = strawberry.enum(ProductStatus, name="ProductStatus")
 
@@ -74,21 +68,9 @@ class ProductImageType(relay.Node):
 
     @classmethod
     def from_model(cls, image: ProductImage) -> ProductImageType:
-        return cls(
-            id=image.id,
-            url=image.url,
-            thumb_url=image.thumb_url,
-            width=image.width,
-            height=image.height,
-            format=image.format,
-        )
+        return from_model(cls, image)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ProductImageType | None]:
-        found = await images.visible_images(int_ids(node_ids), info.context.principal.user)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = visible_nodes(images.visible_images)
 
 
 @strawberry.type(name="Variant", description="A buyable version of a product: SKU, price, stock.")
@@ -123,17 +105,9 @@ class VariantType(relay.Node):
 
     @strawberry.field
     async def product(self, info: Info) -> ProductType | None:
-        found = await loaders.products(info).load(self._product_id)
-        if found is None or not catalog.is_visible(found, info.context.principal.user):
-            return None
-        return ProductType.from_model(found)
+        return await load_product(info, self._product_id)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[VariantType | None]:
-        found = await catalog.visible_variants(int_ids(node_ids), info.context.principal.user)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = visible_nodes(catalog.visible_variants)
 
 
 @strawberry.type(name="Product", description="Something a merchant sells, through its variants.")
@@ -152,19 +126,7 @@ class ProductType(relay.Node):
 
     @classmethod
     def from_model(cls, product: Product) -> ProductType:
-        return cls(
-            id=product.id,
-            title=product.title,
-            description=product.description,
-            status=ProductStatusEnum(_value(product.status)),
-            currency=product.currency,
-            price_cents=product.price_cents,
-            sold_count=product.sold_count,
-            created_at=product.created_at,
-            updated_at=product.updated_at,
-            _merchant_id=product.merchant_id,
-            _room_id=product.room_id,
-        )
+        return from_model(cls, product, status=ProductStatusEnum(product.status))
 
     @strawberry.field
     async def merchant(self, info: Info) -> UserType | None:
@@ -172,10 +134,7 @@ class ProductType(relay.Node):
 
     @strawberry.field(description="The merchant's room this product is sold in.")
     async def room(self, info: Info) -> RoomType | None:
-        if self._room_id is None:
-            return None
-        found = await loaders.rooms_by_id(info).load(self._room_id)
-        return RoomType.from_model(found) if found else None
+        return await load_room(info, self._room_id)
 
     @strawberry.field(description="Active variants (all of them for the merchant).")
     async def variants(self, info: Info) -> list[VariantType]:
@@ -196,12 +155,25 @@ class ProductType(relay.Node):
     def url(self) -> str:
         return f"/products/{self.id}"
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ProductType | None]:
-        found = await catalog.visible_products(int_ids(node_ids), info.context.principal.user)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = visible_nodes(catalog.visible_products)
+
+
+async def load_product(
+    info: Info, product_id: int, *, visible_only: bool = True
+) -> ProductType | None:
+    """The product through the request's loader; with ``visible_only`` None when the
+    viewer may not see it (:func:`catalog.is_visible`)."""
+    found = await loaders.products(info).load(product_id)
+    if found is None or (
+        visible_only and not catalog.is_visible(found, info.context.principal.user)
+    ):
+        return None
+    return ProductType.from_model(found)
+
+
+async def load_variant(info: Info, variant_id: int) -> VariantType | None:
+    found = await loaders.variants(info).load(variant_id)
+    return VariantType.from_model(found) if found else None
 
 
 @strawberry.type(description="Where an order ships to.")
@@ -241,15 +213,7 @@ class OrderItemType:
 
     @classmethod
     def from_model(cls, item: OrderItem) -> OrderItemType:
-        return cls(
-            title=item.title,
-            sku=item.sku,
-            quantity=item.quantity,
-            unit_price_cents=item.unit_price_cents,
-            source=item.source,
-            _variant_id=item.variant_id,
-            _product_id=item.product_id,
-        )
+        return from_model(cls, item)
 
     @strawberry.field
     def line_total_cents(self) -> int:
@@ -257,13 +221,11 @@ class OrderItemType:
 
     @strawberry.field
     async def variant(self, info: Info) -> VariantType | None:
-        found = await loaders.variants(info).load(self._variant_id)
-        return VariantType.from_model(found) if found else None
+        return await load_variant(info, self._variant_id)
 
     @strawberry.field
     async def product(self, info: Info) -> ProductType | None:
-        found = await loaders.products(info).load(self._product_id)
-        return ProductType.from_model(found) if found else None
+        return await load_product(info, self._product_id, visible_only=False)
 
 
 @strawberry.type(name="Payment", description="A charge for an order, in coins or by card.")
@@ -280,17 +242,7 @@ class PaymentType:
 
     @classmethod
     def from_model(cls, payment: Payment) -> PaymentType:
-        return cls(
-            provider=payment.provider,
-            status=PaymentStatusEnum(_value(payment.status)),
-            amount_cents=payment.amount_cents,
-            currency=payment.currency,
-            coins=payment.coins,
-            card_last4=payment.card_last4,
-            failure_reason=payment.failure_reason,
-            created_at=payment.created_at,
-            refunded_at=payment.refunded_at,
-        )
+        return from_model(cls, payment, status=PaymentStatusEnum(payment.status))
 
 
 @strawberry.type(name="Order", description="One buyer's order from one merchant.")
@@ -322,29 +274,11 @@ class OrderType(relay.Node):
 
     @classmethod
     def from_model(cls, order: Order) -> OrderType:
-        return cls(
-            id=order.id,
-            status=OrderStatusEnum(_value(order.status)),
-            currency=order.currency,
-            subtotal_cents=order.subtotal_cents,
-            discount_cents=order.discount_cents,
-            shipping_cents=order.shipping_cents,
-            total_cents=order.total_cents,
+        return from_model(
+            cls,
+            order,
+            status=OrderStatusEnum(order.status),
             shipping=ShippingAddress.from_dict(order.shipping or {}),
-            payment_method=order.payment_method,
-            tracking_number=order.tracking_number,
-            expires_at=order.expires_at,
-            paid_at=order.paid_at,
-            shipped_at=order.shipped_at,
-            delivered_at=order.delivered_at,
-            completed_at=order.completed_at,
-            cancelled_at=order.cancelled_at,
-            refunded_at=order.refunded_at,
-            created_at=order.created_at,
-            _buyer_id=order.buyer_id,
-            _merchant_id=order.merchant_id,
-            _room_id=order.room_id,
-            _coupon_id=order.coupon_id,
         )
 
     @strawberry.field(description="What the order costs in coins (one coin per minor unit).")
@@ -361,10 +295,7 @@ class OrderType(relay.Node):
 
     @strawberry.field(description="The live room the order was placed in.")
     async def room(self, info: Info) -> RoomType | None:
-        if self._room_id is None:
-            return None
-        found = await loaders.rooms_by_id(info).load(self._room_id)
-        return RoomType.from_model(found) if found else None
+        return await load_room(info, self._room_id)
 
     @strawberry.field
     async def coupon_code(self, info: Info) -> str | None:
@@ -384,12 +315,7 @@ class OrderType(relay.Node):
         found = await loaders.payments_by_order(info).load(self.id)
         return [PaymentType.from_model(p) for p in found]
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[OrderType | None]:
-        found = await orders.visible_orders(int_ids(node_ids), info.context.principal.user)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = visible_nodes(orders.visible_orders)
 
 
 @strawberry.type(name="Coupon", description="A merchant's discount code.")
@@ -416,27 +342,7 @@ class CouponType(relay.Node):
 
     @classmethod
     def from_model(cls, coupon: Coupon) -> CouponType:
-        return cls(
-            id=coupon.id,
-            code=coupon.code,
-            kind=CouponKindEnum(_value(coupon.kind)),
-            amount=coupon.amount,
-            currency=coupon.currency,
-            min_spend_cents=coupon.min_spend_cents,
-            starts_at=coupon.starts_at,
-            ends_at=coupon.ends_at,
-            max_uses=coupon.max_uses,
-            per_user_limit=coupon.per_user_limit,
-            used_count=coupon.used_count,
-            is_active=coupon.is_active,
-            drop_limit=coupon.drop_limit,
-            claimed_count=coupon.claimed_count,
-            dropped_at=coupon.dropped_at,
-            drop_ends_at=coupon.drop_ends_at,
-            _room_id=coupon.room_id,
-            _drop_room_id=coupon.drop_room_id,
-            _merchant_id=coupon.merchant_id,
-        )
+        return from_model(cls, coupon, kind=CouponKindEnum(coupon.kind))
 
     @strawberry.field(description="Claims left in a drop (null when not dropped).")
     def remaining(self) -> int | None:
@@ -446,21 +352,13 @@ class CouponType(relay.Node):
 
     @strawberry.field(description="Only valid for orders placed in this room (when set).")
     async def room(self, info: Info) -> RoomType | None:
-        if self._room_id is None:
-            return None
-        found = await loaders.rooms_by_id(info).load(self._room_id)
-        return RoomType.from_model(found) if found else None
+        return await load_room(info, self._room_id)
 
     @strawberry.field
     async def merchant(self, info: Info) -> UserType | None:
         return await user_loader(info).load(self._merchant_id)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[CouponType | None]:
-        found = await coupons.visible_coupons(int_ids(node_ids), info.context.principal.user)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = visible_nodes(coupons.visible_coupons)
 
 
 @strawberry.type(name="CartItem")

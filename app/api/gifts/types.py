@@ -12,10 +12,9 @@ from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.context import Info
 from app.api.gifts import loaders
-from app.api.ids import in_order, int_ids
+from app.api.mapping import from_model, public_nodes, visible_nodes
 from app.api.pagination import Connection, paginate
-from app.api.rooms.loaders import rooms_by_id
-from app.api.rooms.types import RoomType
+from app.api.rooms.types import RoomType, load_room
 from app.gifts import services as gifts
 from app.gifts import topups, wallet
 from app.gifts.models import EntryKind, Gift, GiftSend, LedgerEntry, TopUp, Wallet
@@ -34,12 +33,7 @@ class GiftType(relay.Node):
     def from_model(cls, gift: Gift) -> GiftType:
         return cls(id=gift.id, name=gift.name, coins=gift.coins, icon=gift.icon)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[GiftType | None]:
-        found = await gifts.get_gifts(int_ids(node_ids))
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = public_nodes(gifts.get_gifts)
 
 
 @strawberry.type(name="CoinPack", description="A pack of coins to buy by card.")
@@ -83,22 +77,14 @@ class LedgerEntryType(relay.Node):
 
     @classmethod
     def from_model(cls, entry: LedgerEntry) -> LedgerEntryType:
-        return cls(
-            id=entry.id,
-            delta=entry.delta,
-            balance_after=entry.balance_after,
-            kind=LedgerEntryKindEnum(str(getattr(entry.kind, "value", entry.kind))),
-            ref=entry.ref,
+        return from_model(
+            cls,
+            entry,
+            kind=LedgerEntryKindEnum(entry.kind),
             transaction_id=str(entry.transaction_id),
-            created_at=entry.created_at,
         )
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[LedgerEntryType | None]:
-        found = await wallet.visible_entries(int_ids(node_ids), info.context.principal.user)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = visible_nodes(wallet.visible_entries)
 
 
 @strawberry.type(name="Wallet", description="The viewer's coins and their ledger.")
@@ -110,12 +96,7 @@ class WalletType:
 
     @classmethod
     def from_model(cls, account: Wallet) -> WalletType:
-        return cls(
-            balance=account.balance,
-            frozen=account.frozen,
-            updated_at=account.updated_at,
-            _wallet_id=account.id,
-        )
+        return from_model(cls, account, _wallet_id=account.id)
 
     @strawberry.field(description="Ledger entries, newest first.")
     async def entries(
@@ -143,22 +124,9 @@ class TopUpType(relay.Node):
 
     @classmethod
     def from_model(cls, top_up: TopUp) -> TopUpType:
-        return cls(
-            id=top_up.id,
-            coins=top_up.coins,
-            amount_cents=top_up.amount_cents,
-            currency=top_up.currency,
-            card_last4=top_up.card_last4,
-            created_at=top_up.created_at,
-            _pack_id=top_up.pack_id,
-        )
+        return from_model(cls, top_up)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[TopUpType | None]:
-        found = await topups.visible_top_ups(int_ids(node_ids), info.context.principal.user)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = visible_nodes(topups.visible_top_ups)
 
 
 @strawberry.type(name="GiftSend", description="Gifts a viewer sent to a room's streamer.")
@@ -173,15 +141,7 @@ class GiftSendType(relay.Node):
 
     @classmethod
     def from_model(cls, send: GiftSend) -> GiftSendType:
-        return cls(
-            id=send.id,
-            quantity=send.quantity,
-            coins=send.coins,
-            created_at=send.created_at,
-            _sender_id=send.sender_id,
-            _room_id=send.room_id,
-            _gift_id=send.gift_id,
-        )
+        return from_model(cls, send)
 
     @strawberry.field
     async def sender(self, info: Info) -> UserType | None:
@@ -194,15 +154,9 @@ class GiftSendType(relay.Node):
 
     @strawberry.field
     async def room(self, info: Info) -> RoomType | None:
-        found = await rooms_by_id(info).load(self._room_id)
-        return RoomType.from_model(found) if found else None
+        return await load_room(info, self._room_id)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[GiftSendType | None]:
-        found = await gifts.get_gift_sends(int_ids(node_ids))
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = public_nodes(gifts.get_gift_sends)
 
 
 @strawberry.type(name="GifterRank", description="A place on a room's gifter leaderboard.")

@@ -5,13 +5,11 @@ Amounts are integers in minor units (cents) of the variant's currency.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 
-from app.accounts.models import User
 from app.api import errors
 from app.api.commerce.schema import ShippingAddressInput
 from app.api.commerce.types import OrderType
@@ -29,25 +27,6 @@ from app.commerce import auctions, flash_sales, shelf
 from app.rooms.services import get_room
 
 T = TypeVar("T")
-
-
-def _address(value: ShippingAddressInput | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    return {
-        "name": value.name,
-        "line1": value.line1,
-        "line2": value.line2,
-        "city": value.city,
-        "region": value.region,
-        "postal_code": value.postal_code,
-        "country": value.country,
-        "phone": value.phone,
-    }
-
-
-async def _as_user(info: Info, action: Callable[[User], Awaitable[T]]) -> T:
-    return await action(info.context.principal.require_user())
 
 
 @strawberry.type
@@ -167,13 +146,11 @@ class Mutation:
     async def add_to_shelf(
         self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID
     ) -> ShelfItemPayload:
-        item = await _as_user(
-            info,
-            lambda user: shelf.add_to_shelf(
-                user,
-                decode_id(room_id, "Room", "roomId"),
-                decode_id(product_id, "Product", "productId"),
-            ),
+        user = info.context.principal.require_user()
+        item = await shelf.add_to_shelf(
+            user,
+            decode_id(room_id, "Room", "roomId"),
+            decode_id(product_id, "Product", "productId"),
         )
         return ShelfItemPayload(item=ShelfItemType.from_model(item))
 
@@ -181,13 +158,11 @@ class Mutation:
     async def remove_from_shelf(
         self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID
     ) -> RemoveFromShelfPayload:
-        await _as_user(
-            info,
-            lambda user: shelf.remove_from_shelf(
-                user,
-                decode_id(room_id, "Room", "roomId"),
-                decode_id(product_id, "Product", "productId"),
-            ),
+        user = info.context.principal.require_user()
+        await shelf.remove_from_shelf(
+            user,
+            decode_id(room_id, "Room", "roomId"),
+            decode_id(product_id, "Product", "productId"),
         )
         return RemoveFromShelfPayload(ok=True)
 
@@ -197,41 +172,33 @@ class Mutation:
     async def pin_product(
         self, info: Info, room_id: strawberry.ID, product_id: strawberry.ID | None = None
     ) -> PinProductPayload:
-        item = await _as_user(
-            info,
-            lambda user: shelf.pin_product(
-                user,
-                decode_id(room_id, "Room", "roomId"),
-                decode_id(product_id, "Product", "productId") if product_id else None,
-            ),
+        user = info.context.principal.require_user()
+        item = await shelf.pin_product(
+            user,
+            decode_id(room_id, "Room", "roomId"),
+            decode_id(product_id, "Product", "productId") if product_id else None,
         )
         return PinProductPayload(item=ShelfItemType.from_model(item) if item else None)
 
     @errors.mutation(description="Start a flash sale in your room (units leave stock now).")
     async def start_flash_sale(self, info: Info, input: StartFlashSaleInput) -> FlashSalePayload:
-        sale = await _as_user(
-            info,
-            lambda user: flash_sales.start_flash_sale(
-                user,
-                decode_id(input.room_id, "Room", "roomId"),
-                decode_id(input.variant_id, "Variant", "variantId"),
-                price_cents=input.price_cents,
-                quantity=input.quantity,
-                per_user_limit=input.per_user_limit,
-                duration_seconds=input.duration_seconds,
-                starts_at=input.starts_at,
-            ),
+        user = info.context.principal.require_user()
+        sale = await flash_sales.start_flash_sale(
+            user,
+            decode_id(input.room_id, "Room", "roomId"),
+            decode_id(input.variant_id, "Variant", "variantId"),
+            price_cents=input.price_cents,
+            quantity=input.quantity,
+            per_user_limit=input.per_user_limit,
+            duration_seconds=input.duration_seconds,
+            starts_at=input.starts_at,
         )
         return FlashSalePayload(sale=FlashSaleType.from_model(sale))
 
     @errors.mutation(description="End a flash sale now; unsold units go back to stock.")
     async def end_flash_sale(self, info: Info, sale_id: strawberry.ID) -> FlashSalePayload:
-        sale = await _as_user(
-            info,
-            lambda user: flash_sales.end_flash_sale(
-                user, decode_id(sale_id, "FlashSale", "saleId")
-            ),
-        )
+        user = info.context.principal.require_user()
+        sale = await flash_sales.end_flash_sale(user, decode_id(sale_id, "FlashSale", "saleId"))
         return FlashSalePayload(sale=FlashSaleType.from_model(sale))
 
     @errors.mutation(
@@ -250,15 +217,13 @@ class Mutation:
         quantity: int = 1,
     ) -> BuyFlashSalePayload:
         sid = decode_id(sale_id, "FlashSale", "saleId")
-        order = await _as_user(
-            info,
-            lambda user: flash_sales.buy_flash_sale(
-                user,
-                sid,
-                quantity,
-                shipping=_address(shipping) or {},
-                idempotency_key=idempotency_key,
-            ),
+        user = info.context.principal.require_user()
+        order = await flash_sales.buy_flash_sale(
+            user,
+            sid,
+            quantity,
+            shipping=shipping.to_dict(),
+            idempotency_key=idempotency_key,
         )
         sale = await flash_sales.get_sale(sid)
         return BuyFlashSalePayload(
@@ -267,17 +232,15 @@ class Mutation:
 
     @errors.mutation(description="Auction one unit of a variant in your room.")
     async def start_auction(self, info: Info, input: StartAuctionInput) -> AuctionPayload:
-        auction = await _as_user(
-            info,
-            lambda user: auctions.start_auction(
-                user,
-                decode_id(input.room_id, "Room", "roomId"),
-                decode_id(input.variant_id, "Variant", "variantId"),
-                start_price=input.start_price,
-                increment=input.increment,
-                duration_seconds=input.duration_seconds,
-                extension_seconds=input.extension_seconds,
-            ),
+        user = info.context.principal.require_user()
+        auction = await auctions.start_auction(
+            user,
+            decode_id(input.room_id, "Room", "roomId"),
+            decode_id(input.variant_id, "Variant", "variantId"),
+            start_price=input.start_price,
+            increment=input.increment,
+            duration_seconds=input.duration_seconds,
+            extension_seconds=input.extension_seconds,
         )
         return AuctionPayload(auction=AuctionType.from_model(auction))
 
@@ -294,13 +257,11 @@ class Mutation:
         amount: int,
         shipping: ShippingAddressInput | None = None,
     ) -> PlaceBidPayload:
-        auction, bid = await _as_user(
-            info,
-            lambda user: auctions.place_bid(
-                user,
-                decode_id(auction_id, "Auction", "auctionId"),
-                amount,
-                shipping=_address(shipping),
-            ),
+        user = info.context.principal.require_user()
+        auction, bid = await auctions.place_bid(
+            user,
+            decode_id(auction_id, "Auction", "auctionId"),
+            amount,
+            shipping=shipping.to_dict() if shipping else None,
         )
         return PlaceBidPayload(auction=AuctionType.from_model(auction), bid=BidType.from_model(bid))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -11,34 +10,19 @@ from strawberry import relay
 
 from app.api.accounts.loaders import user_loader
 from app.api.commerce import loaders
-from app.api.commerce.types import OrderType, ProductType, VariantType
+from app.api.commerce.types import (
+    OrderType,
+    ProductType,
+    VariantType,
+    load_product,
+    load_variant,
+)
 from app.api.context import Info
-from app.api.ids import in_order, int_ids
 from app.api.live_commerce import loaders as live_loaders
-from app.api.rooms.types import RoomType
-from app.commerce import auctions, catalog, flash_sales
+from app.api.mapping import from_model, public_nodes
+from app.api.rooms.types import RoomType, load_room
+from app.commerce import auctions, flash_sales, shelf
 from app.commerce.live_models import Auction, AuctionState, Bid, FlashSale, ShelfItem
-
-
-def _value(enum_value: object) -> str:
-    return str(getattr(enum_value, "value", enum_value))
-
-
-async def _product(info: Info, product_id: int) -> ProductType | None:
-    found = await loaders.products(info).load(product_id)
-    if found is None or not catalog.is_visible(found, info.context.principal.user):
-        return None
-    return ProductType.from_model(found)
-
-
-async def _variant(info: Info, variant_id: int) -> VariantType | None:
-    found = await loaders.variants(info).load(variant_id)
-    return VariantType.from_model(found) if found else None
-
-
-async def _room(info: Info, room_id: int) -> RoomType | None:
-    found = await loaders.rooms_by_id(info).load(room_id)
-    return RoomType.from_model(found) if found else None
 
 
 @strawberry.type(name="ShelfItem", description="A product shown in a room; one may be pinned.")
@@ -53,31 +37,17 @@ class ShelfItemType(relay.Node):
 
     @classmethod
     def from_model(cls, item: ShelfItem) -> ShelfItemType:
-        return cls(
-            id=item.id,
-            position=item.position,
-            pinned=item.pinned,
-            pinned_at=item.pinned_at,
-            added_at=item.added_at,
-            _product_id=item.product_id,
-            _room_id=item.room_id,
-        )
+        return from_model(cls, item)
 
     @strawberry.field
     async def product(self, info: Info) -> ProductType | None:
-        return await _product(info, self._product_id)
+        return await load_product(info, self._product_id)
 
     @strawberry.field
     async def room(self, info: Info) -> RoomType | None:
-        return await _room(info, self._room_id)
+        return await load_room(info, self._room_id)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ShelfItemType | None]:
-        ids = int_ids(node_ids)
-        found = {i.id: i for i in await ShelfItem.filter(id__in=ids)}
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = public_nodes(shelf.get_items)
 
 
 @strawberry.enum(name="FlashSaleState")
@@ -111,23 +81,7 @@ class FlashSaleType(relay.Node):
 
     @classmethod
     def from_model(cls, sale: FlashSale) -> FlashSaleType:
-        return cls(
-            id=sale.id,
-            state=FlashSaleStateEnum(flash_sales.display_state(sale)),
-            price_cents=sale.price_cents,
-            currency=sale.currency,
-            starts_at=sale.starts_at,
-            ends_at=sale.ends_at,
-            quantity=sale.quantity,
-            remaining=sale.remaining,
-            per_user_limit=sale.per_user_limit,
-            returned=sale.returned,
-            created_at=sale.created_at,
-            ended_at=sale.ended_at,
-            _product_id=sale.product_id,
-            _variant_id=sale.variant_id,
-            _room_id=sale.room_id,
-        )
+        return from_model(cls, sale, state=FlashSaleStateEnum(flash_sales.display_state(sale)))
 
     @strawberry.field(description="Seconds until the end (0 when over).")
     def seconds_left(self) -> int:
@@ -136,27 +90,21 @@ class FlashSaleType(relay.Node):
 
     @strawberry.field
     async def product(self, info: Info) -> ProductType | None:
-        return await _product(info, self._product_id)
+        return await load_product(info, self._product_id)
 
     @strawberry.field
     async def variant(self, info: Info) -> VariantType | None:
-        return await _variant(info, self._variant_id)
+        return await load_variant(info, self._variant_id)
 
     @strawberry.field
     async def room(self, info: Info) -> RoomType | None:
-        return await _room(info, self._room_id)
+        return await load_room(info, self._room_id)
 
     @strawberry.field(description="Units the viewer holds in this sale.")
     async def viewer_bought(self, info: Info) -> int:
         return await live_loaders.viewer_bought(info).load(self.id)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[FlashSaleType | None]:
-        ids = int_ids(node_ids)
-        found = {s.id: s for s in await FlashSale.filter(id__in=ids)}
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = public_nodes(flash_sales.get_sales)
 
 
 AuctionStateEnum = strawberry.enum(AuctionState, name="AuctionState")
@@ -170,11 +118,7 @@ class BidType:
 
     @classmethod
     def from_model(cls, bid: Bid) -> BidType:
-        return cls(
-            amount=bid.amount,
-            created_at=bid.created_at,
-            _user_id=bid.user_id,
-        )
+        return from_model(cls, bid)
 
     @strawberry.field
     async def bidder_name(self, info: Info) -> str | None:
@@ -212,25 +156,11 @@ class AuctionType(relay.Node):
 
     @classmethod
     def from_model(cls, auction: Auction) -> AuctionType:
-        return cls(
-            id=auction.id,
-            state=AuctionStateEnum(_value(auction.state)),
-            currency=auction.currency,
-            start_price=auction.start_price,
-            increment=auction.increment,
-            current_price=auction.current_price,
+        return from_model(
+            cls,
+            auction,
+            state=AuctionStateEnum(auction.state),
             minimum_bid=auctions.minimum_bid(auction),
-            bid_count=auction.bid_count,
-            starts_at=auction.starts_at,
-            ends_at=auction.ends_at,
-            extension_seconds=auction.extension_seconds,
-            closed_at=auction.closed_at,
-            _product_id=auction.product_id,
-            _variant_id=auction.variant_id,
-            _room_id=auction.room_id,
-            _seller_id=auction.seller_id,
-            _leader_id=auction.leader_id,
-            _order_id=auction.order_id,
         )
 
     @strawberry.field(description="Seconds until the end (0 when over).")
@@ -266,20 +196,14 @@ class AuctionType(relay.Node):
 
     @strawberry.field
     async def product(self, info: Info) -> ProductType | None:
-        return await _product(info, self._product_id)
+        return await load_product(info, self._product_id)
 
     @strawberry.field
     async def variant(self, info: Info) -> VariantType | None:
-        return await _variant(info, self._variant_id)
+        return await load_variant(info, self._variant_id)
 
     @strawberry.field
     async def room(self, info: Info) -> RoomType | None:
-        return await _room(info, self._room_id)
+        return await load_room(info, self._room_id)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[AuctionType | None]:
-        ids = int_ids(node_ids)
-        found = {a.id: a for a in await Auction.filter(id__in=ids)}
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = public_nodes(auctions.get_auctions)

@@ -15,6 +15,7 @@ from app.api.accounts.types import UserType
 from app.api.chat.types import ChatMessageType
 from app.api.context import Info
 from app.api.ids import encode_id, in_order, int_ids
+from app.api.mapping import from_model
 from app.api.rooms.types import RoomType
 from app.moderation import services as moderation
 from app.moderation.models import AuditLog, BannedWord, Report, ReportStatus, RoomBan, RoomMute
@@ -77,13 +78,7 @@ class BannedWordType(relay.Node):
 
     @classmethod
     def from_model(cls, word: BannedWord) -> BannedWordType:
-        return cls(
-            id=word.id,
-            word=word.word,
-            normalized=word.normalized,
-            room_id=_room_gid(word.room_id),
-            created_at=word.created_at,
-        )
+        return from_model(cls, word, room_id=_room_gid(word.room_id))
 
     @classmethod
     async def resolve_nodes(
@@ -135,7 +130,7 @@ class ReportType(relay.Node):
         return cls(
             id=report.id,
             reason=report.reason,
-            status=ReportStatusEnum(str(getattr(report.status, "value", report.status))),
+            status=ReportStatusEnum(report.status),
             resolution=ReportActionEnum(report.resolution) if report.resolution else None,
             created_at=report.created_at,
             resolved_at=report.resolved_at,
@@ -180,15 +175,7 @@ class AuditLogEntryType(relay.Node):
 
     @classmethod
     def from_model(cls, entry: AuditLog) -> AuditLogEntryType:
-        return cls(
-            id=entry.id,
-            action=entry.action,
-            detail=JSON(entry.detail or {}),
-            created_at=entry.created_at,
-            _actor=entry.actor,
-            _target=entry.target_user,
-            _room=entry.room,
-        )
+        return from_model(cls, entry, detail=JSON(entry.detail or {}), _target=entry.target_user)
 
     @classmethod
     async def resolve_nodes(

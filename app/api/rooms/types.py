@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
@@ -11,7 +10,7 @@ from strawberry import relay
 from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.context import Info
-from app.api.ids import in_order, int_ids
+from app.api.mapping import from_model, public_nodes
 from app.api.rooms import loaders
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
@@ -39,22 +38,7 @@ class RoomType(relay.Node):
 
     @classmethod
     def from_model(cls, room: Room) -> RoomType:
-        return cls(
-            id=room.id,
-            title=room.title,
-            category=room.category,
-            cover_url=room.cover_url,
-            status=RoomStatusEnum(str(getattr(room.status, "value", room.status))),
-            media_state=room.media_state,
-            scheduled_at=room.scheduled_at,
-            started_at=room.started_at,
-            ended_at=room.ended_at,
-            like_count=room.like_count,
-            peak_viewers=room.peak_viewers,
-            slow_mode_seconds=room.slow_mode_seconds,
-            _owner_id=room.owner_id,
-            _stream_key=room.stream_key,
-        )
+        return from_model(cls, room, status=RoomStatusEnum(room.status))
 
     @strawberry.field
     async def owner(self, info: Info) -> UserType | None:
@@ -88,10 +72,12 @@ class RoomType(relay.Node):
     async def is_following_owner(self, info: Info) -> bool:
         return await loaders.viewer_follows(info).load(self._owner_id)
 
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[RoomType | None]:
-        ids = int_ids(node_ids)
-        found = await rooms.get_rooms(ids)
-        return in_order(node_ids, found, cls.from_model)
+    resolve_nodes = public_nodes(rooms.get_rooms)
+
+
+async def load_room(info: Info, room_id: int | None) -> RoomType | None:
+    """The room ``room_id`` through the request's loader (None for no room)."""
+    if room_id is None:
+        return None
+    found = await loaders.rooms_by_id(info).load(room_id)
+    return RoomType.from_model(found) if found else None
