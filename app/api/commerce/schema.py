@@ -204,21 +204,23 @@ async def _cart(user: Any) -> CartType:
     return CartType(items=[CartItemType.from_line(line) for line in await cart.cart_lines(user)])
 
 
-async def _orders_page(
-    info: Info,
-    query_of: Callable[[Any, str | None], Any],
-    first: int,
-    after: str | None,
-    status: OrderStatusEnum | None,
-) -> Connection[OrderType]:
+def _orders_field(query_of: Callable[[Any, str | None], Any], description: str) -> Any:
     """A page of the viewer's orders (``query_of``: buyer's or merchant's); empty when
     anonymous."""
-    user = info.context.principal.user
-    if user is None:
-        return make_connection([], 0, 0)
-    return await paginate(
-        query_of(user, status.value if status else None), first, after, OrderType.from_model
-    )
+
+    async def orders_page(
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        status: OrderStatusEnum | None = None,
+    ) -> Connection[OrderType]:
+        user = info.context.principal.user
+        if user is None:
+            return make_connection([], 0, 0)
+        query = query_of(user, status.value if status else None)
+        return await paginate(query, first, after, OrderType.from_model)
+
+    return errors.field(orders_page, description=description)
 
 
 # --- queries ------------------------------------------------------------------------------
@@ -253,25 +255,12 @@ class Query:
         product = await catalog.get_product(decode_id(id, "Product"), info.context.principal.user)
         return ProductType.from_model(product)
 
-    @errors.field(description="The viewer's orders as a buyer, newest first.")
-    async def my_orders(
-        self,
-        info: Info,
-        first: int = 20,
-        after: str | None = None,
-        status: OrderStatusEnum | None = None,
-    ) -> Connection[OrderType]:
-        return await _orders_page(info, orders.buyer_orders_query, first, after, status)
-
-    @errors.field(description="The viewer's sales as a merchant, newest first.")
-    async def merchant_orders(
-        self,
-        info: Info,
-        first: int = 20,
-        after: str | None = None,
-        status: OrderStatusEnum | None = None,
-    ) -> Connection[OrderType]:
-        return await _orders_page(info, orders.merchant_orders_query, first, after, status)
+    my_orders = _orders_field(
+        orders.buyer_orders_query, "The viewer's orders as a buyer, newest first."
+    )
+    merchant_orders = _orders_field(
+        orders.merchant_orders_query, "The viewer's sales as a merchant, newest first."
+    )
 
     @errors.field(
         missing_is_null=True, description="An order of the viewer (as buyer or merchant)."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -25,6 +26,19 @@ from app.commerce import auctions, flash_sales, shelf
 from app.commerce.live_models import Auction, AuctionState, Bid, FlashSale, ShelfItem
 
 
+async def _product_of(root: Any, info: Info) -> ProductType | None:
+    """The shelf item's, sale's or auction's product (if the viewer may see it)."""
+    return await load_product(info, root._product_id)
+
+
+async def _variant_of(root: Any, info: Info) -> VariantType | None:
+    return await load_variant(info, root._variant_id)
+
+
+async def _room_of(root: Any, info: Info) -> RoomType | None:
+    return await load_room(info, root._room_id)
+
+
 @strawberry.type(name="ShelfItem", description="A product shown in a room; one may be pinned.")
 class ShelfItemType(relay.Node):
     id: relay.NodeID[int]
@@ -39,13 +53,9 @@ class ShelfItemType(relay.Node):
     def from_model(cls, item: ShelfItem) -> ShelfItemType:
         return from_model(cls, item)
 
-    @strawberry.field
-    async def product(self, info: Info) -> ProductType | None:
-        return await load_product(info, self._product_id)
+    product = strawberry.field(resolver=_product_of)
 
-    @strawberry.field
-    async def room(self, info: Info) -> RoomType | None:
-        return await load_room(info, self._room_id)
+    room = strawberry.field(resolver=_room_of)
 
     resolve_nodes = public_nodes(shelf.get_items)
 
@@ -88,17 +98,11 @@ class FlashSaleType(relay.Node):
         left = (self.ends_at - flash_sales.utcnow()).total_seconds()
         return max(0, int(left))
 
-    @strawberry.field
-    async def product(self, info: Info) -> ProductType | None:
-        return await load_product(info, self._product_id)
+    product = strawberry.field(resolver=_product_of)
 
-    @strawberry.field
-    async def variant(self, info: Info) -> VariantType | None:
-        return await load_variant(info, self._variant_id)
+    variant = strawberry.field(resolver=_variant_of)
 
-    @strawberry.field
-    async def room(self, info: Info) -> RoomType | None:
-        return await load_room(info, self._room_id)
+    room = strawberry.field(resolver=_room_of)
 
     @strawberry.field(description="Units the viewer holds in this sale.")
     async def viewer_bought(self, info: Info) -> int:
@@ -194,16 +198,10 @@ class AuctionType(relay.Node):
         first = max(0, min(first, 50))
         return [BidType.from_model(b) for b in await auctions.recent_bids(self.id, first)]
 
-    @strawberry.field
-    async def product(self, info: Info) -> ProductType | None:
-        return await load_product(info, self._product_id)
+    product = strawberry.field(resolver=_product_of)
 
-    @strawberry.field
-    async def variant(self, info: Info) -> VariantType | None:
-        return await load_variant(info, self._variant_id)
+    variant = strawberry.field(resolver=_variant_of)
 
-    @strawberry.field
-    async def room(self, info: Info) -> RoomType | None:
-        return await load_room(info, self._room_id)
+    room = strawberry.field(resolver=_room_of)
 
     resolve_nodes = public_nodes(auctions.get_auctions)
