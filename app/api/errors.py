@@ -40,6 +40,14 @@ class FieldError:
     message: str
 
 
+def payload(cls: type[T]) -> type[T]:
+    """A mutation payload type: its result fields (null when refused), then ``errors``
+    (empty on success)."""
+    cls.__annotations__["errors"] = list[FieldError]
+    cls.errors = strawberry.field(default_factory=list)  # type: ignore[attr-defined]
+    return strawberry.type(cls)
+
+
 def camel(name: str | None) -> str | None:
     return None if name is None else _CAMEL.sub(lambda m: m.group(1).upper(), name)
 

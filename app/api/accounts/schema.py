@@ -11,37 +11,32 @@ from app.accounts import services as accounts
 from app.api import errors
 from app.api.accounts.types import ApiTokenType, RoleEnum, UserType
 from app.api.context import Info
-from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.auth import SESSION_COOKIE, client_ip
 from app.errors import UserError
 
 
-@strawberry.type
+@errors.payload
 class UserPayload:
     user: UserType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class OkPayload:
     ok: bool = False
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class CreateApiTokenPayload:
     token: ApiTokenType | None = None
     secret: str | None = strawberry.field(
         default=None, description="The token itself: shown once, store it now."
     )
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class ApiTokenPayload:
     token: ApiTokenType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
 @strawberry.enum(name="TokenScope")

@@ -24,15 +24,13 @@ from app.api.analytics.types import (
     StatsIntervalEnum,
 )
 from app.api.context import Info
-from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.pagination import Connection, paginate
 
 
-@strawberry.type
+@errors.payload
 class FraudFlagPayload:
     flag: FraudFlagType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type

@@ -31,7 +31,6 @@ from app.api.commerce.types import (
     VariantType,
 )
 from app.api.context import Info
-from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.pagination import Connection, make_connection, paginate
 from app.commerce import cart, catalog, coupons, images, orders
@@ -43,53 +42,45 @@ MAX_IMAGE_BASE64 = (images.MAX_UPLOAD_BYTES * 4) // 3 + 8
 # --- payloads -----------------------------------------------------------------------------
 
 
-@strawberry.type
+@errors.payload
 class ProductPayload:
     product: ProductType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class VariantPayload:
     variant: VariantType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class ProductImagePayload:
     image: ProductImageType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class CartPayload:
     cart: CartType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class OrderPayload:
     order: OrderType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class CheckoutPayload:
     orders: list[OrderType] = strawberry.field(default_factory=list)
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class CardPaymentPayload:
     payment: PaymentType | None = None
     order: OrderType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class CouponPayload:
     coupon: CouponType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
 # --- inputs -------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import strawberry
 
 from app.api import errors
 from app.api.context import Info
-from app.api.errors import FieldError
 from app.api.gifts.types import (
     CoinPackType,
     GifterRankType,
@@ -26,24 +25,22 @@ from app.gifts import topups, wallet
 from app.rooms import services as rooms
 
 
-@strawberry.type
+@errors.payload
 class TopUpPayload:
     top_up: TopUpType | None = None
     wallet: WalletType | None = None
     replayed: bool = strawberry.field(
         default=False, description="True when this key was used before: nothing was charged."
     )
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class SendGiftPayload:
     gift_send: GiftSendType | None = None
     wallet: WalletType | None = None
     replayed: bool = strawberry.field(
         default=False, description="True when this key was used before: nothing was charged."
     )
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
 def _decode_pack(value: str) -> str:

@@ -14,7 +14,6 @@ from app.api import errors
 from app.api.commerce.schema import ShippingAddressInput
 from app.api.commerce.types import OrderType
 from app.api.context import Info
-from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.live_commerce.types import (
     AuctionType,
@@ -29,52 +28,45 @@ from app.rooms.services import get_room
 T = TypeVar("T")
 
 
-@strawberry.type
+@errors.payload
 class ShelfItemPayload:
     item: ShelfItemType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class RemoveFromShelfPayload:
     ok: bool = False
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class PinProductPayload:
     item: ShelfItemType | None = strawberry.field(
         default=None, description="The pinned item (null after unpinning)."
     )
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class FlashSalePayload:
     sale: FlashSaleType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class BuyFlashSalePayload:
     order: OrderType | None = strawberry.field(
         default=None, description="A pending order at the sale price: pay it before it expires."
     )
     sale: FlashSaleType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class AuctionPayload:
     auction: AuctionType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class PlaceBidPayload:
     auction: AuctionType | None = None
     bid: BidType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
 @strawberry.input

@@ -13,7 +13,6 @@ from app.accounts.models import User
 from app.api import errors
 from app.api.accounts.schema import OkPayload
 from app.api.context import Info
-from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.moderation.types import (
     AuditLogEntryType,
@@ -31,28 +30,24 @@ from app.api.rooms.types import RoomType
 from app.moderation import services as moderation
 
 
-@strawberry.type
+@errors.payload
 class MuteUserPayload:
     mute: RoomMuteType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class BanUserPayload:
     ban: RoomBanType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class BannedWordPayload:
     banned_word: BannedWordType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class ReportPayload:
     report: ReportType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
 def _room(value: strawberry.ID) -> int:

@@ -10,7 +10,6 @@ import strawberry
 from app.api import errors
 from app.api.accounts.types import UserType
 from app.api.context import Info
-from app.api.errors import FieldError
 from app.api.ids import decode_id
 from app.api.pagination import Connection, paginate
 from app.api.rooms.events import RoomEvent, to_graphql
@@ -23,23 +22,20 @@ from app.rooms.events import room_channel
 from app.rooms.presence import get_presence
 
 
-@strawberry.type
+@errors.payload
 class RoomPayload:
     room: RoomType | None = None
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class FollowPayload:
     streamer: UserType | None = None
     following: bool = False
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@errors.payload
 class LikePayload:
     accepted: int = 0
-    errors: list[FieldError] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
