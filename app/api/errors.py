@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
 
 import strawberry
+from strawberry.types.field import StrawberryField
 
 from app.errors import UserError
 from graphql import GraphQLError
@@ -40,6 +41,9 @@ class FieldError:
     message: str
 
 
+@typing.dataclass_transform(
+    order_default=False, kw_only_default=True, field_specifiers=(strawberry.field, StrawberryField)
+)
 def payload(cls: type[T]) -> type[T]:
     """A mutation payload type: its result fields (null when refused), then ``errors``
     (empty on success)."""

@@ -14,7 +14,8 @@ from app.api.context import Info
 from app.api.ids import in_order
 from app.api.mapping import from_model, public_nodes
 
-RoleEnum = strawberry.enum(Role, name="Role")
+RoleEnum = Role
+strawberry.enum(RoleEnum, name="Role")
 
 
 @strawberry.type(name="User", description="A person: viewer, streamer, moderator or admin.")

@@ -23,10 +23,12 @@ from app.api.mapping import from_model, visible_nodes
 from app.api.rooms.types import RoomType
 from app.rooms.models import LiveSession
 
-StatsIntervalEnum = strawberry.enum(Interval, name="StatsInterval")
+StatsIntervalEnum = Interval
+strawberry.enum(StatsIntervalEnum, name="StatsInterval")
 
 
-FraudFlagStatusEnum = strawberry.enum(FlagStatus, name="FraudFlagStatus")
+FraudFlagStatusEnum = FlagStatus
+strawberry.enum(FraudFlagStatusEnum, name="FraudFlagStatus")
 
 
 @strawberry.enum(name="FraudDecision")
@@ -35,10 +37,12 @@ class FraudDecisionEnum(Enum):
     DISMISSED = "dismissed"
 
 
-FraudActionEnum = strawberry.enum(FlagAction, name="FraudAction")
+FraudActionEnum = FlagAction
+strawberry.enum(FraudActionEnum, name="FraudAction")
 
 
-FraudFlagKindEnum = strawberry.enum(FlagKind, name="FraudFlagKind")
+FraudFlagKindEnum = FlagKind
+strawberry.enum(FraudFlagKindEnum, name="FraudFlagKind")
 
 
 @strawberry.type(description="The metrics of one minute or hour (or of a whole range).")

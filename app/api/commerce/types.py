@@ -31,7 +31,8 @@ from app.commerce.models import (
     Variant,
 )
 
-ProductStatusEnum = strawberry.enum(ProductStatus, name="ProductStatus")
+ProductStatusEnum = ProductStatus
+strawberry.enum(ProductStatusEnum, name="ProductStatus")
 
 
 @strawberry.enum(name="ProductSort")
@@ -42,13 +43,16 @@ class ProductSortEnum(Enum):
     POPULARITY = "popularity"
 
 
-OrderStatusEnum = strawberry.enum(OrderStatus, name="OrderStatus")
+OrderStatusEnum = OrderStatus
+strawberry.enum(OrderStatusEnum, name="OrderStatus")
 
 
-PaymentStatusEnum = strawberry.enum(PaymentStatus, name="PaymentStatus")
+PaymentStatusEnum = PaymentStatus
+strawberry.enum(PaymentStatusEnum, name="PaymentStatus")
 
 
-CouponKindEnum = strawberry.enum(CouponKind, name="CouponKind")
+CouponKindEnum = CouponKind
+strawberry.enum(CouponKindEnum, name="CouponKind")
 
 
 @strawberry.type(description="A variant option such as size: M.")

@@ -19,7 +19,8 @@ from app.gifts import services as gifts
 from app.gifts import topups, wallet
 from app.gifts.models import EntryKind, Gift, GiftSend, LedgerEntry, TopUp, Wallet
 
-LedgerEntryKindEnum = strawberry.enum(EntryKind, name="LedgerEntryKind")
+LedgerEntryKindEnum = EntryKind
+strawberry.enum(LedgerEntryKindEnum, name="LedgerEntryKind")
 
 
 @strawberry.type(name="Gift", description="A gift of the catalog, priced in coins.")

@@ -111,7 +111,8 @@ class FlashSaleType(relay.Node):
     resolve_nodes = public_nodes(flash_sales.get_sales)
 
 
-AuctionStateEnum = strawberry.enum(AuctionState, name="AuctionState")
+AuctionStateEnum = AuctionState
+strawberry.enum(AuctionStateEnum, name="AuctionState")
 
 
 @strawberry.type(name="Bid", description="An accepted bid.")

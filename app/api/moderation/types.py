@@ -91,7 +91,8 @@ class BannedWordType(relay.Node):
         return in_order(node_ids, words, cls.from_model)
 
 
-ReportStatusEnum = strawberry.enum(ReportStatus, name="ReportStatus")
+ReportStatusEnum = ReportStatus
+strawberry.enum(ReportStatusEnum, name="ReportStatus")
 
 
 @strawberry.enum(name="ReportAction", description="How a moderator handles a report.")

@@ -16,7 +16,8 @@ from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
 from app.rooms.presence import get_presence
 
-RoomStatusEnum = strawberry.enum(RoomStatus, name="RoomStatus")
+RoomStatusEnum = RoomStatus
+strawberry.enum(RoomStatusEnum, name="RoomStatus")
 
 
 @strawberry.type(name="Room", description="A live-shopping room: scheduled, live or ended.")
