@@ -288,21 +288,31 @@ def top_frames(collapsed: str, count: int = 15) -> dict[str, Any]:
         for name in set(frames):
             inclusive[name] += samples
         own[frames[-1]] += samples
-    share = lambda c: [  # noqa: E731
-        f"{100 * n / total:5.1f}% {name}" for name, n in c.most_common(count)
-    ]
-    skip = ("<module>", "run (asyncio", "run_until_complete", "run_forever", "_run (asyncio")
-    inclusive_app = Counter({k: v for k, v in inclusive.items() if not k.startswith(skip)})
-    return {"busy_samples": total, "inclusive": share(inclusive_app), "self": share(own)}
+
+    def share(counts: Counter[str]) -> list[str]:
+        return [f"{100 * n / total:5.1f}% {name}" for name, n in counts.most_common(count)]
+
+    # Inclusive: the work, not the layers every request passes through (server, ASGI
+    # middleware, the GraphQL view and executor wrappers).
+    layers = ("uvicorn/", "starlette/", "asyncio/", "contextlib", "app/cli.py", "app/asgi.py")
+    layers += ("app/security_headers.py", "web/ratelimit.py", "app/api/view.py")
+    layers += ("strawberry/asgi/", "strawberry/http/", "strawberry/utils/", "graphql/execution/")
+    layers += ("<frozen", "livemart")
+    work = Counter(
+        {k: v for k, v in inclusive.items() if not k.split(" (", 1)[-1].startswith(layers)}
+    )
+    return {"busy_samples": total, "inclusive": share(work), "self": share(own)}
 
 
 def _function(frame: str) -> str:
-    """``name (path/to/file.py:123)`` → ``name (file.py)``."""
+    """``name (/path/to/site-packages/lib/file.py:123)`` → ``name (lib/file.py)``; the
+    app's own files keep ``app/`` or ``web/``."""
     name, _, where = frame.partition(" (")
     where = where.rstrip(")").rsplit(":", 1)[0]
-    for marker in ("site-packages/", "/app/", "/web/", "lib/python"):
+    for marker in ("site-packages/", "lib/python3.11/", f"{ROOT}/", "/app/", "/web/"):
         if marker in where:
-            where = where.split(marker, 1)[1]
+            kept = marker.strip("/") + "/" if marker in ("/app/", "/web/") else ""
+            where = kept + where.split(marker, 1)[1]
             break
     return f"{name} ({where})"
 
