@@ -530,6 +530,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "expected_sold": expected_sold,
         },
         "errors": {"total": errors, "by_kind": dict(sorted(figures.errors.items()))},
+        "retried_on_a_closed_keepalive_connection": dict(sorted(figures.retries.items())),
         "processes": processes,
         "cpu_per_viewer": per_viewer,
         "cores_needed_at_the_arrival_rate": cores_needed,
@@ -579,6 +580,8 @@ def _print(r: dict[str, Any]) -> None:
         f"oversold {sale['oversold']}"
     )
     print(f"   errors: {r['errors']['total']} {r['errors']['by_kind']}")
+    if r["retried_on_a_closed_keepalive_connection"]:
+        print(f"  retried: {r['retried_on_a_closed_keepalive_connection']} (as a browser does)")
     for name, p in r["processes"].items():
         rss = (
             f" · RSS {p['rss_mb_before']} → {p['rss_mb_after']} MB" if "rss_mb_before" in p else ""

@@ -38,6 +38,7 @@ SHORT_POOL = 64  # keep-alive connections per server for the short requests
 # Idle connections are dropped well before uvicorn's 5 s keep-alive timeout; at the same 5 s
 # (httpx's default) a reused connection may be the one the server is closing just then.
 KEEPALIVE_EXPIRY_S = 2.0
+STALE_CONNECTION = (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)
 BUY = """mutation Buy($saleId: ID!, $shipping: ShippingAddressInput!, $key: String!) {
   buyFlashSale(saleId: $saleId, shipping: $shipping, idempotencyKey: $key) {
     order { id status }
@@ -85,6 +86,7 @@ class Figures:
     first_event: list[float] = field(default_factory=list)
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
+    retries: Counter[str] = field(default_factory=Counter)
     connected: int = 0
     sse_bytes: int = 0
     connected_before_sale: int = 0
@@ -251,11 +253,28 @@ class Viewers:
     def _error(self, stage: str, kind: str) -> None:
         self.fig.errors[f"{stage}:{kind}"] += 1
 
+    async def _send(
+        self, client: httpx.AsyncClient, stage: str, method: str, url: str, **kwargs: Any
+    ) -> httpx.Response | None:
+        """One request; a kept-alive connection that the server closed under it (nothing
+        answered) is retried once on a fresh one, as browsers do, and counted in
+        ``retries``. Any other failure is an error of ``stage``."""
+        for attempt in range(2):
+            try:
+                return await client.request(method, url, **kwargs)
+            except STALE_CONNECTION as exc:
+                if attempt:
+                    self._error(stage, _kind(exc))
+                    return None
+                self.fig.retries[f"{stage}:{_kind(exc)}"] += 1
+            except httpx.HTTPError as exc:
+                self._error(stage, _kind(exc))
+                return None
+        return None
+
     async def _get(self, client: httpx.AsyncClient, stage: str, url: str) -> httpx.Response | None:
-        try:
-            response = await client.get(url)
-        except httpx.HTTPError as exc:
-            self._error(stage, _kind(exc))
+        response = await self._send(client, stage, "GET", url)
+        if response is None:
             return None
         if response.status_code != 200:
             self._error(stage, f"HTTP {response.status_code}")
@@ -358,14 +377,15 @@ class Viewers:
         await self._sale_id_known.wait()
         variables = {"saleId": self.fig.sale_id, "shipping": SHIPPING, "key": f"storm-{index}"}
         began = self.loop.time()
-        try:
-            response = await client.post(
-                "/graphql",
-                json={"query": BUY, "variables": variables},
-                headers={"Authorization": f"Bearer {token}"},
-            )
-        except httpx.HTTPError as exc:
-            self._error("buy", _kind(exc))
+        response = await self._send(
+            client,
+            "buy",
+            "POST",
+            "/graphql",
+            json={"query": BUY, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if response is None:
             return
         elapsed = self.loop.time() - began
         if response.status_code != 200:
