@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise import Tortoise
 from tortoise.expressions import Q
@@ -212,8 +213,10 @@ async def _interests(viewer: User | None) -> set[int]:
     """The streamers (merchants) the viewer follows or has ordered from."""
     if viewer is None:
         return set()
-    followed = await Follow.filter(follower_id=viewer.id).values_list("streamer_id", flat=True)
-    bought = await Order.filter(buyer_id=viewer.id).values_list("merchant_id", flat=True)
+    followed: list[Any] = await Follow.filter(follower_id=viewer.id).values_list(
+        "streamer_id", flat=True
+    )
+    bought: list[Any] = await Order.filter(buyer_id=viewer.id).values_list("merchant_id", flat=True)
     return {int(i) for i in [*followed, *bought]}
 
 
