@@ -41,11 +41,13 @@ import os
 import platform
 import resource
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +72,7 @@ REDIS_URL = os.environ.get(
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE_KB = os.sysconf("SC_PAGE_SIZE") / 1024
 BUYER_SHARE = 0.3
+OUR_CODE = ("app/", "web/", "media/")  # app/cli.py starts the server: on every stack
 PUBLISH_SOURCE = "testsrc2=size=640x360:rate=25"
 
 
@@ -89,6 +92,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--floor-seconds", type=float, default=3.0)
     parser.add_argument("--ladder", default="360p:600k:64k", help="LIVEMART_LADDER ('' default)")
     parser.add_argument("--output", type=Path, default=RESULTS / "joinstorm.json")
+    parser.add_argument(
+        "--py-spy",
+        metavar="DIR",
+        type=Path,
+        help="profile web process A through the storm with py-spy (pip install py-spy): "
+        "collapsed stacks into DIR, the top frames into the JSON",
+    )
     return parser.parse_args(argv)
 
 
@@ -360,6 +370,69 @@ def _machine_busy() -> tuple[float, float]:
     return (sum(fields) - idle) / CLK_TCK, sum(fields) / CLK_TCK
 
 
+# -- py-spy ----------------------------------------------------------------------------
+
+
+def _profile(out: Path, pid: int) -> subprocess.Popen[bytes]:
+    out.mkdir(parents=True, exist_ok=True)
+    py_spy = Path(sys.executable).parent / "py-spy"
+    return subprocess.Popen(
+        [str(py_spy), "record", "--nonblocking", "--format", "raw", "--rate", "100",
+         "-o", str(out / "web_a.txt"), "-p", str(pid)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _profile_top(profiler: subprocess.Popen[bytes], out: Path, top: int = 15) -> dict[str, Any]:
+    """Stop py-spy; the project's frames most often on the stack (inclusive) and all
+    frames most often at its top (self), in % of the samples."""
+    profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+    try:
+        profiler.wait(30)
+    except subprocess.TimeoutExpired:
+        profiler.kill()
+        return {}
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    path = out / "web_a.txt"
+    for line in path.read_text().splitlines() if path.exists() else []:
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = [_frame(f) for f in stack.split(";")]
+        n = int(count)
+        total += n
+        own[frames[-1]] += n
+        for frame in set(frames):
+            if _ours(frame) and not frame.endswith("(app/cli.py)"):
+                inclusive[frame] += n
+    if not total:
+        return {}
+
+    def pct(counter: Counter[str]) -> dict[str, float]:
+        return {f: round(100 * n / total, 1) for f, n in counter.most_common(top)}
+
+    return {"samples": total, "inclusive_pct": pct(inclusive), "self_pct": pct(own)}
+
+
+def _frame(frame: str) -> str:
+    """``function (path/to/file.py:12)`` as ``function (path/to/file.py)``, relative to the
+    checkout or site-packages."""
+    name, _, where = frame.partition(" (")
+    file = where.rsplit(":", 1)[0] if ":" in where else where.rstrip(")")
+    for marker in ("/site-packages/", f"{ROOT}/"):
+        if marker in file:
+            file = file.split(marker, 1)[1]
+            break
+    return f"{name} ({file})"
+
+
+def _ours(frame: str) -> bool:
+    """A frame of the project's request handling (not the command that started it)."""
+    return frame.endswith((".py)",)) and frame.split(" (", 1)[1].startswith(OUR_CODE)
+
+
 # -- the run ------------------------------------------------------------------------------
 
 
@@ -454,9 +527,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             floor = asyncio.run(healthz_floor(servers[0], args.floor_seconds, 20))
             pids = {name: proc.pid for name, proc in stack.procs.items()}
             load_before = os.getloadavg()
+            profiler = _profile(args.py_spy, pids["web_a"]) if args.py_spy else None
             before, busy0 = snapshot(pids), _machine_busy()
             figures = asyncio.run(_storm(args, setup, servers))
             after, busy1 = snapshot(pids), _machine_busy()
+            profile = _profile_top(profiler, args.py_spy) if profiler else None
             alive = {name: proc.poll() is None for name, proc in stack.procs.items()}
             publish.poll()
         finally:
@@ -535,6 +610,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpu_per_viewer": per_viewer,
         "cores_needed_at_the_arrival_rate": cores_needed,
         "storm_wall_s": round(wall, 1),
+        **({"profile_web_a": profile} if profile else {}),
         "ok": errors == 0
         and sold["orders"] == expected_sold
         and sold["oversold"] == 0
@@ -597,6 +673,11 @@ def _print(r: dict[str, Any]) -> None:
         f"client {r['cpu_per_viewer']['client_ms']} ms; at {r['viewers']} / {r['arrival_s']:g} s "
         f"that is {r['cores_needed_at_the_arrival_rate']} cores"
     )
+    profile = r.get("profile_web_a")
+    if profile:
+        print(f"py-spy, web A ({profile['samples']} samples), most often on the stack:")
+        for frame, pct in list(profile["inclusive_pct"].items())[:12]:
+            print(f"  {pct:5.1f} %  {frame}")
     print("ok" if r["ok"] else "NOT OK")
 
 
