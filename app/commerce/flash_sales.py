@@ -567,11 +567,12 @@ def gate_name(sale: FlashSale) -> str:
     return f"{sale.id}.{int(_aware(sale.created_at).timestamp() * 1_000_000)}"
 
 
-async def gate_state(sale_id: int) -> GateState:
+async def gate_state(sale_id: int) -> GateState | None:
     """The gate a sale should have, from the database: remaining units (quantity less the
-    settled ones), each buyer's units and winning keys. Claims are read before the sale,
-    so a purchase settling meanwhile can only make the gate generous (the database still
-    refuses what it does not have), never short."""
+    settled ones), each buyer's units and winning keys; None once the sale has ended (its
+    gate is dropped, not rebuilt). Claims are read before the sale, so a purchase settling
+    meanwhile can only make the gate generous (the database still refuses what it does not
+    have), never short."""
     held: dict[int, int] = {}
     keys: set[tuple[int, str]] = set()
     for user_id, key in await FlashSaleClaim.filter(sale_id=sale_id).values_list(
@@ -582,6 +583,8 @@ async def gate_state(sale_id: int) -> GateState:
         if key:
             keys.add((buyer, str(key)))
     sale = await get_sale(sale_id)
+    if sale.state != FlashSaleState.LIVE:
+        return None
     return GateState(remaining=sale.remaining, held=held, keys=keys)
 
 
@@ -591,14 +594,17 @@ async def build_gate(
     replace: bool = True,
     now: datetime | None = None,
 ) -> bool:
-    """Set the sale's gate from ``state`` (default: the database's); ``replace=False``
-    only fills a gate that holds nothing. True when set."""
+    """Set the sale's gate from ``state`` (default: the database's, nothing when the sale
+    has ended there, whatever ``sale`` says); ``replace=False`` only fills a gate that
+    holds nothing. True when set."""
     now = now or utcnow()
     ttl = (_aware(sale.ends_at) - now).total_seconds() + GATE_GRACE
     if ttl <= 0:
         return False
     if state is None:
         state = await gate_state(sale.id)
+        if state is None:
+            return False
     return await stock_gate.load(gate_name(sale), state, ttl, replace)
 
 

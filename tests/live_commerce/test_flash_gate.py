@@ -27,6 +27,7 @@ async def assert_gate_agrees(sale: FlashSale) -> GateState:
     gate = await gate_of(sale)
     truth = await flash_sales.gate_state(sale.id)
     assert gate is not None, "the sale has no gate"
+    assert truth is not None, "the sale has ended"
     assert (gate.remaining, gate.held, gate.keys) == (truth.remaining, truth.held, truth.keys)
     return gate
 
@@ -123,6 +124,9 @@ async def test_a_missing_gate_is_rebuilt_and_an_ended_sale_drops_it(shop: Shop, 
     await flash_sales.buy_flash_sale(buyer, sale.id, shipping=shipping, idempotency_key="2")
     assert (await assert_gate_agrees(sale)).held == {buyer.id: 2}
     await flash_sales.finish_sale(sale.id)
+    assert await gate_of(sale) is None
+    # A process still holding the live row finds no gate: it is not rebuilt for an ended sale.
+    assert await flash_sales.build_gate(sale, replace=False) is False
     assert await gate_of(sale) is None
     with pytest.raises(UserError) as ended:
         await flash_sales.buy_flash_sale(buyer, sale.id, shipping=shipping, idempotency_key="3")
