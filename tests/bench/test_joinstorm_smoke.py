@@ -51,3 +51,10 @@ def test_joinstorm_runs_clean_at_a_tiny_size(tmp_path: Path) -> None:
     assert sale["oversold"] == 0 and sale["buyers_with_two"] == 0
     assert all(p["alive_at_end"] for name, p in result["processes"].items() if name != "client")
     assert result["ok"] is True
+
+    # `python -m bench` knows it, and its summary rows read this result.
+    from bench.__main__ import BENCHMARKS, SUMMARIZERS
+
+    assert "joinstorm" in BENCHMARKS
+    rows = dict(SUMMARIZERS["joinstorm"](result))
+    assert rows[f"{VIEWERS} viewers in 5 s, {BUYERS} buy {UNITS} units: errors"] == "0"
