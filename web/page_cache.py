@@ -15,7 +15,9 @@ events say they changed:
 
 Building an entry is single-flight: when 200 viewers arrive at an empty cache, one of them
 reads the database and the others wait for its result. A build that an event overtook is
-used by the requests that waited for it but is not kept.
+used by the requests that waited for it but is not kept. When an entry merely aged past
+``ttl`` (no event changed it), the requests that arrive during its rebuild are answered
+with the aged one instead of waiting: its age stays within ``ttl`` plus one build.
 
 Counter-only events (``viewers``, ``product.buying``) do not drop the entry: the page shows
 those numbers as of at most ``ttl`` ago and the event stream brings the live ones.
@@ -55,6 +57,7 @@ class _Entry:
     expires: float = 0.0
     shared: dict[str, Any] | None = None
     html: str | None = None
+    aged: dict[str, Any] = field(default_factory=dict)  # slot -> value past its ttl
     building: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
     used: float = 0.0
     watcher: asyncio.Task[None] | None = None
@@ -74,6 +77,7 @@ class RoomPageCache:
         if entry is not None:
             entry.generation += 1
             entry.shared = entry.html = None
+            entry.aged.clear()
 
     def clear(self) -> None:
         for room_id in list(self._rooms):
@@ -97,11 +101,15 @@ class RoomPageCache:
             self._prune(now)
         entry.used = now
         self._ensure_watcher(room_id, entry)
-        if entry.expires <= now:
+        if entry.expires <= now and (entry.shared is not None or entry.html is not None):
+            entry.aged = {"shared": entry.shared, "html": entry.html}
             entry.shared = entry.html = None
         found = getattr(entry, slot)
         if found is not None:
             return found
+        aged = entry.aged.get(slot)
+        if aged is not None and entry.building:  # a rebuild after ttl is under way
+            return aged
         pending = entry.building.get(slot)
         if pending is not None:
             return await asyncio.shield(pending)
@@ -122,6 +130,7 @@ class RoomPageCache:
             if entry.shared is None and entry.html is None:
                 entry.expires = time.monotonic() + self.ttl
             setattr(entry, slot, value)
+            entry.aged.pop(slot, None)
         return value
 
     def _prune(self, now: float) -> None:

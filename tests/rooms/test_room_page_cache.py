@@ -4,6 +4,7 @@ anonymous page costs no query (a signed-in one a constant number)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
@@ -146,3 +147,36 @@ async def test_query_counts_cached_anonymous_zero_signed_in_constant(
     large = await counts()
     assert small[0] == large[0] == 0
     assert small[1] == large[1], (small, large)
+
+
+async def test_an_aged_page_is_served_while_it_is_rebuilt_but_never_after_an_event() -> None:
+    from web.page_cache import RoomPageCache
+
+    cache = RoomPageCache(ttl=0.05, watch=False)
+    release = asyncio.Event()
+    builds: list[str] = []
+
+    async def build(value: str, wait: bool = False) -> dict[str, str]:
+        builds.append(value)
+        if wait:
+            await release.wait()
+        return {"v": value}
+
+    assert await cache.shared(1, lambda: build("first")) == {"v": "first"}
+    await asyncio.sleep(0.1)  # aged past ttl
+    slow = asyncio.ensure_future(cache.shared(1, lambda: build("second", wait=True)))
+    await asyncio.sleep(0)
+    assert await cache.shared(1, lambda: build("never")) == {"v": "first"}  # aged, no wait
+    release.set()
+    assert await slow == {"v": "second"}
+    assert await cache.shared(1, lambda: build("never")) == {"v": "second"}
+    cache.invalidate(1)  # an event: nobody gets the old page any more
+    release.clear()
+    slow = asyncio.ensure_future(cache.shared(1, lambda: build("third", wait=True)))
+    await asyncio.sleep(0)
+    waiting = asyncio.ensure_future(cache.shared(1, lambda: build("never")))
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    release.set()
+    assert await waiting == await slow == {"v": "third"}
+    assert "never" not in builds
