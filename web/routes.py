@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 
 from web import accounts, admin, analytics, chat, commerce, gifts, home, live_commerce, media, rooms
 from web import recs as recs_pages
+from web import search as search_pages
 from web.path_ids import ids_in_range
 from web.templating import STATIC_DIR, render
 
@@ -28,6 +29,7 @@ def page_routes() -> list[BaseRoute]:
         *live_commerce.routes,
         *analytics.routes,
         *recs_pages.routes,
+        *search_pages.routes,
     ]
     return [
         *ids_in_range(pages),

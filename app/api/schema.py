@@ -21,6 +21,7 @@ from app.api.moderation import schema as moderation_api
 from app.api.node import NodeQuery
 from app.api.recs import schema as recs_api
 from app.api.rooms import schema as rooms_api
+from app.api.search import schema as search_api
 
 # Each domain adds its modules here.
 QUERIES: tuple[type, ...] = (
@@ -34,6 +35,7 @@ QUERIES: tuple[type, ...] = (
     live_commerce_api.Query,
     analytics_api.Query,
     recs_api.Query,
+    search_api.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     accounts_api.Mutation,
