@@ -33,6 +33,7 @@ test: install browser data
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install data
 	$(BIN)/python -m bench

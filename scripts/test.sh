@@ -10,6 +10,8 @@ status=0
 PASS_LIMIT=${LIVEMART_TEST_PASS_LIMIT:-2100}
 
 $BIN/ruff check . || status=1
+# Type check of app/ media/ recsys/ web/ (the packages and options are in pyproject.toml).
+$BIN/mypy || status=1
 
 echo "== pass 1: SQLite + memory broadcaster"
 LIVEMART_TEST_DB=sqlite LIVEMART_TEST_BROADCAST=memory timeout -k 30 "$PASS_LIMIT" \
