@@ -26,6 +26,7 @@ MODEL_MODULES: list[str] = [
     "app.payments.models",
     "app.recs.models",
     "app.analytics.models",
+    "app.faq.models",
     "aerich.models",
 ]
 # How long an SQLite connection waits for another process's write lock (milliseconds).

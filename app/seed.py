@@ -1,10 +1,12 @@
 """Demo data for ``make run`` (idempotent): users of each role, a live room with a shop and
-a few chat lines, then each domain's demo data (the gift catalog and coins)."""
+its FAQs, a few chat lines, then each domain's demo data (the gift catalog and coins)."""
 
 from __future__ import annotations
 
 from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password
+from app.faq import answering
+from app.faq.seed import seed_faqs
 from app.gifts.seed import seed_gifts
 from app.settings import Settings
 
@@ -33,7 +35,9 @@ async def seed_demo(settings: Settings) -> str:
     room_line, room_id = await _seed_live_room(users["streamer@demo.livemart"])
     lines.append(room_line)
     lines.append(await _seed_shop(users["streamer@demo.livemart"], room_id))
+    lines.append(await seed_faqs(users["streamer@demo.livemart"], room_id))
     lines.append(await _seed_chat(users, room_id))
+    await answering.drain()  # the demo chat's question gets its auto-answer
     lines.append(await seed_gifts(settings, users))
     return "\n".join(lines)
 

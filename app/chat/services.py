@@ -28,6 +28,7 @@ from app.accounts.models import Role, User
 from app.chat.filter import find_banned, strip_invisible
 from app.chat.models import MAX_LENGTH, ChatMessage
 from app.errors import NotFound, UserError
+from app.faq import answering
 from app.gifts.services import top_gifter_id
 from app.moderation import audit
 from app.moderation.models import BannedWord, Report, ReportStatus, RoomBan, RoomMute
@@ -190,6 +191,7 @@ async def post_message(user: User, room_id: int, text: str) -> ChatMessage:
     message.user = user
     await events.publish(room.id, message_event(message, user))
     await signals.emit("chat.sent", room_id=room.id, user_id=user.id, message_id=message.id)
+    answering.after_message(room.id, user, message.id, message.text, message.badge)
     return message
 
 

@@ -179,6 +179,22 @@ class AuctionChanged(Payload):
     ends_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class FaqAnswered(Payload):
+    """An automatic answer to a viewer's chat question (``message_id``), from the room's
+    FAQs or the product's facts. ``to_room`` false: published only on the asker's own
+    channel of the room (:func:`viewer_channel`), never to the room."""
+
+    type: ClassVar[str] = "faq.answer"
+    answer_id: int
+    message_id: int | None
+    asker_id: int
+    asker_name: str
+    question: str
+    answer: str
+    to_room: bool
+
+
 RoomEvent = (
     ChatMessageSent
     | ChatMessageDeleted
@@ -196,6 +212,7 @@ RoomEvent = (
     | FlashSaleChanged
     | CouponDropChanged
     | AuctionChanged
+    | FaqAnswered
 )
 
 CATALOG = Catalog(*typing.get_args(RoomEvent))
@@ -217,6 +234,7 @@ PRODUCT_BOUGHT = ProductBought.type
 FLASH_SALE = FlashSaleChanged.type
 COUPON_DROP = CouponDropChanged.type
 AUCTION = AuctionChanged.type
+FAQ_ANSWER = FaqAnswered.type
 
 # Room events that change public data held in caches (a room's status and media state,
 # its pinned products, sales, drops and auctions): publishing one announces a change
@@ -226,6 +244,12 @@ PUBLIC_CHANGES = frozenset({ROOM_STATUS, PRODUCT_PINNED, FLASH_SALE, COUPON_DROP
 
 def room_channel(room_id: int | str) -> str:
     return f"room:{room_id}"
+
+
+def viewer_channel(room_id: int | str, user_id: int) -> str:
+    """One viewer's private channel in a room: room events meant for them alone (an
+    auto-answer to their question). Their room page's stream and ``myRoomEvents`` read it."""
+    return f"room:{room_id}:viewer:{user_id}"
 
 
 def envelope(room_id: int | str, event: RoomEvent) -> Event:
@@ -278,4 +302,19 @@ async def publish(room_id: int, event: RoomEvent) -> Event | None:
         return sent
     except Exception:
         log.exception("could not publish %s to room %s", event.type, room_id)
+        return None
+
+
+async def publish_to_viewer(room_id: int, user_id: int, event: RoomEvent) -> Event | None:
+    """Publish a room event to one viewer of the room (:func:`viewer_channel`) after the
+    change is committed. Never raises (logged), like :func:`publish`; no publish hooks run:
+    nothing public changed."""
+    try:
+        sent = envelope(room_id, event)
+        await get_bus().publish(viewer_channel(room_id, user_id), sent)
+        return sent
+    except RuntimeError:
+        return None
+    except Exception:
+        log.exception("could not publish %s to a viewer of room %s", event.type, room_id)
         return None

@@ -171,6 +171,22 @@ class AuctionEvent:
     ends_at: datetime | None
 
 
+@strawberry.type(
+    description="An automatic answer to a viewer's chat question (from the room's FAQs or "
+    "the product's facts); toRoom false: sent to the asker only."
+)
+class FaqAnswerEvent:
+    event_id: str
+    at: datetime
+    answer_id: strawberry.ID
+    message_id: strawberry.ID | None
+    asker_id: strawberry.ID
+    asker_name: str
+    question: str
+    answer: str
+    to_room: bool
+
+
 RoomEvent = Annotated[
     ChatMessageEvent
     | MessageDeletedEvent
@@ -187,7 +203,8 @@ RoomEvent = Annotated[
     | ProductBoughtEvent
     | FlashSaleEvent
     | CouponDropEvent
-    | AuctionEvent,
+    | AuctionEvent
+    | FaqAnswerEvent,
     strawberry.union("RoomEvent", description="Something that happened in a live room."),
 ]
 
@@ -210,6 +227,7 @@ GRAPHQL_TYPES: dict[type[Any], type[Any]] = {
     ev.FlashSaleChanged: FlashSaleEvent,
     ev.CouponDropChanged: CouponDropEvent,
     ev.AuctionChanged: AuctionEvent,
+    ev.FaqAnswered: FaqAnswerEvent,
 }
 """The GraphQL type of each room event (and of the rows it nests). Every field of the
 GraphQL type but ``eventId`` and ``at`` (from the envelope) is the event's field of the
@@ -223,6 +241,8 @@ GLOBAL_IDS = {
     "sale_id": "FlashSale",
     "coupon_id": "Coupon",
     "auction_id": "Auction",
+    "answer_id": "FaqAnswer",
+    "asker_id": "User",
 }
 
 
