@@ -28,6 +28,7 @@ from typing import Any
 from tortoise.functions import Count, Max
 
 from app.accounts.models import User
+from app.commerce.live_models import ShelfItem
 from app.faq import facts
 from app.faq.index import BM25Index, Hit
 from app.faq.models import Faq, FaqAnswer, FaqRoomSettings
@@ -36,7 +37,7 @@ from app.rooms import events
 
 log = logging.getLogger("livemart.faq")
 
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.3
 MIN_SCORE = 1.0
 MAX_PENDING = 64
 TIMEOUT = 5.0
@@ -67,9 +68,10 @@ FactKey = tuple[str, str]  # ("fact", kind)
 
 @dataclass
 class RoomIndex:
-    stamp: tuple[int, Any]
+    stamp: tuple[Any, ...]
     index: BM25Index = field(default_factory=BM25Index)
-    answers: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # faq id → (answer, product)
+    # faq id → (answer, product id)
+    answers: dict[int, tuple[str, int | None]] = field(default_factory=dict)
 
 
 _rooms: dict[int, RoomIndex] = {}
@@ -81,7 +83,14 @@ def faq_terms(faq: Faq, product_title: str = "") -> list[str]:
     return tokenize(text)
 
 
-async def _stamp(room_id: int) -> tuple[int, Any]:
+async def _stamp(room_id: int) -> tuple[Any, ...]:
+    """What the room's index was built from: its FAQ count and last change, and the
+    products on its shelf (their titles are in the fact documents)."""
+    shelf = (
+        await ShelfItem.filter(room_id=room_id)
+        .order_by("product_id")
+        .values_list("product_id", flat=True)
+    )
     rows: list[dict[str, Any]] = (
         await Faq.filter(room_id=room_id)
         .annotate(n=Count("id"), last=Max("updated_at"))
@@ -89,9 +98,10 @@ async def _stamp(room_id: int) -> tuple[int, Any]:
         .values("n", "last")
     )
     if not rows:
-        return (0, None)
+        return (0, None, tuple(shelf))
     last = rows[0]["last"]
-    return (int(rows[0]["n"]), last.isoformat() if isinstance(last, datetime) else last)
+    last = last.isoformat() if isinstance(last, datetime) else last
+    return (int(rows[0]["n"]), last, tuple(shelf))
 
 
 async def _titles(product_ids: set[int]) -> dict[int, str]:
@@ -103,17 +113,19 @@ async def _titles(product_ids: set[int]) -> dict[int, str]:
     return {int(pid): str(title) for pid, title in rows}
 
 
-async def _build(room_id: int, stamp: tuple[int, Any]) -> RoomIndex:
+async def _build(room_id: int, stamp: tuple[Any, ...]) -> RoomIndex:
     faqs = await Faq.filter(room_id=room_id).order_by("id")
     titles = await _titles({f.product_id for f in faqs if f.product_id})
+    # Every fact document names every shelf product: a product's name then tells no fact
+    # kind from another, and a question about one fact of a product matches its kind.
+    shelf_titles = " ".join(p.title for p in await facts.shelf_products(room_id))
 
     def terms() -> list[tuple[Any, list[str]]]:
         docs: list[tuple[Any, list[str]]] = [
-            (("fact", kind), tokenize(text)) for kind, text in facts.FACT_TEXT.items()
+            (("fact", kind), tokenize(f"{text} {shelf_titles}"))
+            for kind, text in facts.FACT_TEXT.items()
         ]
-        docs += [
-            (("faq", f.id), faq_terms(f, titles.get(f.product_id or 0, ""))) for f in faqs
-        ]
+        docs += [(("faq", f.id), faq_terms(f, titles.get(f.product_id or 0, ""))) for f in faqs]
         return docs
 
     built = RoomIndex(stamp)
@@ -201,7 +213,9 @@ async def find_answer(room_id: int, question: str) -> Match | None:
     return Match(text, hit.confidence, hit.score, fact=ident, product_id=product.id)
 
 
-async def answer_message(room_id: int, asker: User, message_id: int | None, text: str) -> FaqAnswer | None:
+async def answer_message(
+    room_id: int, asker: User, message_id: int | None, text: str
+) -> FaqAnswer | None:
     """Answer a chat line when it is a question that matches confidently: store the
     answer and publish ``faq.answer`` to the asker (or the room, per the room's setting)."""
     if not is_question(text):
@@ -260,9 +274,7 @@ def after_message(room_id: int, asker: User, message_id: int, text: str, badge: 
     if len(_pending) >= MAX_PENDING:
         log.warning("auto-answers are behind; skipping a question in room %s", room_id)
         return
-    task = asyncio.get_running_loop().create_task(
-        _answer_bounded(room_id, asker, message_id, text)
-    )
+    task = asyncio.get_running_loop().create_task(_answer_bounded(room_id, asker, message_id, text))
     _pending.add(task)
     task.add_done_callback(_pending.discard)
 

@@ -109,9 +109,7 @@ async def answer(kind: str, room_id: int, product_id: int) -> str | None:
     if kind == VARIANTS:
         if not variants:
             return f"{title} has no options on sale yet."
-        labels = [
-            " / ".join(str(v) for v in (o.options or {}).values()) or o.sku for o in variants
-        ]
+        labels = [" / ".join(str(v) for v in (o.options or {}).values()) or o.sku for o in variants]
         return f"{title} comes in: " + ", ".join(labels) + "."
     if kind == SALE:
         if sale is None:

@@ -73,9 +73,7 @@ class BM25Index:
         terms = Counter(query)
         weights = {t: self.idf(t) for t in terms}
         unseen = math.log(1 + (n + 0.5) / 0.5)  # a term no document has: the rarest
-        info = sum(
-            (weights[t] if t in self.df else unseen) * min(c, 2) for t, c in terms.items()
-        )
+        info = sum((weights[t] if t in self.df else unseen) * min(c, 2) for t, c in terms.items())
         hits: list[Hit] = []
         for key, bag in self.docs.items():
             score = 0.0

@@ -27,11 +27,13 @@ EN_STOP = frozenset(
     """a about an and any are as at be been but by can could did do does doing for from get got
     had has have hi hello hey how i if in into is it its just let me might my of on or our please
     pls s she should so than that the their them then there these they this those to too us was
-    we were what when where which who whom why will with would you your yours im ive id u ur""".split()
+    we were what when where which who whom why will with would you your yours im ive id u ur
+    m t s d ll re ve doesn don isn aren didn won can cant""".split()
 )
 ZH_STOP = frozenset(
-    "的 了 吗 呢 吧 啊 呀 么 是 我 你 他 她 它 们 我们 你们 这 那 这个 那个 请问 请 一下 "
-    "在 有 和 就 都 也 还 要 会 能 可以 可 嘛 哦 哈 嗯 个 些 什么 怎么 怎样 如何 多少 吗？ ？".split()
+    "的 了 吗 呢 吧 啊 呀 么 什 是 我 你 他 她 它 们 我们 你们 这 那 这个 那个 请问 请 一下 "
+    "在 有 和 就 都 也 还 要 会 能 可以 可 嘛 哦 哈 嗯 个 些 什么 怎么 怎样 如何 多少 "
+    "吗？ ？".split()
 )
 # Words that mean the same thing to a shopper, folded onto one term after stemming.
 SYNONYMS = {
@@ -43,6 +45,8 @@ SYNONYMS = {
     "arrive": "ship",
     "refund": "return",
     "exchange": "return",
+    "exchang": "return",
+    "arriv": "ship",
     "send": "ship",
     "cost": "price",
     "much": "price",
@@ -56,7 +60,6 @@ SYNONYMS = {
     "big": "size",
     "small": "size",
     "larg": "size",
-    "tall": "size",
     "wash": "care",
     "clean": "care",
     "avail": "stock",
@@ -94,6 +97,8 @@ def stem(word: str) -> str:
             break
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
         word = word[:-1]  # shipp → ship, stopp → stop
+    if word in SYNONYMS:
+        return SYNONYMS[word]
     if len(word) > 4 and word.endswith("e"):
         word = word[:-1]
     return SYNONYMS.get(word, word)
