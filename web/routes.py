@@ -8,7 +8,19 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from web import accounts, admin, analytics, chat, commerce, gifts, home, live_commerce, media, rooms
+from web import (
+    accounts,
+    admin,
+    analytics,
+    chat,
+    commerce,
+    faq,
+    gifts,
+    home,
+    live_commerce,
+    media,
+    rooms,
+)
 from web import recs as recs_pages
 from web import search as search_pages
 from web.path_ids import ids_in_range
@@ -30,6 +42,7 @@ def page_routes() -> list[BaseRoute]:
         *analytics.routes,
         *recs_pages.routes,
         *search_pages.routes,
+        *faq.routes,
     ]
     return [
         *ids_in_range(pages),

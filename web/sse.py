@@ -1,10 +1,11 @@
 """Server-sent events for pages: a room's bus events rendered as HTML fragments.
 
-One stream per page. Each event is read back into its typed room event
-(``app.rooms.events``) and rendered with ``events/<type>.html`` as ``data`` (types without
-a template, unknown types and malformed data are skipped), then sent as an SSE event named
-after the type with ``.`` → ``-``, which htmx's SSE extension swaps into elements with
-``sse-swap="<name>"``.
+One stream per page; a signed-in viewer's stream also carries the room events meant for
+them alone (``app.rooms.events.viewer_channel``: an auto-answer to their question). Each
+event is read back into its typed room event (``app.rooms.events``) and rendered with
+``events/<type>.html`` as ``data`` (types without a template, unknown types and malformed
+data are skipped), then sent as an SSE event named after the type with ``.`` → ``-``,
+which htmx's SSE extension swaps into elements with ``sse-swap="<name>"``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from app.accounts.models import User
 from app.events import Event, get_bus
-from app.rooms.events import payload_of, room_channel
+from app.rooms.events import payload_of, room_channel, viewer_channel
 from app.rooms.models import Room
 from app.rooms.presence import get_presence
 from web.templating import templates
@@ -63,7 +64,15 @@ async def room_stream(
         if watching
         else contextlib.nullcontext()
     )
-    async with get_bus().subscribe(room_channel(room.id)) as events, presence:
+    bus = get_bus()
+    own = (
+        bus.subscribe(viewer_channel(room.id, user.id))
+        if user is not None
+        else contextlib.nullcontext(None)
+    )
+    async with bus.subscribe(room_channel(room.id)) as events, own as private, presence:
+        if private is not None:
+            private.queue = events.queue  # the viewer's own events (auto-answers) join in
         yield ": connected\n\n"
         queue = events.queue
         while True:

@@ -14,6 +14,7 @@ from app.api.accounts import subscriptions as accounts_subs
 from app.api.analytics import schema as analytics_api
 from app.api.chat import schema as chat_api
 from app.api.commerce import schema as commerce_api
+from app.api.faq import schema as faq_api
 from app.api.gifts import schema as gifts_api
 from app.api.limits import ApiSchema, limit_extensions, should_mask
 from app.api.live_commerce import schema as live_commerce_api
@@ -36,6 +37,7 @@ QUERIES: tuple[type, ...] = (
     analytics_api.Query,
     recs_api.Query,
     search_api.Query,
+    faq_api.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     accounts_api.Mutation,
@@ -46,8 +48,13 @@ MUTATIONS: tuple[type, ...] = (
     commerce_api.Mutation,
     live_commerce_api.Mutation,
     analytics_api.Mutation,
+    faq_api.Mutation,
 )
-SUBSCRIPTIONS: tuple[type, ...] = (accounts_subs.Subscription, rooms_api.Subscription)
+SUBSCRIPTIONS: tuple[type, ...] = (
+    accounts_subs.Subscription,
+    rooms_api.Subscription,
+    faq_api.Subscription,
+)
 
 
 def build_schema() -> strawberry.Schema:

@@ -177,12 +177,12 @@ async def set_delivery(
     return found
 
 
-async def mark_unhelpful(user: User, answer_id: int) -> FaqAnswer:
+async def mark_unhelpful(user: User, answer_id: int, room_id: int | None = None) -> FaqAnswer:
     """The asker says the answer did not help: it joins the streamer's console queue.
-    Only the asker may say so (an answer sent to the room included); saying it twice
-    changes nothing."""
+    Only the asker may say so (an answer sent to the room included), in the answer's room
+    when ``room_id`` is given; saying it twice changes nothing."""
     answer = await FaqAnswer.get_or_none(id=answer_id)
-    if answer is None or answer.asker_id != user.id:
+    if answer is None or answer.asker_id != user.id or room_id not in (None, answer.room_id):
         raise NotFound("answer", "answerId")
     if answer.unhelpful_at is None:
         answer.unhelpful_at = datetime.now(UTC)

@@ -1,0 +1,1 @@
+"""GraphQL over :mod:`app.faq`: FAQs, auto-answer delivery and the feedback queue."""
