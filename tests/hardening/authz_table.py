@@ -66,6 +66,34 @@ def _room(w: World, **more: Any) -> dict[str, Any]:
     return {"roomId": w.room_id, **more}
 
 
+async def _new_faq(w: World) -> str:
+    """A FAQ of the world's room (written by its owner)."""
+    from app.api.ids import encode_id
+    from app.faq.models import Faq
+
+    faq = await Faq.create(
+        room_id=w.room.id, questions=["Do you ship?"], answer="Yes.", created_by_id=w.users[OWNER].id
+    )
+    return encode_id("Faq", faq.id)
+
+
+async def _new_faq_answer(w: World, unhelpful: bool = False) -> str:
+    """An auto-answer given to the viewer in the world's room (marked "didn't help")."""
+    from datetime import UTC, datetime
+
+    from app.api.ids import encode_id
+    from app.faq.models import FaqAnswer
+
+    given = await FaqAnswer.create(
+        room_id=w.room.id,
+        asker_id=w.users[VIEWER].id,
+        question="Do you ship?",
+        answer="Yes.",
+        unhelpful_at=datetime.now(UTC) if unhelpful else None,
+    )
+    return encode_id("FaqAnswer", given.id)
+
+
 MUTATIONS: dict[str, Rule | tuple[Rule, ...]] = {
     # accounts
     "register": Rule(EVERYONE, lambda w: {"input": {"email": w.unique_email(), "password": PASSWORD, "displayName": "New Person"}}),
@@ -76,6 +104,13 @@ MUTATIONS: dict[str, Rule | tuple[Rule, ...]] = {
     "changePassword": Rule(USERS, lambda w: {"_fresh": w.fresh_credentials(), "currentPassword": PASSWORD, "newPassword": PASSWORD + "x"}),
     "createApiToken": Rule(SESSIONS, lambda w: {"name": "my app", "scope": "WRITE"}),
     "revokeApiToken": Rule(TOKEN_OWNER, lambda w: {"id": w.new_api_token()}, hides=True),
+    # faq (chat auto-answers)
+    "createFaq": Rule(ROOM_MODS, lambda w: {"input": {"roomId": w.room_id, "questions": ["Do you ship?"], "answer": "Yes, worldwide."}}),
+    "updateFaq": Rule(ROOM_MODS, lambda w: {"input": {"faqId": _new_faq(w), "answer": "Yes, in 2 days."}}),
+    "deleteFaq": Rule(ROOM_MODS, lambda w: {"faqId": _new_faq(w)}),
+    "setFaqDelivery": Rule(ROOM_MODS, lambda w: {"roomId": w.room_id, "toRoom": True}),
+    "markFaqAnswerUnhelpful": Rule(BUYER, lambda w: {"answerId": _new_faq_answer(w)}, hides=True),
+    "resolveFaqFeedback": Rule(ROOM_MODS, lambda w: {"answerId": _new_faq_answer(w, unhelpful=True)}),
     # rooms
     "createRoom": Rule(STREAMERS, lambda w: {"input": {"title": "A new room"}}),
     "updateRoom": Rule(ROOM_OWNER, lambda w: {"input": _room(w, title="Renamed room")}),
@@ -227,6 +262,9 @@ PAGES: dict[str, PageRule] = {
     "/rooms/{room_id:int}/auctions/{auction_id:int}/bid": PageRule(P_USERS, lambda w: _p({**_rid(w), "auction_id": w.pk(w.new_auction())}, amount="1.00", **w.page_address())),
     "/studio/rooms/{room_id:int}/shelf": PageRule(P_OWNER, lambda w: _p(_rid(w), product_id=str(w.product.id))),
     "/studio/rooms/{room_id:int}/shelf/{action:str}": PageRule(P_OWNER, lambda w: _p({**_rid(w), "action": "pin"}, product_id=str(w.product.id))),
+    # faq (chat auto-answers)
+    "/studio/rooms/{room_id:int}/faq": PageRule(P_MODS, lambda w: _p(_rid(w), action="create", questions="Do you ship?", answer="Yes.")),
+    "/rooms/{room_id:int}/faq-answers/{answer_id:int}/unhelpful": PageRule(frozenset({VIEWER}), lambda w: _p({**_rid(w), "answer_id": w.pk(_new_faq_answer(w))}), hides=True),
     # analytics
     "/admin/fraud/scan": PageRule(P_SITE_MODS, lambda w: _p()),
     "/admin/fraud/{flag_id:int}/decide": PageRule(P_SITE_MODS, lambda w: _p({"flag_id": w.pk(w.new_fraud_flag())}, decision="dismissed")),
