@@ -46,9 +46,9 @@ COMMENT ON TABLE "faq_room_settings" IS 'How a room answers: ``to_room`` sends a
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP TABLE IF EXISTS "faq_answers";
         DROP TABLE IF EXISTS "faq_room_settings";
-        DROP TABLE IF EXISTS "faqs";"""
+        DROP TABLE IF EXISTS "faqs";
+        DROP TABLE IF EXISTS "faq_answers";"""
 
 
 MODELS_STATE = (

@@ -43,9 +43,9 @@ CREATE INDEX IF NOT EXISTS "idx_faq_answers_unhelpf_981bb9" ON "faq_answers" ("u
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP TABLE IF EXISTS "faq_answers";
         DROP TABLE IF EXISTS "faqs";
-        DROP TABLE IF EXISTS "faq_room_settings";"""
+        DROP TABLE IF EXISTS "faq_room_settings";
+        DROP TABLE IF EXISTS "faq_answers";"""
 
 
 MODELS_STATE = (
