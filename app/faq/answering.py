@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import typing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -200,17 +201,17 @@ async def find_answer(room_id: int, question: str) -> Match | None:
     if not hits or not confident(hits[0]):
         return None
     hit = hits[0]
-    kind, ident = hit.key  # type: ignore[misc]
+    kind, ident = typing.cast(tuple[str, Any], hit.key)
     if kind == "faq":
-        answer, product_id = room.answers[ident]
-        return Match(answer, hit.confidence, hit.score, faq_id=ident, product_id=product_id)
+        answer, product_id = room.answers[int(ident)]
+        return Match(answer, hit.confidence, hit.score, faq_id=int(ident), product_id=product_id)
     product = facts.product_for(terms, await facts.shelf_products(room_id))
     if product is None:
         return None
-    text = await facts.answer(ident, room_id, product.id)
+    text = await facts.answer(str(ident), room_id, product.id)
     if text is None:
         return None
-    return Match(text, hit.confidence, hit.score, fact=ident, product_id=product.id)
+    return Match(text, hit.confidence, hit.score, fact=str(ident), product_id=product.id)
 
 
 async def answer_message(
