@@ -195,3 +195,28 @@ async def test_what_the_viewer_bought_from_counts_as_interest() -> None:
     page = await service.search("oat milk", viewer=buyer)
 
     assert page.hits[0].product is not None and page.hits[0].product.id == bought.id
+
+
+@pytest.mark.parametrize("query", ['"', "a*", "(x", "NOT", "-b", "c:d", "e'f", "%", "_", "\\"])
+async def test_query_syntax_characters_are_plain_text(query: str) -> None:
+    shop = await streamer(1)
+    await make_product(shop, "Plain kettle", 1000)
+
+    page = await service.search(query)
+
+    assert "Plain kettle" not in titles(page.hits)
+
+
+async def test_like_wildcards_match_only_themselves() -> None:
+    shop = await streamer(1)
+    await make_product(shop, "100% cotton tee", 1000)
+    await make_product(shop, "Cotton buds", 1000)
+
+    assert titles((await service.search("0%")).hits) == ["100% cotton tee"]
+
+
+async def test_full_width_and_case_are_folded() -> None:
+    shop = await streamer(1)
+    await make_product(shop, "Retro TV stand", 1000)
+
+    assert titles((await service.search("ＴＶ stand")).hits) == ["Retro TV stand"]
