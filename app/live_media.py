@@ -123,14 +123,7 @@ async def claim_once(worker: MediaWorker) -> None:
 async def _claim_loop(worker: MediaWorker) -> None:
     failures = RetryLog(log, "claiming rooms")
     while True:
-        try:
-            await claim_once(worker)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            failures.failed()
-        else:
-            failures.succeeded()
+        await failures.attempt(lambda: claim_once(worker))
         await asyncio.sleep(CLAIM_INTERVAL)
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 log = logging.getLogger("livemart.tasks")
 
@@ -30,6 +33,13 @@ async def stop_task(task: asyncio.Task[Any] | None, within: float = 5.0) -> None
     elif not task.cancelled():
         with contextlib.suppress(Exception):
             task.result()
+
+
+async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` and wait until it has ended; an error it ended with is raised here."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 class BoundedExit:
@@ -69,12 +79,7 @@ class RetryLog:
 
         failures = RetryLog(log, "presence flush")
         while True:
-            try:
-                await flush()
-            except Exception:
-                failures.failed()
-            else:
-                failures.succeeded()
+            await failures.attempt(flush)
     """
 
     def __init__(self, logger: logging.Logger, step: str) -> None:
@@ -93,3 +98,14 @@ class RetryLog:
         if self.in_a_row:
             self.logger.warning("%s works again after %d failures", self.step, self.in_a_row)
             self.in_a_row = 0
+
+    async def attempt(self, step: Callable[[], Awaitable[T]]) -> T | None:
+        """Run one attempt of ``step``: its result, or ``None`` when it failed (logged as
+        :meth:`failed` says). A cancellation is not a failure: it goes through."""
+        try:
+            result = await step()
+        except Exception:
+            self.failed()
+            return None
+        self.succeeded()
+        return result

@@ -8,14 +8,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from app.auth import CSRF_COOKIE
+from app.events import Event, get_bus
+from app.tasks import cancel_and_wait
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_PASSWORD = "correct-horse-42"
@@ -25,6 +27,22 @@ def data_dir() -> Path:
     """Where `make data` put MovieLens-100k: ``LIVEMART_DATA_DIR`` (relative to the checkout),
     default ``var/data``."""
     return ROOT / os.environ.get("LIVEMART_DATA_DIR", "var/data")
+
+
+@asynccontextmanager
+async def collecting(channel: str, events: list[Event]) -> AsyncIterator[None]:
+    """Append the events published to the bus ``channel`` to ``events`` while the block runs."""
+    async with get_bus().subscribe(channel) as sub:
+
+        async def pump() -> None:
+            async for event in sub:
+                events.append(event)
+
+        task = asyncio.create_task(pump())
+        try:
+            yield
+        finally:
+            await cancel_and_wait(task)
 
 
 async def csrf(client: httpx.AsyncClient) -> str:

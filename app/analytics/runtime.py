@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from app.analytics import fraud
 from app.analytics.recorder import Recorder, set_recorder
 from app.settings import Settings
-from app.tasks import RetryLog
+from app.tasks import RetryLog, cancel_and_wait
 
 log = logging.getLogger("livemart.analytics")
 
@@ -21,20 +21,18 @@ async def _loop(recorder: Recorder, flush_every: float, scan_every: float) -> No
     loop = asyncio.get_running_loop()
     next_scan = loop.time() + scan_every if scan_every > 0 else None
     failures = RetryLog(log, "analytics flush")
+
+    async def step() -> None:
+        nonlocal next_scan
+        await recorder.sample()
+        await recorder.flush()
+        if next_scan is not None and loop.time() >= next_scan:
+            next_scan = loop.time() + scan_every
+            await fraud.scan()
+
     while True:
         await asyncio.sleep(flush_every)
-        try:
-            await recorder.sample()
-            await recorder.flush()
-            if next_scan is not None and loop.time() >= next_scan:
-                next_scan = loop.time() + scan_every
-                await fraud.scan()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            failures.failed()
-        else:
-            failures.succeeded()
+        await failures.attempt(step)
 
 
 @contextlib.asynccontextmanager
@@ -54,9 +52,7 @@ async def analytics_runtime(settings: Settings) -> AsyncIterator[Recorder]:
     try:
         yield recorder
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)
         recorder.disconnect()
         try:
             await recorder.flush()

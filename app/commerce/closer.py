@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 
 from app.commerce import auctions, flash_sales, shelf, stock_gate
 from app.settings import Settings
+from app.tasks import cancel_and_wait
 
 log = logging.getLogger("livemart.commerce.closer")
 
@@ -48,9 +49,7 @@ async def closer_runtime(settings: Settings) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        ticker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await ticker
+        await cancel_and_wait(ticker)
         flash_sales.updates.cancel()
         shelf.buying.reset()
 

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from app.commerce.config import configure
 from app.commerce.orders import expire_unpaid_orders
 from app.settings import Settings
-from app.tasks import RetryLog
+from app.tasks import RetryLog, cancel_and_wait
 
 log = logging.getLogger("livemart.commerce")
 
@@ -23,16 +23,9 @@ async def sweep_forever(interval: float) -> None:
     failures = RetryLog(log, "expiring unpaid orders")
     while True:
         await asyncio.sleep(interval)
-        try:
-            count = await expire_unpaid_orders()
-            if count:
-                log.info("expired %d unpaid order(s)", count)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            failures.failed()
-        else:
-            failures.succeeded()
+        count = await failures.attempt(expire_unpaid_orders)
+        if count:
+            log.info("expired %d unpaid order(s)", count)
 
 
 @contextlib.asynccontextmanager
@@ -43,6 +36,4 @@ async def commerce_runtime(settings: Settings) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
+        await cancel_and_wait(sweeper)

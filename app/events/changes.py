@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator
 
 from app.events.bus import Event, get_bus
 from app.settings import Settings
+from app.tasks import cancel_and_wait
 
 log = logging.getLogger("livemart.events")
 
@@ -93,6 +94,4 @@ async def changes_runtime(settings: Settings) -> AsyncIterator[None]:
         yield
     finally:
         _listening = False
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)

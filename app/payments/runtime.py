@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 from app.payments import get_payments
 from app.settings import Settings
-from app.tasks import RetryLog
+from app.tasks import RetryLog, cancel_and_wait
 
 log = logging.getLogger("livemart.payments")
 
@@ -20,16 +20,9 @@ async def drain_forever(interval: float) -> None:
     """Send the outbox's due rows every ``interval`` seconds."""
     failures = RetryLog(log, "sending the payment outbox")
     while True:
-        try:
-            sent = await get_payments().send_outbox()
-            if sent:
-                log.info("sent %d payment outbox row(s)", sent)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            failures.failed()
-        else:
-            failures.succeeded()
+        sent = await failures.attempt(lambda: get_payments().send_outbox())
+        if sent:
+            log.info("sent %d payment outbox row(s)", sent)
         await asyncio.sleep(interval)
 
 
@@ -40,7 +33,5 @@ async def payments_runtime(settings: Settings) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        drainer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await drainer
+        await cancel_and_wait(drainer)
         await get_payments().close()

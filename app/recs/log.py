@@ -35,7 +35,7 @@ from typing import Any
 from app import signals
 from app.recs import data
 from app.recs.models import Interaction, ItemType, Kind
-from app.tasks import RetryLog
+from app.tasks import RetryLog, cancel_and_wait
 
 log = logging.getLogger("livemart.recs.log")
 
@@ -311,9 +311,7 @@ class InteractionLog:
     async def stop(self) -> None:
         """Stop the loop and write what is left (bounded, so shutdown never hangs)."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
         try:
             await asyncio.wait_for(self.flush(), STOP_TIMEOUT)
@@ -325,12 +323,7 @@ class InteractionLog:
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.flush_interval)
-            try:
-                await self.flush()
-            except Exception:
-                failures.failed()
-            else:
-                failures.succeeded()
+            await failures.attempt(self.flush)
 
 
 def _is_integrity_error(exc: BaseException) -> bool:

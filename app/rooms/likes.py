@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 
@@ -14,7 +13,7 @@ from app.ratelimit import RateLimiter
 from app.rooms import events
 from app.rooms import services as rooms
 from app.rooms.models import RoomStatus
-from app.tasks import RetryLog
+from app.tasks import RetryLog, cancel_and_wait
 
 log = logging.getLogger("livemart.likes")
 
@@ -45,23 +44,14 @@ class LikeCoalescer:
 
     async def stop(self) -> None:
         if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
         await self.flush()  # nothing tapped is lost on a clean shutdown
 
     async def _loop(self) -> None:
         failures = RetryLog(log, "like flush")
         while True:
             await asyncio.sleep(self.interval)
-            try:
-                await self.flush()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                failures.failed()
-            else:
-                failures.succeeded()
+            await failures.attempt(self.flush)
 
 
 _coalescer: LikeCoalescer | None = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import uuid
 from collections import Counter, defaultdict
@@ -192,14 +193,7 @@ class Presence:
         while not self._stopping:
             await asyncio.sleep(FLUSH_INTERVAL)
             tick += 1
-            try:
-                await self.flush(full=tick % REFRESH_EVERY == 0)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                failures.failed()
-            else:
-                failures.succeeded()
+            await failures.attempt(functools.partial(self.flush, full=tick % REFRESH_EVERY == 0))
 
 
 _presence: Presence | None = None

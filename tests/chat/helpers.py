@@ -13,10 +13,10 @@ import httpx
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
 from app.api.ids import encode_id
-from app.events import Event, get_bus
+from app.events import Event
 from app.rooms.models import Room
 from app.rooms.services import create_room, open_room
-from tests.support import STRONG_PASSWORD, register
+from tests.support import STRONG_PASSWORD, collecting, register
 
 
 async def make_user(email: str, name: str = "Tester", role: Role = Role.VIEWER) -> User:
@@ -65,19 +65,8 @@ class Recorder:
 async def recording(room_id: int) -> AsyncIterator[Recorder]:
     """Record ``room:<id>`` events while the block runs."""
     recorder = Recorder()
-    async with get_bus().subscribe(f"room:{room_id}") as sub:
-
-        async def pump() -> None:
-            async for event in sub:
-                recorder.events.append(event)
-
-        task = asyncio.create_task(pump())
-        try:
-            yield recorder
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    async with collecting(f"room:{room_id}", recorder.events):
+        yield recorder
 
 
 def errors_of(payload: dict[str, Any]) -> list[str]:

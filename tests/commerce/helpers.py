@@ -16,13 +16,12 @@ from app.accounts import services as accounts
 from app.accounts.models import Role, User
 from app.commerce import catalog
 from app.commerce.models import Product, Variant
-from app.events import get_bus
 from app.gifts import wallet
 from app.gifts.models import EntryKind
 from app.rooms import services as rooms
 from app.rooms.events import room_channel
 from app.rooms.models import Room
-from tests.support import register
+from tests.support import collecting, register
 
 PASSWORD = "correct-horse-42"
 ADDRESS = {
@@ -113,17 +112,6 @@ class EventLog:
 async def room_events(room_id: int) -> AsyncIterator[EventLog]:
     """Collect the events published to a room while the block runs (and a moment after)."""
     log = EventLog()
-    async with get_bus().subscribe(room_channel(room_id)) as sub:
-
-        async def pump() -> None:
-            async for event in sub:
-                log.events.append(event)
-
-        task = asyncio.create_task(pump())
-        try:
-            yield log
-            await asyncio.sleep(0.3)
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    async with collecting(room_channel(room_id), log.events):
+        yield log
+        await asyncio.sleep(0.3)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import secrets
 from collections.abc import AsyncIterator
@@ -13,11 +12,11 @@ import pytest
 
 from app.accounts.models import Role, User
 from app.commerce.models import Product, Variant
-from app.events import get_bus
 from app.gifts import wallet
 from app.gifts.models import EntryKind
 from app.rooms.events import room_channel
 from app.rooms.models import Room, RoomStatus
+from tests.support import collecting
 
 SHIPPING = {
     "name": "Ada Buyer",
@@ -116,16 +115,5 @@ class EventLog:
 async def room_events(room_id: int) -> AsyncIterator[EventLog]:
     """Collect the events published to a room's channel while the block runs."""
     log = EventLog([])
-    async with get_bus().subscribe(room_channel(room_id)) as sub:
-
-        async def pump() -> None:
-            async for event in sub:
-                log.events.append(event)
-
-        task = asyncio.create_task(pump())
-        try:
-            yield log
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    async with collecting(room_channel(room_id), log.events):
+        yield log
