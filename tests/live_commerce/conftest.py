@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 
 from app.accounts.models import Role, User
@@ -16,7 +17,7 @@ from app.gifts import wallet
 from app.gifts.models import EntryKind
 from app.rooms.events import room_channel
 from app.rooms.models import Room, RoomStatus
-from tests.support import collecting
+from tests.support import collecting, register
 
 SHIPPING = {
     "name": "Ada Buyer",
@@ -89,6 +90,25 @@ async def make_shop(
         sku=f"SCARF-{secrets.token_hex(3)}",
         price_cents=price_cents,
         stock=stock,
+    )
+    return Shop(seller, room, product, variant)
+
+
+async def registered_shop(client: httpx.AsyncClient, stock: int = 20) -> Shop:
+    """Mia registers on ``client`` (which stays logged in as her), is made a streamer and
+    is live in "Live shop" with a "Silk scarf" product (variant SCARF, ``stock`` units)."""
+    await register(client, "mia@example.com", "Mia")
+    await User.filter(email="mia@example.com").update(role=Role.STREAMER)
+    seller = await User.get(email="mia@example.com")
+    room = await Room.create(
+        owner_id=seller.id,
+        title="Live shop",
+        status=RoomStatus.LIVE,
+        stream_key="sk_" + secrets.token_urlsafe(8),
+    )
+    product = await Product.create(merchant_id=seller.id, title="Silk scarf", price_cents=2500)
+    variant = await Variant.create(
+        product_id=product.id, merchant_id=seller.id, sku="SCARF", price_cents=2500, stock=stock
     )
     return Shop(seller, room, product, variant)
 

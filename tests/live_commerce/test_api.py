@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 
 import httpx
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.api.ids import encode_id
 from app.commerce import auctions as auction_service
 from app.commerce.live_models import Auction
 from app.commerce.models import Product, Variant
-from app.rooms.models import Room, RoomStatus
-from tests.live_commerce.conftest import SHIPPING, fund_email
+from app.rooms.models import Room
+from tests.live_commerce.conftest import SHIPPING, fund_email, registered_shop
 from tests.support import op, register
 
 SHIPPING_INPUT = {
@@ -30,20 +29,8 @@ def _codes(payload: dict) -> list[str]:  # type: ignore[type-arg]
 
 
 async def _streamer_shop(client: httpx.AsyncClient) -> tuple[User, Room, Product, Variant]:
-    await register(client, "mia@example.com", "Mia")
-    await User.filter(email="mia@example.com").update(role=Role.STREAMER)
-    seller = await User.get(email="mia@example.com")
-    room = await Room.create(
-        owner_id=seller.id,
-        title="Live shop",
-        status=RoomStatus.LIVE,
-        stream_key="sk_" + secrets.token_urlsafe(8),
-    )
-    product = await Product.create(merchant_id=seller.id, title="Silk scarf", price_cents=2500)
-    variant = await Variant.create(
-        product_id=product.id, merchant_id=seller.id, sku="SCARF", price_cents=2500, stock=10
-    )
-    return seller, room, product, variant
+    shop = await registered_shop(client, stock=10)
+    return shop.seller, shop.room, shop.product, shop.variant
 
 
 async def test_shelf_pin_sale_and_auction_round_trip(

@@ -3,18 +3,16 @@ the SSE fragments."""
 
 from __future__ import annotations
 
-import secrets
-
 import httpx
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.commerce import flash_sales, shelf
 from app.commerce.live_models import Auction, FlashSale, ShelfItem
 from app.commerce.models import Order, Product, Variant
 from app.events import Event
 from app.rooms import events
-from app.rooms.models import Room, RoomStatus
-from tests.live_commerce.conftest import SHIPPING, fund_email
+from app.rooms.models import Room
+from tests.live_commerce.conftest import SHIPPING, fund_email, registered_shop
 from tests.support import csrf, register
 from web.sse import render_event
 
@@ -22,20 +20,8 @@ HTMX = {"HX-Request": "true"}
 
 
 async def _setup(client: httpx.AsyncClient) -> tuple[Room, Product, Variant]:
-    await register(client, "mia@example.com", "Mia")
-    await User.filter(email="mia@example.com").update(role=Role.STREAMER)
-    seller = await User.get(email="mia@example.com")
-    room = await Room.create(
-        owner_id=seller.id,
-        title="Live shop",
-        status=RoomStatus.LIVE,
-        stream_key="sk_" + secrets.token_urlsafe(8),
-    )
-    product = await Product.create(merchant_id=seller.id, title="Silk scarf", price_cents=2500)
-    variant = await Variant.create(
-        product_id=product.id, merchant_id=seller.id, sku="SCARF", price_cents=2500, stock=20
-    )
-    return room, product, variant
+    shop = await registered_shop(client)
+    return shop.room, shop.product, shop.variant
 
 
 async def _post(client: httpx.AsyncClient, url: str, data: dict, **kw) -> httpx.Response:  # type: ignore[type-arg]

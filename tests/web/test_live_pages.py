@@ -4,19 +4,18 @@ product's in-room buy. (The same journeys in chromium: tests/e2e/test_journeys.p
 
 from __future__ import annotations
 
-import secrets
-
 import httpx
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.commerce import coupons, shelf
-from app.commerce.models import Order, Product, Variant
+from app.commerce.models import Order, Variant
 from app.events import Event
 from app.gifts import wallet
 from app.gifts.models import EntryKind
 from app.gifts.services import ensure_default_gifts
 from app.rooms import events
 from app.rooms.models import Room, RoomStatus
+from tests.live_commerce.conftest import registered_shop
 from tests.support import csrf, register
 from web.sse import render_event
 
@@ -32,23 +31,11 @@ ADDRESS = {
 
 async def _shop(client: httpx.AsyncClient, viewer: httpx.AsyncClient) -> tuple[Room, Variant]:
     """Mia (streamer, on ``client``) is live with a pinned product; Bea watches."""
-    await register(client, "mia@example.com", "Mia")
-    await User.filter(email="mia@example.com").update(role=Role.STREAMER)
+    shop = await registered_shop(client)
     await register(viewer, "bea@example.com", "Bea")
-    seller = await User.get(email="mia@example.com")
-    room = await Room.create(
-        owner_id=seller.id,
-        title="Live shop",
-        status=RoomStatus.LIVE,
-        stream_key="sk_" + secrets.token_urlsafe(8),
-    )
-    product = await Product.create(merchant_id=seller.id, title="Silk scarf", price_cents=2500)
-    variant = await Variant.create(
-        product_id=product.id, merchant_id=seller.id, sku="SCARF", price_cents=2500, stock=20
-    )
-    await shelf.add_to_shelf(seller, room.id, product.id)
-    await shelf.pin_product(seller, room.id, product.id)
-    return room, variant
+    await shelf.add_to_shelf(shop.seller, shop.room.id, shop.product.id)
+    await shelf.pin_product(shop.seller, shop.room.id, shop.product.id)
+    return shop.room, shop.variant
 
 
 async def _post(
