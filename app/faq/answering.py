@@ -280,6 +280,11 @@ def after_message(room_id: int, asker: User, message_id: int, text: str, badge: 
     task.add_done_callback(_pending.discard)
 
 
+def pending() -> int:
+    """How many scheduled answers are still running in this process."""
+    return len(_pending)
+
+
 async def drain() -> None:
     """Wait for the answers scheduled so far (tests, shutdown)."""
     while _pending:
