@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from app.accounts.models import Role, User
+from app.commerce.live_models import ShelfItem
 from app.commerce.models import Order, Product, ProductStatus, Variant
 from app.rooms.models import Follow, Room, RoomStatus
 from app.search.backends import Candidate, backend_for
@@ -42,7 +43,8 @@ class Hit:
     interest: bool = False
     popularity: int = 0
     in_stock: bool = False
-    # A product's room, or the room a streamer is live in (or their latest).
+    # A product's room (a live room showing it, if its own is not live), or the room a
+    # streamer is live in (or their latest).
     linked_room: Room | None = None
 
     @property
@@ -146,6 +148,17 @@ async def _load(
         if users
         else {}
     )
+    # A product is live when its room is, or when a live room shows it on its shelf.
+    shown_live = (
+        {
+            item.product_id: item.room
+            for item in await ShelfItem.filter(
+                product_id__in=[p.id for p in products], room__status=RoomStatus.LIVE
+            ).select_related("room")
+        }
+        if products
+        else {}
+    )
     interests = await _interests(viewer)
 
     hits: list[Hit] = []
@@ -165,6 +178,8 @@ async def _load(
         )
     for product in products:
         room = rooms_by_id.get(product.room_id) if product.room_id is not None else None
+        if (room is None or room.status != RoomStatus.LIVE) and product.id in shown_live:
+            room = shown_live[product.id]
         in_stock = product.id in stocked
         live = room is not None and room.status == RoomStatus.LIVE
         if not _product_matches(product, room, in_stock, live, filters):

@@ -9,8 +9,8 @@ from app.querycount import count_queries
 from tests.commerce.helpers import make_product
 from tests.search.helpers import ended_room, room_in, streamer
 
-# session, candidates, products, rooms, stock, followers, product images (+ the viewer's
-# follows and orders when signed in)
+# candidates, products, rooms, stock, live shelves, followers, product images (+ the
+# viewer's session, follows and orders when signed in)
 MAX_QUERIES = 8
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.commerce import catalog
+from app.commerce import catalog, shelf
 from app.commerce.models import Product
 from app.commerce.orders import OrderLine, create_order
 from app.errors import UserError
@@ -220,3 +220,17 @@ async def test_full_width_and_case_are_folded() -> None:
     await make_product(shop, "Retro TV stand", 1000)
 
     assert titles((await service.search("ＴＶ stand")).hits) == ["Retro TV stand"]
+
+
+async def test_a_product_on_a_live_rooms_shelf_is_live() -> None:
+    shop = await streamer(1)
+    room = await room_in(shop, "Evening show", "home")
+    shown, _ = await make_product(shop, "Linen pillow", 2000)  # in no room of its own
+    await make_product(shop, "Linen sheet", 2000)
+    await shelf.add_to_shelf(shop, room.id, shown.id)
+
+    live = await service.search("linen", make_filters(live_only=True))
+    in_home = await service.search("linen", make_filters(category="home"))
+
+    assert titles(live.hits) == titles(in_home.hits) == ["Linen pillow"]
+    assert live.hits[0].linked_room is not None and live.hits[0].linked_room.id == room.id
