@@ -24,7 +24,16 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
-BENCHMARKS = ["fanout", "flashsale", "media", "recsys", "graphql_query", "joinstorm", "roompage"]
+BENCHMARKS = [
+    "fanout",
+    "flashsale",
+    "media",
+    "recsys",
+    "graphql_query",
+    "joinstorm",
+    "roompage",
+    "recognition",
+]
 WHAT = {
     "fanout": "roomEvents websocket fan-out vs a raw Starlette fan-out (one process)",
     "flashsale": "1,000 buyers (+200 double taps) for 100 flash-sale units on PostgreSQL",
@@ -34,6 +43,7 @@ WHAT = {
     "joinstorm": "N viewers join one live room on 2 web processes + PostgreSQL + Redis + the "
     "media worker, then a flash sale",
     "roompage": "room page (anonymous, signed in) and HLS files vs the /healthz floor, SQLite + PG",
+    "recognition": "product recognition (SIFT + RANSAC) in generated video frames, 200 items",
 }
 
 Figures = list[tuple[str, str]]
@@ -222,6 +232,17 @@ def _roompage(r: dict[str, Any]) -> Figures:
     return rows
 
 
+def _recognition(r: dict[str, Any]) -> Figures:
+    return [
+        (
+            f"top-1 on {r['positives']} frames with a product; false positives on "
+            f"{r['negatives']} without ({r['catalog_items']} catalog items)",
+            f"{r['top1_accuracy']:.1%}; {r['false_positive_rate']:.1%}",
+        ),
+        ("per frame, one thread: CPU p95 (wall p95)", f"{r['cpu_p95_ms']} ms ({r['p95_ms']} ms)"),
+    ]
+
+
 SUMMARIZERS: dict[str, Callable[[dict[str, Any]], Figures]] = {
     "fanout": _fanout,
     "flashsale": _flashsale,
@@ -230,6 +251,7 @@ SUMMARIZERS: dict[str, Callable[[dict[str, Any]], Figures]] = {
     "graphql_query": _graphql_query,
     "joinstorm": _joinstorm,
     "roompage": _roompage,
+    "recognition": _recognition,
 }
 
 
