@@ -52,6 +52,20 @@ async def csrf(client: httpx.AsyncClient) -> str:
     return client.cookies[CSRF_COOKIE]
 
 
+async def _post_graphql(
+    client: httpx.AsyncClient, body: dict[str, Any], token: str | None, with_csrf: bool
+) -> dict[str, Any]:
+    """POST ``body`` to /graphql; cookie auth carries the CSRF header like a browser app."""
+    headers: dict[str, str] = {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    elif with_csrf:
+        headers["X-CSRF-Token"] = await csrf(client)
+    response = await client.post("/graphql", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 async def gql(
     client: httpx.AsyncClient,
     query: str,
@@ -59,17 +73,9 @@ async def gql(
     token: str | None = None,
     with_csrf: bool = True,
 ) -> dict[str, Any]:
-    """POST a GraphQL operation; cookie auth carries the CSRF header like a browser app."""
-    headers: dict[str, str] = {}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    elif with_csrf:
-        headers["X-CSRF-Token"] = await csrf(client)
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
+    """POST a GraphQL operation (see :func:`_post_graphql`)."""
+    body = {"query": query, "variables": variables or {}}
+    return await _post_graphql(client, body, token, with_csrf)
 
 
 REGISTER = """
@@ -163,18 +169,8 @@ async def op(
     with_csrf: bool = True,
 ) -> dict[str, Any]:
     """Execute the named operation from ``graphql/operations/<file>.graphql``."""
-    headers: dict[str, str] = {}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    elif with_csrf:
-        headers["X-CSRF-Token"] = await csrf(client)
-    response = await client.post(
-        "/graphql",
-        json={"query": operation(file), "operationName": name, "variables": variables or {}},
-        headers=headers,
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
+    body = {"query": operation(file), "operationName": name, "variables": variables or {}}
+    return await _post_graphql(client, body, token, with_csrf)
 
 
 class WsClient:

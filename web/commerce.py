@@ -122,6 +122,13 @@ async def cart_page(request: Request) -> Response:
     return _page(request, "commerce/cart.html", await _cart_context(user))
 
 
+async def _cart_refused(request: Request, user: User, exc: UserError) -> Response:
+    """The cart page again with the refusal's errors (422)."""
+    ctx = await _cart_context(user)
+    ctx["errors"] = _errors(exc)
+    return _page(request, "commerce/cart.html", ctx, 422)
+
+
 async def cart_add(request: Request) -> Response:
     form = await checked_form(request)
     user = await load_user(request)
@@ -133,9 +140,7 @@ async def cart_add(request: Request) -> Response:
     try:
         await cart.add_to_cart(user, variant_id, _int(field(form, "quantity", 4), 1), room_id)
     except UserError as exc:
-        ctx = await _cart_context(user)
-        ctx["errors"] = _errors(exc)
-        return _page(request, "commerce/cart.html", ctx, 422)
+        return await _cart_refused(request, user, exc)
     return RedirectResponse("/cart", status_code=303)
 
 
@@ -149,9 +154,7 @@ async def cart_update(request: Request) -> Response:
             user, _int(field(form, "variant_id", 12)), _int(field(form, "quantity", 4), 0)
         )
     except UserError as exc:
-        ctx = await _cart_context(user)
-        ctx["errors"] = _errors(exc)
-        return _page(request, "commerce/cart.html", ctx, 422)
+        return await _cart_refused(request, user, exc)
     return RedirectResponse("/cart", status_code=303)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,6 +24,7 @@ from app import signals
 from app.accounts.models import User
 from app.commerce import auctions, cart, catalog, flash_sales, orders, shelf
 from app.commerce.live_models import Auction, FlashSale
+from app.commerce.models import Order
 from app.errors import UserError
 from app.rooms import services as rooms
 from app.rooms.models import Room
@@ -272,6 +274,28 @@ def _ask_address(request: Request, room: Room, action: str, form: Any) -> Respon
     return _refused(request, room, "Where should we ship it?", action, form, need_address=True)
 
 
+async def _place_order(
+    request: Request,
+    room: Room,
+    user: User,
+    form: Any,
+    action: str,
+    place: Callable[[dict[str, str], str], Awaitable[Order]],
+    done: str,
+) -> Response:
+    """The buy buttons' common part: ask for a shipping address when none is known, place
+    the order with ``place(address, idempotency_key)``, answer ``done`` or the refusal."""
+    address = await _address_for(user, form)
+    if address is None:
+        return _ask_address(request, room, action, form)
+    try:
+        order = await place(address, field(form, "idempotency_key", 80) or uuid.uuid4().hex)
+    except UserError as exc:
+        bad_address = exc.code == "INVALID_ADDRESS"
+        return _refused(request, room, exc.message, action, form, need_address=bad_address)
+    return _result(request, room, done, ok=True, order_id=order.id)
+
+
 async def buy_flash_sale(request: Request) -> Response:
     """POST /rooms/{id}/flash-sales/{sale_id}/buy."""
     form = await checked_form(request)
@@ -281,28 +305,16 @@ async def buy_flash_sale(request: Request) -> Response:
         return _login(request, f"/rooms/{room.id}")
     sale_id = int(request.path_params["sale_id"])
     action = f"/rooms/{room.id}/flash-sales/{sale_id}/buy"
-    address = await _address_for(user, form)
-    if address is None:
-        return _ask_address(request, room, action, form)
-    try:
+
+    async def buy(address: dict[str, str], idempotency_key: str) -> Order:
         sale = await flash_sales.get_room_sale(room.id, sale_id)
-        order = await flash_sales.buy_flash_sale(
-            user,
-            sale.id,
-            _int(field(form, "quantity", 4), 1),
-            shipping=address,
-            idempotency_key=field(form, "idempotency_key", 80) or uuid.uuid4().hex,
+        quantity = _int(field(form, "quantity", 4), 1)
+        return await flash_sales.buy_flash_sale(
+            user, sale.id, quantity, shipping=address, idempotency_key=idempotency_key
         )
-    except UserError as exc:
-        bad_address = exc.code == "INVALID_ADDRESS"
-        return _refused(request, room, exc.message, action, form, need_address=bad_address)
-    return _result(
-        request,
-        room,
-        "You got it! Pay within the time limit to keep it.",
-        ok=True,
-        order_id=order.id,
-    )
+
+    done = "You got it! Pay within the time limit to keep it."
+    return await _place_order(request, room, user, form, action, buy, done)
 
 
 async def quick_buy(request: Request) -> Response:
@@ -316,28 +328,14 @@ async def quick_buy(request: Request) -> Response:
         return _login(request, f"/rooms/{room.id}")
     variant_id = _int(field(form, "variant_id", 12))
     action = f"/rooms/{room.id}/quick-buy"
-    address = await _address_for(user, form)
-    if address is None:
-        return _ask_address(request, room, action, form)
-    try:
-        order = await cart.buy_now(
-            user,
-            variant_id,
-            1,
-            shipping=address,
-            idempotency_key=field(form, "idempotency_key", 80) or uuid.uuid4().hex,
-            room_id=room.id,
+
+    async def buy(address: dict[str, str], idempotency_key: str) -> Order:
+        return await cart.buy_now(
+            user, variant_id, 1, shipping=address, idempotency_key=idempotency_key, room_id=room.id
         )
-    except UserError as exc:
-        bad_address = exc.code == "INVALID_ADDRESS"
-        return _refused(request, room, exc.message, action, form, need_address=bad_address)
-    return _result(
-        request,
-        room,
-        "Ordered! It is yours once you pay, within the time limit.",
-        ok=True,
-        order_id=order.id,
-    )
+
+    done = "Ordered! It is yours once you pay, within the time limit."
+    return await _place_order(request, room, user, form, action, buy, done)
 
 
 async def place_bid(request: Request) -> Response:

@@ -5,18 +5,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
+import pytest
 
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
 from app.api.ids import encode_id
+from app.chat import services as chat
 from app.events import Event
+from app.moderation import services as moderation
 from app.rooms.models import Room
 from app.rooms.services import create_room, open_room
 from tests.support import STRONG_PASSWORD, collecting, register
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """Empty in-memory rate limits around each test (user ids repeat across tests); the
+    chat and moderation conftests use it."""
+    chat.reset_rate_limits()
+    moderation.REPORT_LIMIT.reset()
+    yield
+    chat.reset_rate_limits()
+    moderation.REPORT_LIMIT.reset()
 
 
 async def make_user(email: str, name: str = "Tester", role: Role = Role.VIEWER) -> User:

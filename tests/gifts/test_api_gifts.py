@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import httpx
 
-from app.accounts.models import Role, User
 from app.api.ids import encode_id
 from app.gifts import services, wallet
 from app.gifts.models import GiftSend
-from tests.gifts.helpers import assert_ledger_sound, fund, live_room
-from tests.support import gql, op, register
+from tests.gifts.helpers import assert_ledger_sound, fund, live_room, viewer_and_room
+from tests.support import gql, op
 
 CARD = "4242 4242 4242 4242"
-
-
-async def _viewer_and_room(client: httpx.AsyncClient, other_client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
-    await register(other_client, "mia@example.com", "Mia")
-    await User.filter(email="mia@example.com").update(role=Role.STREAMER)
-    streamer = await User.get(email="mia@example.com")
-    await register(client, "leo@example.com", "Leo")
-    viewer = await User.get(email="leo@example.com")
-    room = await live_room(streamer)
-    catalog = {g.name: g for g in await services.ensure_default_gifts()}
-    return viewer, streamer, room, catalog
 
 
 async def test_catalog_packs_and_anonymous_wallet(client: httpx.AsyncClient) -> None:
@@ -55,7 +43,7 @@ async def test_catalog_packs_and_anonymous_wallet(client: httpx.AsyncClient) -> 
 async def test_top_up_then_send_gift_round_trip(
     client: httpx.AsyncClient, other_client: httpx.AsyncClient
 ) -> None:
-    viewer, streamer, room, catalog = await _viewer_and_room(client, other_client)
+    viewer, streamer, room, catalog = await viewer_and_room(client, other_client)
     pack = encode_id("CoinPack", "coins-300")
     top = await op(
         client,
@@ -134,7 +122,7 @@ async def test_top_up_then_send_gift_round_trip(
 async def test_send_gift_typed_errors(
     client: httpx.AsyncClient, other_client: httpx.AsyncClient
 ) -> None:
-    viewer, streamer, room, catalog = await _viewer_and_room(client, other_client)
+    viewer, streamer, room, catalog = await viewer_and_room(client, other_client)
     await fund(viewer, 1000)
     await fund(streamer, 1000)
     base = {
@@ -189,7 +177,7 @@ async def test_send_gift_typed_errors(
 
 
 async def test_read_only_token_cannot_spend(client: httpx.AsyncClient, other_client) -> None:  # type: ignore[no-untyped-def]
-    viewer, _streamer, room, catalog = await _viewer_and_room(client, other_client)
+    viewer, _streamer, room, catalog = await viewer_and_room(client, other_client)
     await fund(viewer, 100)
     created = await op(client, "accounts", "CreateApiToken", {"name": "reader", "scope": "READ"})
     token = created["data"]["createApiToken"]["secret"]

@@ -7,13 +7,13 @@ import re
 
 import httpx
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.events import get_bus
 from app.gifts import services, wallet
 from app.gifts.models import GiftSend
 from app.rooms import events
-from tests.gifts.helpers import fund, live_room, make_user
-from tests.support import csrf, register
+from tests.gifts.helpers import fund, live_room, make_user, viewer_and_room
+from tests.support import csrf
 
 
 def _hidden(html: str, name: str) -> str:
@@ -22,21 +22,10 @@ def _hidden(html: str, name: str) -> str:
     return found.group(1)
 
 
-async def _setup(client: httpx.AsyncClient, other_client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
-    await register(other_client, "mia@example.com", "Mia")
-    await User.filter(email="mia@example.com").update(role=Role.STREAMER)
-    streamer = await User.get(email="mia@example.com")
-    await register(client, "leo@example.com", "Leo")
-    viewer = await User.get(email="leo@example.com")
-    room = await live_room(streamer)
-    catalog = {g.name: g for g in await services.ensure_default_gifts()}
-    return viewer, streamer, room, catalog
-
-
 async def test_top_up_on_the_wallet_page_then_gift_from_the_room_page(
     app: object, client: httpx.AsyncClient, other_client: httpx.AsyncClient
 ) -> None:
-    viewer, streamer, room, catalog = await _setup(client, other_client)
+    viewer, streamer, room, catalog = await viewer_and_room(client, other_client)
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as anon:
         assert (await anon.get("/wallet")).headers["location"] == "/login?next=/wallet"

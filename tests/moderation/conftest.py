@@ -2,18 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from tests.chat.helpers import fresh_rate_limits
 
-import pytest
-
-from app.chat import services as chat
-from app.moderation import services as moderation
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
-    chat.reset_rate_limits()
-    moderation.REPORT_LIMIT.reset()
-    yield
-    chat.reset_rate_limits()
-    moderation.REPORT_LIMIT.reset()
+__all__ = ["fresh_rate_limits"]
