@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 
@@ -24,6 +25,19 @@ SHIPPING_INPUT = {
 }
 
 
+async def _live(
+    client: httpx.AsyncClient, name: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Run the live_commerce operation ``name``: its root field's answer."""
+    data = (await op(client, "live_commerce", name, variables))["data"]
+    return data[name[0].lower() + name[1:]]
+
+
+async def _buy(client: httpx.AsyncClient, sale_id: str, idempotency_key: str) -> dict[str, Any]:
+    variables = {"saleId": sale_id, "shipping": SHIPPING_INPUT, "idempotencyKey": idempotency_key}
+    return await _live(client, "BuyFlashSale", variables)
+
+
 def _codes(payload: dict) -> list[str]:  # type: ignore[type-arg]
     return [e["code"] for e in payload["errors"]]
 
@@ -40,17 +54,9 @@ async def test_shelf_pin_sale_and_auction_round_trip(
     room_id, product_id = encode_id("Room", room.id), encode_id("Product", product.id)
     variant_id = encode_id("Variant", variant.id)
 
-    added = (
-        await op(
-            client, "live_commerce", "AddToShelf", {"roomId": room_id, "productId": product_id}
-        )
-    )["data"]["addToShelf"]
+    added = await _live(client, "AddToShelf", {"roomId": room_id, "productId": product_id})
     assert added["errors"] == [] and added["item"]["product"]["title"] == "Silk scarf"
-    pinned = (
-        await op(
-            client, "live_commerce", "PinProduct", {"roomId": room_id, "productId": product_id}
-        )
-    )["data"]["pinProduct"]
+    pinned = await _live(client, "PinProduct", {"roomId": room_id, "productId": product_id})
     assert pinned["item"]["pinned"] is True
     shelf = (await op(other_client, "live_commerce", "RoomShelf", {"roomId": room_id}))["data"]
     assert shelf["roomShelf"]["totalCount"] == 1
@@ -59,76 +65,36 @@ async def test_shelf_pin_sale_and_auction_round_trip(
     # Viewers cannot run the shelf.
     await register(other_client, "bea@example.com", "Bea")
     await fund_email("bea@example.com")
-    denied = (
-        await op(
-            other_client, "live_commerce", "PinProduct", {"roomId": room_id, "productId": None}
-        )
-    )["data"]["pinProduct"]
+    denied = await _live(other_client, "PinProduct", {"roomId": room_id, "productId": None})
     assert _codes(denied) == ["FORBIDDEN"]
 
-    started = (
-        await op(
-            client,
-            "live_commerce",
-            "StartFlashSale",
-            {
-                "input": {
-                    "roomId": room_id,
-                    "variantId": variant_id,
-                    "priceCents": 1500,
-                    "quantity": 3,
-                    "perUserLimit": 1,
-                    "durationSeconds": 120,
-                }
-            },
-        )
-    )["data"]["startFlashSale"]
+    started = await _live(
+        client,
+        "StartFlashSale",
+        {
+            "input": {
+                "roomId": room_id,
+                "variantId": variant_id,
+                "priceCents": 1500,
+                "quantity": 3,
+                "perUserLimit": 1,
+                "durationSeconds": 120,
+            }
+        },
+    )
     assert started["errors"] == []
     sale = started["sale"]
     assert (sale["state"], sale["remaining"], sale["product"]["title"]) == ("LIVE", 3, "Silk scarf")
     assert 100 < sale["secondsLeft"] <= 120
 
-    bought = (
-        await op(
-            other_client,
-            "live_commerce",
-            "BuyFlashSale",
-            {
-                "saleId": sale["id"],
-                "shipping": SHIPPING_INPUT,
-                "idempotencyKey": "tap-1",
-            },
-        )
-    )["data"]["buyFlashSale"]
+    bought = await _buy(other_client, sale["id"], "tap-1")
     assert bought["errors"] == []
     assert bought["order"]["status"] == "PENDING" and bought["order"]["totalCents"] == 1500
     assert bought["order"]["items"][0]["source"].startswith("flash_sale:")
     assert bought["sale"]["remaining"] == 2
-    retry = (
-        await op(
-            other_client,
-            "live_commerce",
-            "BuyFlashSale",
-            {
-                "saleId": sale["id"],
-                "shipping": SHIPPING_INPUT,
-                "idempotencyKey": "tap-1",
-            },
-        )
-    )["data"]["buyFlashSale"]
+    retry = await _buy(other_client, sale["id"], "tap-1")
     assert retry["order"]["id"] == bought["order"]["id"]
-    again = (
-        await op(
-            other_client,
-            "live_commerce",
-            "BuyFlashSale",
-            {
-                "saleId": sale["id"],
-                "shipping": SHIPPING_INPUT,
-                "idempotencyKey": "tap-2",
-            },
-        )
-    )["data"]["buyFlashSale"]
+    again = await _buy(other_client, sale["id"], "tap-2")
     assert _codes(again) == ["PURCHASE_LIMIT"] and again["errors"][0]["field"] == "quantity"
 
     listed = (await op(other_client, "live_commerce", "FlashSales", {"roomId": room_id}))["data"]
@@ -136,53 +102,30 @@ async def test_shelf_pin_sale_and_auction_round_trip(
     ended = (await op(client, "live_commerce", "EndFlashSale", {"saleId": sale["id"]}))["data"]
     assert ended["endFlashSale"]["sale"]["state"] == "ENDED"
     assert ended["endFlashSale"]["sale"]["returned"] == 2
-    late = (
-        await op(
-            other_client,
-            "live_commerce",
-            "BuyFlashSale",
-            {
-                "saleId": sale["id"],
-                "shipping": SHIPPING_INPUT,
-                "idempotencyKey": "tap-3",
-            },
-        )
-    )["data"]["buyFlashSale"]
+    late = await _buy(other_client, sale["id"], "tap-3")
     assert _codes(late) == ["SALE_ENDED"]
 
-    auction = (
-        await op(
-            client,
-            "live_commerce",
-            "StartAuction",
-            {
-                "input": {
-                    "roomId": room_id,
-                    "variantId": variant_id,
-                    "startPrice": 1000,
-                    "increment": 100,
-                    "durationSeconds": 60,
-                    "extensionSeconds": 10,
-                }
-            },
-        )
-    )["data"]["startAuction"]["auction"]
+    started_auction = await _live(
+        client,
+        "StartAuction",
+        {
+            "input": {
+                "roomId": room_id,
+                "variantId": variant_id,
+                "startPrice": 1000,
+                "increment": 100,
+                "durationSeconds": 60,
+                "extensionSeconds": 10,
+            }
+        },
+    )
+    auction = started_auction["auction"]
     assert (auction["state"], auction["minimumBid"]) == ("LIVE", 1000)
-    low = (
-        await op(
-            other_client, "live_commerce", "PlaceBid", {"auctionId": auction["id"], "amount": 999}
-        )
-    )["data"]["placeBid"]
+    low = await _live(other_client, "PlaceBid", {"auctionId": auction["id"], "amount": 999})
     assert _codes(low) == ["BID_TOO_LOW"]
-    own = (
-        await op(client, "live_commerce", "PlaceBid", {"auctionId": auction["id"], "amount": 5000})
-    )["data"]["placeBid"]
+    own = await _live(client, "PlaceBid", {"auctionId": auction["id"], "amount": 5000})
     assert _codes(own) == ["OWN_AUCTION"]
-    bid = (
-        await op(
-            other_client, "live_commerce", "PlaceBid", {"auctionId": auction["id"], "amount": 1000}
-        )
-    )["data"]["placeBid"]
+    bid = await _live(other_client, "PlaceBid", {"auctionId": auction["id"], "amount": 1000})
     assert bid["errors"] == []  # Bea's address comes from her flash-sale order
     assert (bid["auction"]["minimumBid"], bid["auction"]["leaderName"]) == (1100, "Bea")
     # Close it now: the winner's order shows on the auction, to the winner only.
@@ -212,17 +155,14 @@ async def test_anonymous_and_bad_ids_are_typed_errors(client: httpx.AsyncClient)
             )
         )["data"]["addToShelf"]
         assert _codes(result) == ["UNAUTHENTICATED"]
-    result = (
-        await op(
-            client,
-            "live_commerce",
-            "AddToShelf",
-            {
-                "roomId": encode_id("Room", room.id),
-                "productId": encode_id("Room", product.id),
-            },
-        )
-    )["data"]["addToShelf"]
+    result = await _live(
+        client,
+        "AddToShelf",
+        {
+            "roomId": encode_id("Room", room.id),
+            "productId": encode_id("Room", product.id),
+        },
+    )
     assert _codes(result) == ["INVALID_ID"] and result["errors"][0]["field"] == "productId"
     missing = await op(client, "live_commerce", "Auction", {"id": encode_id("Auction", 999)})
     assert missing["data"]["auction"] is None
@@ -230,21 +170,19 @@ async def test_anonymous_and_bad_ids_are_typed_errors(client: httpx.AsyncClient)
 
 async def test_concurrent_buys_over_graphql(client: httpx.AsyncClient, app) -> None:
     _, room, _, variant = await _streamer_shop(client)
-    sale = (
-        await op(
-            client,
-            "live_commerce",
-            "StartFlashSale",
-            {
-                "input": {
-                    "roomId": encode_id("Room", room.id),
-                    "variantId": encode_id("Variant", variant.id),
-                    "priceCents": 100,
-                    "quantity": 2,
-                }
-            },
-        )
-    )["data"]["startFlashSale"]["sale"]
+    started = await _live(
+        client,
+        "StartFlashSale",
+        {
+            "input": {
+                "roomId": encode_id("Room", room.id),
+                "variantId": encode_id("Variant", variant.id),
+                "priceCents": 100,
+                "quantity": 2,
+            }
+        },
+    )
+    sale = started["sale"]
     clients = []
     for i in range(5):
         c = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
