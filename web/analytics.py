@@ -115,6 +115,14 @@ def _denied(exc: UserError) -> HTTPException:
     return HTTPException(400, exc.message)
 
 
+async def _shown_stats(request: Request, user: User) -> analytics.RoomStats:
+    """:func:`_stats_for`, with a refusal turned into the HTTP error the page answers."""
+    try:
+        return await _stats_for(request, user)
+    except UserError as exc:
+        raise _denied(exc) from None
+
+
 def _dashboard_context(found: analytics.RoomStats) -> dict[str, Any]:
     hourly = found.interval == analytics.Interval.HOUR
     times = [p.start for p in found.points]
@@ -192,10 +200,7 @@ async def room_stats_page(request: Request) -> Response:
     user = await load_user(request)
     if user is None:
         return _login(request)
-    try:
-        found = await _stats_for(request, user)
-    except UserError as exc:
-        raise _denied(exc) from None
+    found = await _shown_stats(request, user)
     ctx = _dashboard_context(found)
     if request.query_params.get("partial") and is_htmx(request):
         return render(request, "analytics/_dashboard.html", ctx)
@@ -208,10 +213,7 @@ async def room_stats_csv(request: Request) -> Response:
     user = await load_user(request)
     if user is None:
         return _login(request)
-    try:
-        found = await _stats_for(request, user)
-    except UserError as exc:
-        raise _denied(exc) from None
+    found = await _shown_stats(request, user)
     name = f"room-{found.room.id}" + (f"-session-{found.session.id}" if found.session else "")
     return Response(
         analytics.to_csv(found),

@@ -13,9 +13,7 @@ import asyncio
 import json
 import os
 import re
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -36,7 +34,7 @@ from app.settings import Settings, SettingsError, load_settings
 from tests.conftest import settings_env
 from tests.hardening.test_security_headers import directives
 from tests.hardening.world import OWNER, VIEWER, World
-from tests.support import free_port
+from tests.support import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "web" / "templates"
@@ -157,26 +155,8 @@ def serve(env: dict[str, str]) -> Iterator[str]:
     """``livemart serve`` (the command deploy/Dockerfile runs) in a subprocess."""
     port = free_port()
     code = f"from app.cli import main; raise SystemExit(main(['serve', '--port', '{port}']))"
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, f"livemart serve exited with {proc.returncode}"
-            assert time.monotonic() < deadline, "livemart serve did not start"
-            time.sleep(0.2)
+    with serving([sys.executable, "-c", code], port, ROOT, env) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 async def _subscribe(url: str, room_id: str, forwarded_for: str) -> dict[str, Any]:
