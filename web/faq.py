@@ -93,7 +93,7 @@ async def _act(user: User, room: Room, action: str, form: FormData) -> None:
         elif action == "delete":
             await faq.delete_faq(user, target)
         else:
-            await faq.resolve_feedback(user, target)
+            await faq.resolve_feedback(user, target, room.id)
     elif action == "delivery":
         await faq.set_delivery(
             user, room.id, field(form, "to_room") == "room", field(form, "enabled") != "off"

@@ -204,10 +204,11 @@ async def feedback_queue(user: User, room_id: int, limit: int = QUEUE_LIMIT) -> 
     )
 
 
-async def resolve_feedback(user: User, answer_id: int) -> FaqAnswer:
-    """Take an answer off the room's queue (the streamer dealt with it)."""
+async def resolve_feedback(user: User, answer_id: int, room_id: int | None = None) -> FaqAnswer:
+    """Take an answer off the room's queue (the streamer dealt with it); in room
+    ``room_id`` when given."""
     answer = await FaqAnswer.get_or_none(id=answer_id)
-    if answer is None or answer.unhelpful_at is None:
+    if answer is None or answer.unhelpful_at is None or room_id not in (None, answer.room_id):
         raise NotFound("queued answer", "answerId")
     await editable_room(user, answer.room_id)
     if answer.resolved_at is None:
