@@ -219,6 +219,27 @@ async def complete_order(actor: User, order_id: int) -> Order:
     return await Order.get(id=order.id)
 
 
+async def queue_card_refund(payment: Payment, conn: BaseDBAsyncClient) -> int:
+    """The outbox row (written in ``conn``'s transaction, sent after the commit) that gives
+    a card payment's whole amount back; its id, for ``send_after_commit``."""
+    row = await get_payments().refund_after_commit(
+        conn,
+        charge_id=payment.provider_ref,
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+        idempotency_key=f"refund:payment:{payment.id}",
+    )
+    return row.id
+
+
+async def mark_refunded(payment: Payment, conn: BaseDBAsyncClient, at: datetime) -> None:
+    await (
+        Payment.filter(id=payment.id)
+        .using_db(conn)
+        .update(status=PaymentStatus.REFUNDED, refunded_at=at, updated_at=at)
+    )
+
+
 async def refund_order(actor: User, order_id: int) -> Order:
     """The merchant (or an admin) refunds a paid order in full: the stock goes back, the
     coins go back to the buyer (a reversing ledger transfer) or the card is refunded (an
@@ -246,19 +267,8 @@ async def refund_order(actor: User, order_id: int) -> Order:
                     txid, f"refund:order:{order.id}", kind=EntryKind.REFUND, connection=conn
                 )
             elif payment.provider == "card":
-                row = await get_payments().refund_after_commit(
-                    conn,
-                    charge_id=payment.provider_ref,
-                    amount_cents=payment.amount_cents,
-                    currency=payment.currency,
-                    idempotency_key=f"refund:payment:{payment.id}",
-                )
-                refunds.append(row.id)
-            await (
-                Payment.filter(id=payment.id)
-                .using_db(conn)
-                .update(status=PaymentStatus.REFUNDED, refunded_at=at, updated_at=at)
-            )
+                refunds.append(await queue_card_refund(payment, conn))
+            await mark_refunded(payment, conn, at)
     await get_payments().send_after_commit(refunds)
     await signals.emit("order.refunded", **await order_signal(order, products=False))
     return await Order.get(id=order.id)

@@ -17,7 +17,12 @@ from app import signals
 from app.commerce.models import Order, OrderStatus, Payment, PaymentStatus, WebhookEvent
 from app.commerce.ordering.announcements import announce_paid, order_signal
 from app.commerce.ordering.rules import now
-from app.commerce.ordering.transitions import count_sold, order_items
+from app.commerce.ordering.transitions import (
+    count_sold,
+    mark_refunded,
+    order_items,
+    queue_card_refund,
+)
 from app.errors import UserError
 from app.payments import get_payments
 from app.payments.webhooks import CHARGE_SUCCEEDED, parse_event, verify_signature
@@ -113,19 +118,8 @@ async def apply_charge_event(
     order = await Order.get(id=order_id, using_db=conn)
     if not updated:
         # Cancelled, expired or paid otherwise meanwhile: give the money back.
-        row = await get_payments().refund_after_commit(
-            conn,
-            charge_id=payment.provider_ref,
-            amount_cents=payment.amount_cents,
-            currency=payment.currency,
-            idempotency_key=f"refund:payment:{payment.id}",
-        )
-        refunds.append(row.id)
-        await (
-            Payment.filter(id=payment.id)
-            .using_db(conn)
-            .update(status=PaymentStatus.REFUNDED, refunded_at=at, updated_at=at)
-        )
+        refunds.append(await queue_card_refund(payment, conn))
+        await mark_refunded(payment, conn, at)
         return WebhookResult("refunded", order_id), None
     await count_sold(await order_items(order, conn), 1, conn)
     return WebhookResult("paid", order_id), order
