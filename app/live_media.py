@@ -5,7 +5,8 @@ stream key may publish (``authorize``: the key's room goes live), and tells us h
 stream fares (``on_status``: starting / live / reconnecting → the room's media state and a
 ``room.status`` event; ended → the room ends and its replay is kept). ``serve`` runs it
 in-process; ``livemart media-worker`` runs it alone and claims test-pattern rooms from
-the database.
+the database. Beside it runs product recognition (:mod:`app.recognition.live`) for the rooms
+that turned it on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import UserError
+from app.recognition.live import RecognitionLoop
 from app.rooms import services as rooms
 from app.rooms.models import RoomStatus
 from app.settings import Settings
@@ -139,9 +141,11 @@ async def media_runtime(settings: Settings) -> AsyncIterator[MediaWorker | None]
     await mw.start()
     _worker = mw
     claimer = asyncio.create_task(_claim_loop(mw))
+    recognizer = asyncio.create_task(RecognitionLoop(mw).run())
     try:
         yield mw
     finally:  # every step is bounded: a shutdown never hangs on the media side
+        await stop_task(recognizer)
         await stop_task(claimer)
         _worker = None
         try:

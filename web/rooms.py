@@ -12,8 +12,10 @@ from starlette.routing import Route
 
 from app.accounts.models import User
 from app.commerce import coupons, orders
+from app.commerce.models import Product
 from app.errors import UserError
 from app.gifts import services as gifts
+from app.recognition import services as recognition
 from app.rooms import likes
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
@@ -26,6 +28,12 @@ from web.page_keys import CSRF_SLOT, fill
 from web.room_panels import ROOM_PANELS, personal_context, shared_context
 from web.sse import EventStreamResponse, room_stream
 from web.templating import page_csrf_token, render, templates, with_csrf_cookie
+
+RECOGNITION_NOTICES = {
+    "off": "Product recognition is off.",
+    "offer": "Product recognition is on: the console offers to pin what the camera shows.",
+    "auto": "Product recognition is on: what the camera shows is pinned automatically.",
+}
 
 
 async def _room_or_404(request: Request) -> Room:
@@ -258,6 +266,16 @@ async def studio_room(request: Request) -> Response:
                     nums["duration"] if nums["duration"] > 0 else None,
                 )
                 notice = f"Dropped {coupon.code} for the first {coupon.drop_limit} viewers."
+            elif action == "recognition":
+                room = await recognition.set_recognition(user, room.id, field(form, "mode", 8))
+                notice = RECOGNITION_NOTICES[room.recognition]
+            elif action == "pin_recognized":
+                product_id = field(form, "product_id", 12)
+                item = await recognition.pin_recognized(
+                    user, room.id, int(product_id) if product_id.isdigit() else -1
+                )
+                product = await Product.get(id=item.product_id) if item else None
+                notice = f"Pinned {product.title}." if product else "Pinned."
             else:
                 raise UserError("INVALID_ACTION", "unknown action", None)
         except UserError as exc:

@@ -20,6 +20,7 @@ from app.api.limits import ApiSchema, limit_extensions, should_mask
 from app.api.live_commerce import schema as live_commerce_api
 from app.api.moderation import schema as moderation_api
 from app.api.node import NodeQuery
+from app.api.recognition import schema as recognition_api
 from app.api.recs import schema as recs_api
 from app.api.rooms import schema as rooms_api
 from app.api.search import schema as search_api
@@ -49,6 +50,7 @@ MUTATIONS: tuple[type, ...] = (
     live_commerce_api.Mutation,
     analytics_api.Mutation,
     faq_api.Mutation,
+    recognition_api.Mutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     accounts_subs.Subscription,

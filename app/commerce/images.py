@@ -25,6 +25,7 @@ from app.commerce.config import get_config
 from app.commerce.models import ProductImage
 from app.errors import NotFound, PermissionDenied, UserError
 from app.events.changes import announce
+from app.recognition import services as recognition
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -173,6 +174,7 @@ async def add_product_image(merchant: User, product_id: int, data: bytes) -> Pro
     except Exception:
         await asyncio.to_thread(_remove, [uploads / rel_main, uploads / rel_thumb])
         raise
+    await recognition.index_image(image)  # its local features, for recognition in the live
     await announce("product", product_id=product.id)
     return image
 
@@ -191,7 +193,10 @@ async def remove_product_image(merchant: User, image_id: int) -> ProductImage:
     await ProductImage.filter(id=image.id).delete()
     await announce("product", product_id=image.product.id)
     uploads = get_config().uploads_dir
-    await asyncio.to_thread(_remove, [uploads / image.path, uploads / image.thumb_path])
+    await asyncio.to_thread(
+        _remove,
+        [uploads / image.path, uploads / image.thumb_path, recognition.features_path(image.path)],
+    )
     return image
 
 

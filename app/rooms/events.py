@@ -195,6 +195,19 @@ class FaqAnswered(Payload):
     to_room: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ProductRecognized(Payload):
+    """The live's camera shows a product of the streamer's (``app.recognition``): published
+    only on the room owner's own channel (:func:`viewer_channel`), for the studio console to
+    offer the pin; ``pinned`` true when it was pinned automatically."""
+
+    type: ClassVar[str] = "product.recognized"
+    product_id: int
+    title: str
+    confidence: float
+    pinned: bool
+
+
 RoomEvent = (
     ChatMessageSent
     | ChatMessageDeleted
@@ -213,6 +226,7 @@ RoomEvent = (
     | CouponDropChanged
     | AuctionChanged
     | FaqAnswered
+    | ProductRecognized
 )
 
 CATALOG = Catalog(*typing.get_args(RoomEvent))
@@ -235,6 +249,7 @@ FLASH_SALE = FlashSaleChanged.type
 COUPON_DROP = CouponDropChanged.type
 AUCTION = AuctionChanged.type
 FAQ_ANSWER = FaqAnswered.type
+PRODUCT_RECOGNIZED = ProductRecognized.type
 
 # Room events that change public data held in caches (a room's status and media state,
 # its pinned products, sales, drops and auctions): publishing one announces a change

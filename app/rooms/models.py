@@ -35,6 +35,9 @@ class Room(Model):
     like_count = fields.BigIntField(default=0)
     peak_viewers = fields.IntField(default=0)
     slow_mode_seconds = fields.IntField(default=0)
+    # Product recognition in the live (app/recognition): "off", "offer" (the console offers
+    # to pin what the camera shows) or "auto" (pins it).
+    recognition = fields.CharField(max_length=8, default="off")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

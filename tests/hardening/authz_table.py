@@ -169,6 +169,8 @@ MUTATIONS: dict[str, Rule | tuple[Rule, ...]] = {
     "addToShelf": Rule(ROOM_OWNER, lambda w: _room(w, productId=w.new_product())),
     "removeFromShelf": Rule(ROOM_OWNER, lambda w: _room(w, productId=w.new_product(on_shelf=True))),
     "pinProduct": Rule(ROOM_OWNER, lambda w: _room(w, productId=w.product_id)),
+    "setRoomRecognition": Rule(ROOM_OWNER, lambda w: _room(w, mode="OFFER")),
+    "pinRecognizedProduct": Rule(ROOM_OWNER, lambda w: _room(w, productId=w.product_id)),
     "startFlashSale": Rule(ROOM_OWNER, lambda w: {"input": _room(w, variantId=w.variant_id, priceCents=500, quantity=2)}),
     "endFlashSale": Rule(ROOM_OWNER, lambda w: {"saleId": w.new_sale()}),
     "buyFlashSale": Rule(USERS, lambda w: {"saleId": w.new_sale(), "shipping": ADDRESS, "idempotencyKey": w.key()}),

@@ -187,6 +187,19 @@ class FaqAnswerEvent:
     to_room: bool
 
 
+@strawberry.type(
+    description="The live's camera shows one of the streamer's products (sent to the room "
+    "owner only); pinned: it was pinned automatically."
+)
+class ProductRecognizedEvent:
+    event_id: str
+    at: datetime
+    product_id: strawberry.ID
+    title: str
+    confidence: float
+    pinned: bool
+
+
 RoomEvent = Annotated[
     ChatMessageEvent
     | MessageDeletedEvent
@@ -204,7 +217,8 @@ RoomEvent = Annotated[
     | FlashSaleEvent
     | CouponDropEvent
     | AuctionEvent
-    | FaqAnswerEvent,
+    | FaqAnswerEvent
+    | ProductRecognizedEvent,
     strawberry.union("RoomEvent", description="Something that happened in a live room."),
 ]
 
@@ -228,6 +242,7 @@ GRAPHQL_TYPES: dict[type[Any], type[Any]] = {
     ev.CouponDropChanged: CouponDropEvent,
     ev.AuctionChanged: AuctionEvent,
     ev.FaqAnswered: FaqAnswerEvent,
+    ev.ProductRecognized: ProductRecognizedEvent,
 }
 """The GraphQL type of each room event (and of the rows it nests). Every field of the
 GraphQL type but ``eventId`` and ``at`` (from the envelope) is the event's field of the

@@ -1,0 +1,1 @@
+"""GraphQL: product recognition in the live (``app.recognition``)."""
