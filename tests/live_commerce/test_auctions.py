@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -27,18 +28,16 @@ async def _snapshot(auction_id: int) -> tuple:
     )
 
 
+async def _auction(shop: Shop, increment: int = 100, **timing: Any) -> Auction:
+    """An auction of the shop's variant, from 1,000 coins up by ``increment``."""
+    return await auctions.start_auction(
+        shop.seller, shop.room.id, shop.variant.id, 1000, increment, **timing
+    )
+
+
 async def test_bids_rules_and_typed_errors_change_nothing(shop: Shop, shipping) -> None:
     now = auctions.utcnow()
-    auction = await auctions.start_auction(
-        shop.seller,
-        shop.room.id,
-        shop.variant.id,
-        start_price=1000,
-        increment=100,
-        duration_seconds=300,
-        extension_seconds=20,
-        now=now,
-    )
+    auction = await _auction(shop, duration_seconds=300, extension_seconds=20, now=now)
     assert (await Variant.get(id=shop.variant.id)).stock == 99
     alice = await make_user("alice@example.com", "Alice")
     bob = await make_user("bob@example.com", "Bob")
@@ -72,16 +71,7 @@ async def test_bids_rules_and_typed_errors_change_nothing(shop: Shop, shipping) 
 
 async def test_anti_sniping_extends_the_end(shop: Shop, shipping) -> None:
     now = auctions.utcnow()
-    auction = await auctions.start_auction(
-        shop.seller,
-        shop.room.id,
-        shop.variant.id,
-        1000,
-        100,
-        duration_seconds=60,
-        extension_seconds=15,
-        now=now,
-    )
+    auction = await _auction(shop, duration_seconds=60, extension_seconds=15, now=now)
     alice = await make_user("alice@example.com", "Alice")
     ends = (await Auction.get(id=auction.id)).ends_at
     # Early bid: no extension.
@@ -105,14 +95,7 @@ async def test_anti_sniping_extends_the_end(shop: Shop, shipping) -> None:
 
 
 async def test_concurrent_bids_one_winner_per_price(shop: Shop, shipping) -> None:
-    auction = await auctions.start_auction(
-        shop.seller,
-        shop.room.id,
-        shop.variant.id,
-        1000,
-        100,
-        duration_seconds=300,
-    )
+    auction = await _auction(shop, duration_seconds=300)
     bidders = await make_users(20, "bidder")
     results = await asyncio.gather(
         *(auctions.place_bid(u, auction.id, 1000, shipping=shipping) for u in bidders),
@@ -144,15 +127,7 @@ async def test_concurrent_bids_one_winner_per_price(shop: Shop, shipping) -> Non
 
 async def test_close_gives_the_winner_an_order(shop: Shop, shipping) -> None:
     now = auctions.utcnow()
-    auction = await auctions.start_auction(
-        shop.seller,
-        shop.room.id,
-        shop.variant.id,
-        1000,
-        250,
-        duration_seconds=30,
-        now=now,
-    )
+    auction = await _auction(shop, increment=250, duration_seconds=30, now=now)
     alice = await make_user("alice@example.com", "Alice")
     await auctions.place_bid(alice, auction.id, 1500, shipping=shipping, now=now)
     assert await auctions.close_due_auctions(now + timedelta(seconds=29)) == []
@@ -189,15 +164,7 @@ async def test_close_gives_the_winner_an_order(shop: Shop, shipping) -> None:
 
 async def test_no_bids_returns_the_unit(shop: Shop) -> None:
     now = auctions.utcnow()
-    auction = await auctions.start_auction(
-        shop.seller,
-        shop.room.id,
-        shop.variant.id,
-        1000,
-        100,
-        duration_seconds=10,
-        now=now,
-    )
+    auction = await _auction(shop, duration_seconds=10, now=now)
     assert (await Variant.get(id=shop.variant.id)).stock == 99
     closed = await auctions.close_auction(auction.id, now + timedelta(seconds=10))
     assert closed is not None and closed.state == AuctionState.UNSOLD
@@ -208,6 +175,6 @@ async def test_no_bids_returns_the_unit(shop: Shop) -> None:
 async def test_start_needs_stock(shop: Shop) -> None:
     await Variant.filter(id=shop.variant.id).update(stock=0)
     with pytest.raises(UserError) as err:
-        await auctions.start_auction(shop.seller, shop.room.id, shop.variant.id, 1000, 100)
+        await _auction(shop)
     assert err.value.code == "INSUFFICIENT_STOCK"
     assert await Auction.all().count() == 0
