@@ -12,6 +12,7 @@ from typing import Literal
 from urllib.parse import urlparse
 
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 
 from app.accounts import services as accounts
 from app.accounts.models import User
@@ -47,6 +48,20 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+
+
+def set_session_cookie(response: Response, secret: str, *, secure: bool) -> None:
+    """The session cookie a login sets: HTTP-only, same-site lax, for the session's TTL;
+    ``secure`` when the site is served over HTTPS."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int(accounts.SESSION_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
 
 
 def bearer_from(value: str | None) -> str | None:

@@ -93,6 +93,18 @@ async def register(
     return data["data"]["register"]
 
 
+def browser_login(browser: Any, server: str, email: str, **context: Any) -> Any:
+    """A new Playwright page (in a browser context made with ``context``) logged in as
+    ``email`` through the login form."""
+    page = browser.new_context(**context).new_page()
+    page.goto(server + "/login")
+    page.fill("#email", email)
+    page.fill("#password", STRONG_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=me]")
+    return page
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from app.accounts import services as accounts
 from app.accounts.passwords import check_policy
-from app.auth import SESSION_COOKIE, client_ip
+from app.auth import SESSION_COOKIE, client_ip, set_session_cookie
 from app.errors import UserError
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
@@ -20,14 +20,8 @@ def _login_response(request: Request, secret: str, to: str = "/") -> Response:
         response = HTMLResponse("", headers={"HX-Redirect": to})
     else:
         response = RedirectResponse(to, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        secret,
-        max_age=int(accounts.SESSION_TTL.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.public_url.startswith("https"),
-        path="/",
+    set_session_cookie(
+        response, secret, secure=request.app.state.settings.public_url.startswith("https")
     )
     return response
 

@@ -15,7 +15,7 @@ from app.accounts.models import Role
 from app.settings import Settings
 from tests.conftest import run_async, settings_env
 from tests.e2e.conftest import ARTIFACTS
-from tests.support import STRONG_PASSWORD, live_server
+from tests.support import STRONG_PASSWORD, browser_login, live_server
 
 pytestmark = pytest.mark.e2e
 MINUTES = 30
@@ -121,13 +121,7 @@ async def _more_chat(database_url: str, room_id: int) -> None:
 
 
 def _login(browser: Any, server: str, email: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(server + "/login")
-    page.fill("#email", email)
-    page.fill("#password", STRONG_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=me]")
-    return page
+    return browser_login(browser, server, email, viewport={"width": 1280, "height": 900})
 
 
 def test_dashboard_with_data_screenshot(browser: Any, settings: Settings) -> None:

@@ -15,7 +15,7 @@ import pytest
 from app.accounts.models import Role
 from app.settings import Settings
 from tests.conftest import run_async, settings_env
-from tests.support import STRONG_PASSWORD, live_server
+from tests.support import STRONG_PASSWORD, browser_login, live_server
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("LIVEMART_CHROMIUM", "/usr/bin/chromium")
@@ -60,13 +60,7 @@ async def _seed(database_url: str) -> tuple[int, int]:
 
 
 def _login(browser: Any, server: str, email: str) -> Any:
-    page = browser.new_context().new_page()
-    page.goto(server + "/login")
-    page.fill("#email", email)
-    page.fill("#password", STRONG_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=me]")
-    return page
+    return browser_login(browser, server, email)
 
 
 def test_pin_and_flash_sale_reach_the_viewer_live(browser: Any, settings: Settings) -> None:

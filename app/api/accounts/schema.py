@@ -12,7 +12,7 @@ from app.api import errors
 from app.api.accounts.types import ApiTokenType, RoleEnum, UserType
 from app.api.context import Info
 from app.api.ids import decode_id
-from app.auth import SESSION_COOKIE, client_ip
+from app.auth import SESSION_COOKIE, client_ip, set_session_cookie
 from app.errors import UserError
 
 
@@ -59,14 +59,8 @@ def _set_session_cookie(info: Info, secret: str | None) -> None:
     if secret is None:
         response.delete_cookie(SESSION_COOKIE, path="/")
         return
-    response.set_cookie(
-        SESSION_COOKIE,
-        secret,
-        max_age=int(accounts.SESSION_TTL.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=info.context.settings.public_url.startswith("https"),
-        path="/",
+    set_session_cookie(
+        response, secret, secure=info.context.settings.public_url.startswith("https")
     )
 
 
