@@ -56,6 +56,7 @@ SUBSCRIPTIONS: tuple[type, ...] = (
     accounts_subs.Subscription,
     rooms_api.Subscription,
     faq_api.Subscription,
+    recognition_api.Subscription,
 )
 
 

@@ -15,11 +15,8 @@ from app.recognition import services as recognition
 from app.rooms.events import ProductRecognized, envelope
 from app.rooms.models import Room
 from tests.rooms.helpers import live_room, streamer_client
-from tests.support import STRONG_PASSWORD, csrf, gql
+from tests.support import STRONG_PASSWORD, csrf, op
 from web.sse import render_event
-
-SET = """mutation($room: ID!, $mode: RecognitionMode!) {
-  setRoomRecognition(roomId: $room, mode: $mode) { mode errors { code field } } }"""
 
 
 async def test_the_streamer_turns_recognition_on_through_graphql_and_the_console(
@@ -27,7 +24,9 @@ async def test_the_streamer_turns_recognition_on_through_graphql_and_the_console
 ) -> None:
     await streamer_client(client)
     room = await live_room(client)
-    data = await gql(client, SET, {"room": room["id"], "mode": "AUTO"})
+    data = await op(
+        client, "recognition", "SetRoomRecognition", {"roomId": room["id"], "mode": "AUTO"}
+    )
     assert data["data"]["setRoomRecognition"] == {"mode": "AUTO", "errors": []}
     pk = decode_id(room["id"], "Room")
     assert (await Room.get(id=pk)).recognition == "auto"

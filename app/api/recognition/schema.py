@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from enum import Enum
 
 import strawberry
@@ -11,7 +12,15 @@ from app.api.context import Info
 from app.api.ids import decode_id
 from app.api.live_commerce.schema import PinProductPayload
 from app.api.live_commerce.types import ShelfItemType
+from app.api.rooms.events import ProductRecognizedEvent, to_graphql
+from app.api.rooms.schema import room_for_subscription
+from app.commerce.shelf import require_room_seller
+from app.errors import PermissionDenied
+from app.events import get_bus
 from app.recognition import services as recognition
+from app.rooms.events import viewer_channel
+from app.rooms.models import Room
+from graphql import GraphQLError
 
 
 @strawberry.enum(description="What the live's product recognition does in a room.")
@@ -55,3 +64,27 @@ class Mutation:
             decode_id(product_id, "Product", "productId"),
         )
         return PinProductPayload(item=ShelfItemType.from_model(item) if item else None)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="What the live's recognition sees in your room (the room's owner or an "
+        "admin): the products its camera shows, as they are recognised."
+    )
+    async def product_recognitions(
+        self, info: Info, room_id: strawberry.ID
+    ) -> AsyncGenerator[ProductRecognizedEvent, None]:
+        user = info.context.principal.user
+        if user is None:
+            raise GraphQLError("log in first", extensions={"code": "UNAUTHENTICATED"})
+        pk = await room_for_subscription(room_id)
+        try:
+            require_room_seller(user, await Room.get(id=pk))
+        except PermissionDenied as exc:
+            raise GraphQLError(exc.message, extensions={"code": "FORBIDDEN"}) from None
+        async with get_bus().subscribe(viewer_channel(pk, user.id)) as events:
+            async for event in events:
+                value = to_graphql(event)
+                if isinstance(value, ProductRecognizedEvent):
+                    yield value
