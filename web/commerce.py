@@ -364,12 +364,19 @@ async def _studio_products_context(user: User) -> dict[str, Any]:
     }
 
 
-async def studio_products(request: Request) -> Response:
+async def _studio_user(request: Request, refusal: str) -> User | None:
+    """The logged-in streamer, or ``None`` when logged out (send them to log in); anyone
+    else gets a 403 saying ``refusal``."""
     user = await load_user(request)
+    if user is not None and not user.is_streamer:
+        raise HTTPException(403, refusal)
+    return user
+
+
+async def studio_products(request: Request) -> Response:
+    user = await _studio_user(request, "Only streamers sell products. Ask an admin to upgrade you.")
     if user is None:
         return _login(request)
-    if not user.is_streamer:
-        raise HTTPException(403, "Only streamers sell products. Ask an admin to upgrade you.")
     if request.method == "GET":
         ctx = await _studio_products_context(user)
         ctx["notice"] = {"image": "Image uploaded."}.get(request.query_params.get("done", ""))
@@ -474,11 +481,9 @@ async def upload_image(request: Request) -> Response:
 
 
 async def studio_orders(request: Request) -> Response:
-    user = await load_user(request)
+    user = await _studio_user(request, "Only streamers sell products.")
     if user is None:
         return _login(request)
-    if not user.is_streamer:
-        raise HTTPException(403, "Only streamers sell products.")
     status = request.query_params.get("status") or None
     errors: dict[str, str] = {}
     notice = None
@@ -520,11 +525,9 @@ async def studio_orders(request: Request) -> Response:
 
 
 async def studio_coupons(request: Request) -> Response:
-    user = await load_user(request)
+    user = await _studio_user(request, "Only streamers create coupons.")
     if user is None:
         return _login(request)
-    if not user.is_streamer:
-        raise HTTPException(403, "Only streamers create coupons.")
     errors: dict[str, str] = {}
     notice = None
     code = 200
