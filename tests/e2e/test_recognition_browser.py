@@ -116,6 +116,7 @@ def test_the_console_offers_the_product_the_camera_shows(
         offer = console.locator("[data-testid=recognition-offer]", has_text=TITLE).first
         offer.wait_for(timeout=60_000)
         assert "Showing" in offer.inner_text() and f"{TITLE}?" in offer.inner_text()
+        offer.scroll_into_view_if_needed()
         console.screenshot(path=str(artifacts / "console-recognition.png"))
         offer.locator("[data-testid=recognition-pin]").click()
         offer.locator(f"[data-testid=console-notice]:has-text('Pinned {TITLE}.')").wait_for()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import cv2
 import httpx
+import numpy as np
 import pytest
 
 from app.accounts import services as accounts
@@ -90,3 +92,23 @@ async def test_bad_modes_and_strangers_change_nothing(app: object) -> None:
         await recognition.pin_recognized(owner, room.id, theirs.id)
     assert (await Room.get(id=room.id)).recognition == "off"
     assert not await ShelfItem.filter(room_id=room.id).exists()
+
+
+async def test_features_follow_the_image_they_belong_to(app: object) -> None:
+    from app.commerce import images
+    from bench.recognition import product_image
+
+    owner = await accounts.register("img@example.com", STRONG_PASSWORD, "Img", Role.STREAMER)
+    product = await catalog.create_product(owner, "Kumo tea", "")
+    ok, png = cv2.imencode(".png", product_image(3, "Kumo tea", "KUMO-1"))
+    assert ok
+    image = await images.add_product_image(owner, product.id, png.tobytes())
+    features = recognition.features_path(image.path)
+    assert features.exists()  # computed at upload
+    await images.remove_product_image(owner, image.id)
+    assert not features.exists()  # and gone with the image
+
+    plain = np.full((240, 240, 3), 200, np.uint8)  # no texture: stored, not recognisable
+    ok, png = cv2.imencode(".png", plain)
+    flat = await images.add_product_image(owner, product.id, png.tobytes())
+    assert not recognition.features_path(flat.path).exists()
