@@ -490,7 +490,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         tempfile.TemporaryDirectory(prefix="livemart-joinstorm-") as tmp,
         _scratch_database() as db,
     ):
+        _phase(f"preparing the database ({buyers} buyers with tokens)")
         setup = asyncio.run(prepare(db, buyers, args.units))
+        _phase("starting two web processes and the media worker")
         env = {
             "LIVEMART_DATABASE_URL": db,
             "LIVEMART_BROADCAST_URL": REDIS_URL,
@@ -524,12 +526,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             except RuntimeError as exc:
                 tails = {n: stack.tail(n) for n in ("media_worker", "publisher")}
                 raise RuntimeError(f"{exc}; {tails}") from None
+            _phase(f"live after {to_hls:.1f} s; the /healthz floor")
             floor = asyncio.run(healthz_floor(servers[0], args.floor_seconds, 20))
             pids = {name: proc.pid for name, proc in stack.procs.items()}
             load_before = os.getloadavg()
             profiler = _profile(args.py_spy, pids["web_a"]) if args.py_spy else None
             before, busy0 = snapshot(pids), _machine_busy()
+            _phase(f"the storm: {args.viewers} viewers")
             figures = asyncio.run(_storm(args, setup, servers))
+            _phase("the storm is over; stopping the stack")
             after, busy1 = snapshot(pids), _machine_busy()
             profile = _profile_top(profiler, args.py_spy) if profiler else None
             alive = {name: proc.poll() is None for name, proc in stack.procs.items()}
@@ -537,6 +542,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             stack.stop()
         sold = asyncio.run(units_sold(db, setup.room_id, args.units))
+        _phase("counted the units sold; dropping the database")
     wall = figures.wall_s
     cpus = os.cpu_count() or 1
     processes = {
@@ -616,6 +622,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         and sold["oversold"] == 0
         and figures.got_event_before_sale_connected == figures.connected_before_sale,
     }
+
+
+def _phase(what: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {what}", file=sys.stderr, flush=True)
 
 
 def _latency(values: list[float]) -> dict[str, Any]:

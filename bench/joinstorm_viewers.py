@@ -38,6 +38,7 @@ SHORT_POOL = 64  # keep-alive connections per server for the short requests
 # Idle connections are dropped well before uvicorn's 5 s keep-alive timeout; at the same 5 s
 # (httpx's default) a reused connection may be the one the server is closing just then.
 KEEPALIVE_EXPIRY_S = 2.0
+CLEANUP_S = 30.0
 STALE_CONNECTION = (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)
 BUY = """mutation Buy($saleId: ID!, $shipping: ShippingAddressInput!, $key: String!) {
   buyFlashSale(saleId: $saleId, shipping: $shipping, idempotencyKey: $key) {
@@ -247,8 +248,10 @@ class Viewers:
 
     async def close(self) -> None:
         clients = [client for pools in self.pools.values() for client in pools]
-        for client in (*clients, self.streamer):
-            await client.aclose()
+        await asyncio.wait(
+            [asyncio.ensure_future(c.aclose()) for c in (*clients, self.streamer)],
+            timeout=CLEANUP_S,
+        )
 
     def _error(self, stage: str, kind: str) -> None:
         self.fig.errors[f"{stage}:{kind}"] += 1
@@ -476,11 +479,13 @@ class Viewers:
                     )
         finally:
             self.fig.wall_s = self.loop.time() - t0
-            for task in (*self._streams, *viewers, sale_task, lag):
-                task.cancel()
-            await asyncio.gather(*self._streams, return_exceptions=True)
-            await asyncio.gather(*viewers, sale_task, lag, return_exceptions=True)
             self.fig.client_cpu_s = time.process_time() - cpu0
+            tasks = [*self._streams, *viewers, sale_task, lag]
+            for task in tasks:
+                task.cancel()
+            _, stuck = await asyncio.wait(tasks, timeout=CLEANUP_S)
+            if stuck:
+                self.fig.errors["client:tasks stuck after the storm"] += len(stuck)
         if sale_task.done() and not sale_task.cancelled() and sale_task.exception():
             raise sale_task.exception()  # type: ignore[misc]
         return self.fig
