@@ -67,6 +67,11 @@ def reset_rate_limits() -> None:
     RATE_LIMIT.reset()
 
 
+async def clear_rate_limit(user: User) -> None:
+    """Forget ``user``'s chat hits wherever they are counted (memory or Redis)."""
+    await RATE_LIMIT.clear(_rate_key(user))
+
+
 async def badge_for(user: User, room: Room) -> str:
     """``streamer`` (room owner), ``moderator`` (moderator/admin), ``top_gifter`` or ``""``."""
     if room.owner_id == user.id:
