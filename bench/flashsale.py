@@ -60,10 +60,11 @@ SHIPPING = {
 }
 
 
-async def _pg_admin(sql: str) -> None:
+async def pg_admin(sql: str, admin_url: str = PG_ADMIN_URL) -> None:
+    """Run ``sql`` on the server's ``postgres`` database (create / drop a bench database)."""
     import asyncpg
 
-    conn = await asyncpg.connect(PG_ADMIN_URL + "/postgres")
+    conn = await asyncpg.connect(admin_url + "/postgres")
     try:
         await conn.execute(sql)
     finally:
@@ -177,7 +178,7 @@ async def _run() -> dict[str, Any]:
 
     name = f"livemart_bench_{uuid.uuid4().hex[:10]}"
     url = f"{PG_ADMIN_URL}/{name}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
+    await pg_admin(f'CREATE DATABASE "{name}"')
     runs: list[dict[str, Any]] = []
     try:
         await migrate(url)
@@ -195,7 +196,7 @@ async def _run() -> dict[str, Any]:
     finally:
         if Tortoise._inited:
             await close_db()
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return {
         "database": "postgresql",
         "buyers": BUYERS,

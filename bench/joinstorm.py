@@ -53,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.flashsale import PG_ADMIN_URL, pg_admin
 from bench.joinstorm_viewers import (
     Storm,
     Viewers,
@@ -63,9 +64,6 @@ from bench.joinstorm_viewers import (
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-PG_ADMIN_URL = os.environ.get(
-    "LIVEMART_BENCH_PG", os.environ.get("LIVEMART_TEST_PG", "postgres://postgres@127.0.0.1:5432")
-)
 REDIS_URL = os.environ.get(
     "LIVEMART_BENCH_REDIS", os.environ.get("LIVEMART_TEST_REDIS", "redis://127.0.0.1:6379/0")
 )
@@ -103,16 +101,6 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 # -- the stack ----------------------------------------------------------------------------
-
-
-async def _pg_admin(sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN_URL + "/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 @dataclass
@@ -439,11 +427,11 @@ def _ours(frame: str) -> bool:
 @contextlib.contextmanager
 def _scratch_database() -> Iterator[str]:
     name = f"livemart_joinstorm_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
     try:
         yield f"{PG_ADMIN_URL}/{name}"
     finally:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _publisher(ffmpeg: str, port: int, key: str) -> list[str]:

@@ -46,6 +46,8 @@ from typing import Any
 
 import httpx
 
+from bench.flashsale import pg_admin
+
 RESULTS = Path(__file__).parent / "results"
 CONNECTIONS = 20
 SECONDS = int(os.environ.get("ROOMPAGE_SECONDS", "8"))
@@ -114,16 +116,6 @@ def _postgres_reachable() -> bool:
         return False
 
 
-async def _pg_admin(sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN_URL + "/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def main() -> dict[str, Any]:
     if shutil.which("npx") is None:
         print("roompage: needs npx (node) for autocannon; skipped")
@@ -137,11 +129,11 @@ def main() -> dict[str, Any]:
     out["databases"]["sqlite"] = _run_on(None)
     if _postgres_reachable():
         name = f"roompage_bench_{os.getpid()}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"', PG_ADMIN_URL))
         try:
             out["databases"]["postgres"] = _run_on(f"{PG_ADMIN_URL}/{name}")
         finally:
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', PG_ADMIN_URL))
     else:
         print("roompage: PostgreSQL not reachable on 127.0.0.1:5432; SQLite only")
     out["machine"] = f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end"
