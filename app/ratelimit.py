@@ -24,13 +24,13 @@ import math
 import time
 import weakref
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+from app.shared_store import DEFAULT_PREFIX, StoreConfig
 from app.tasks import RetryLog
 
 if TYPE_CHECKING:
@@ -38,24 +38,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("livemart.ratelimit")
 
-DEFAULT_PREFIX = "livemart"
 REDIS_TIMEOUT = 1.0  # seconds a limit waits for Redis before letting the hit pass
-
-
-@dataclass(frozen=True)
-class _Config:
-    url: str = "memory://"
-    prefix: str = DEFAULT_PREFIX
-
-    @property
-    def redis(self) -> bool:
-        return self.url.startswith(("redis://", "rediss://"))
 
 
 class _Backend:
     """One storage and strategy, bound to the event loop that created it."""
 
-    def __init__(self, config: _Config) -> None:
+    def __init__(self, config: StoreConfig) -> None:
         self.config = config
         storage: Storage
         if config.redis:
@@ -73,7 +62,7 @@ class _Backend:
         self.failures = RetryLog(log, "rate-limit storage")
 
 
-_config = _Config()
+_config = StoreConfig()
 _app_configured = False
 # Storages hold loop-bound locks and connections: one per running loop (tests run many).
 _backends: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Backend] = (
@@ -84,7 +73,7 @@ _backends: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Backend] = (
 def configure(url: str = "memory://", prefix: str = DEFAULT_PREFIX) -> None:
     """Count in Redis when ``url`` (the event bus URL) is Redis, else in memory."""
     global _config
-    _config = _Config(url if url.startswith(("redis://", "rediss://")) else "memory://", prefix)
+    _config = StoreConfig.for_bus(url, prefix)
     _backends.clear()
 
 

@@ -20,10 +20,10 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from dataclasses import dataclass
 
 from app.commerce.stock_gate.base import GateBackend, GateState, Taken, Verdict
 from app.commerce.stock_gate.memory import MemoryGate
+from app.shared_store import DEFAULT_PREFIX, StoreConfig
 from app.tasks import RetryLog
 
 __all__ = [
@@ -43,20 +43,8 @@ __all__ = [
 
 log = logging.getLogger("livemart.commerce.stock_gate")
 
-DEFAULT_PREFIX = "livemart"
 
-
-@dataclass(frozen=True)
-class _Config:
-    url: str = "memory://"
-    prefix: str = DEFAULT_PREFIX
-
-    @property
-    def redis(self) -> bool:
-        return self.url.startswith(("redis://", "rediss://"))
-
-
-_config = _Config()
+_config = StoreConfig()
 _app_configured = False
 _memory = MemoryGate()
 # Redis clients hold loop-bound connections: one per running loop.
@@ -70,7 +58,7 @@ def configure(url: str = "memory://", prefix: str = DEFAULT_PREFIX, by_app: bool
     """Gate in Redis when ``url`` (the event bus URL) is Redis, else in this process;
     ``by_app``: the app's runtime configured it (see :func:`app_configured`)."""
     global _config, _app_configured
-    _config = _Config(url if url.startswith(("redis://", "rediss://")) else "memory://", prefix)
+    _config = StoreConfig.for_bus(url, prefix)
     _app_configured = by_app
     _redis.clear()
 
