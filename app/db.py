@@ -27,6 +27,7 @@ MODEL_MODULES: list[str] = [
     "app.recs.models",
     "app.analytics.models",
     "app.faq.models",
+    "app.simulcast.models",
     "aerich.models",
 ]
 # How long an SQLite connection waits for another process's write lock (milliseconds).

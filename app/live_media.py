@@ -24,6 +24,7 @@ from app.recognition.live import RecognitionLoop
 from app.rooms import services as rooms
 from app.rooms.models import RoomStatus
 from app.settings import Settings
+from app.simulcast import services as simulcast
 from app.tasks import RetryLog, stop_task
 from media import Ladder, MediaSettings, MediaWorker, TestPattern
 from media.ladder import parse_rungs
@@ -76,6 +77,27 @@ async def on_status(room_id: str, status: str, info: dict[str, Any]) -> None:
                     await rooms.finish_room(room, str(info.get("reason")))
 
 
+async def on_forward_status(
+    room_id: str, destination_id: str, status: str, info: dict[str, Any]
+) -> None:
+    """Keep a simulcast forwarder's report on its destination (the studio shows it)."""
+    detail = str(info.get("error") or info.get("reason") or "")
+    await simulcast.record_status(int(destination_id), status, detail)
+
+
+async def sync_simulcast(worker: MediaWorker, secret_key: str) -> None:
+    """Forward each live room of this worker to its streamer's enabled destinations, and
+    stop forwarding to those removed or turned off (the studio changes them any time)."""
+    for key in list(worker.rooms):
+        if worker.status(key) != "live":
+            continue
+        wanted = await simulcast.forwards_for(await rooms.get_room(int(key)), secret_key)
+        for destination_id, url in wanted.items():
+            await worker.forward(key, destination_id, url)
+        for destination_id in set(worker.forwarding(key)) - set(wanted):
+            await worker.stop_forwarding(key, destination_id)
+
+
 _root: Path = Path("var/hls")
 
 
@@ -122,10 +144,12 @@ async def claim_once(worker: MediaWorker) -> None:
             await worker.stop_room(key, reason="stopped")
 
 
-async def _claim_loop(worker: MediaWorker) -> None:
+async def _claim_loop(worker: MediaWorker, secret_key: str) -> None:
     failures = RetryLog(log, "claiming rooms")
+    forwards = RetryLog(log, "simulcast")
     while True:
         await failures.attempt(lambda: claim_once(worker))
+        await forwards.attempt(lambda: sync_simulcast(worker, secret_key))
         await asyncio.sleep(CLAIM_INTERVAL)
 
 
@@ -137,10 +161,15 @@ async def media_runtime(settings: Settings) -> AsyncIterator[MediaWorker | None]
         yield None
         return
     _root = Path(settings.hls_dir)
-    mw = MediaWorker(media_settings(settings), authorize=authorize, on_status=on_status)
+    mw = MediaWorker(
+        media_settings(settings),
+        authorize=authorize,
+        on_status=on_status,
+        on_forward_status=on_forward_status,
+    )
     await mw.start()
     _worker = mw
-    claimer = asyncio.create_task(_claim_loop(mw))
+    claimer = asyncio.create_task(_claim_loop(mw, settings.secret_key))
     recognizer = asyncio.create_task(RecognitionLoop(mw).run())
     try:
         yield mw

@@ -23,6 +23,7 @@ from media.config import MediaSettings, check_room_id
 from media.feed import MediaFeed
 from media.flv import FlvIngest, StreamInfo
 from media.rtmp import AuthorizeCallback, PublishRejected, RtmpServer
+from media.simulcast import ForwardCallback, Forwarder
 from media.sources import FileSource, PipeSource, Source, probe_source
 from media.supervisor import RoomSupervisor, StatusCallback, remove_old_rooms
 
@@ -50,11 +51,14 @@ class MediaWorker:
         *,
         authorize: AuthorizeCallback | None = None,
         on_status: StatusCallback | None = None,
+        on_forward_status: ForwardCallback | None = None,
     ) -> None:
         self.settings = settings
         self.authorize = authorize or _deny_all
         self.on_status = on_status
+        self.on_forward_status = on_forward_status
         self.rooms: dict[str, RoomSupervisor] = {}
+        self.forwarders: dict[str, dict[str, Forwarder]] = {}
         self.rtmp: RtmpServer | None = None
         self._lock = asyncio.Lock()
 
@@ -81,6 +85,7 @@ class MediaWorker:
             self.rtmp = None
         await asyncio.gather(
             *(self.stop_room(room_id, reason="shutdown") for room_id in list(self.rooms)),
+            *(self.stop_forwarding(room_id) for room_id in list(self.forwarders)),
             return_exceptions=True,
         )
 
@@ -127,6 +132,7 @@ class MediaWorker:
         self, room_id: str | int, *, reason: str = "stopped"
     ) -> dict[str, Any] | None:
         """End a room (publisher disconnected, replay finalised); returns the ended info."""
+        await self.stop_forwarding(room_id)
         supervisor = self.rooms.get(check_room_id(room_id))
         if supervisor is None:
             return None
@@ -191,6 +197,54 @@ class MediaWorker:
             active=list(self.rooms),
             keep_replays=keep_replays,
         )
+
+    # -- simulcast --------------------------------------------------------------------
+
+    async def forward(self, room_id: str | int, destination_id: str, url: str) -> Forwarder:
+        """Copy a room's live stream to an RTMP destination (see `media.simulcast`).
+
+        Idempotent: a destination already forwarded to the same URL keeps its forwarder;
+        a changed URL replaces it.
+        """
+        key = check_room_id(room_id)
+        current = self.forwarders.get(key, {}).get(destination_id)
+        if current is not None and current.running and current.url == url:
+            return current
+        if current is not None:
+            await current.stop()
+        forwarder = Forwarder(
+            self.settings.ffmpeg,
+            lambda: self._top_playlist(key),
+            url,
+            room_id=key,
+            destination_id=destination_id,
+            on_status=self.on_forward_status,
+            backoff_initial_s=self.settings.backoff_initial_s,
+            backoff_max_s=self.settings.backoff_max_s,
+        )
+        self.forwarders.setdefault(key, {})[destination_id] = forwarder
+        forwarder.start()
+        return forwarder
+
+    async def stop_forwarding(self, room_id: str | int, destination_id: str | None = None) -> None:
+        """Stop one destination of a room, or all of them."""
+        key = check_room_id(room_id)
+        current = self.forwarders.get(key, {})
+        ids = [destination_id] if destination_id is not None else list(current)
+        stopping = [current.pop(i) for i in ids if i in current]
+        if not current:
+            self.forwarders.pop(key, None)
+        await asyncio.gather(*(f.stop() for f in stopping), return_exceptions=True)
+
+    def forwarding(self, room_id: str | int) -> dict[str, Forwarder]:
+        """The room's forwarders by destination id."""
+        return dict(self.forwarders.get(check_room_id(room_id), {}))
+
+    def _top_playlist(self, key: str) -> Path | None:
+        supervisor = self.rooms.get(key)
+        if supervisor is None or supervisor.transcoder is None or supervisor.status != "live":
+            return None
+        return supervisor.room_dir / supervisor.transcoder.top_rendition / "index.m3u8"
 
     # -- RTMP -------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from web import (
     live_commerce,
     media,
     rooms,
+    simulcast,
 )
 from web import recs as recs_pages
 from web import search as search_pages
@@ -43,6 +44,7 @@ def page_routes() -> list[BaseRoute]:
         *recs_pages.routes,
         *search_pages.routes,
         *faq.routes,
+        *simulcast.routes,
     ]
     return [
         *ids_in_range(pages),

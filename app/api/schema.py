@@ -24,6 +24,7 @@ from app.api.recognition import schema as recognition_api
 from app.api.recs import schema as recs_api
 from app.api.rooms import schema as rooms_api
 from app.api.search import schema as search_api
+from app.api.simulcast import schema as simulcast_api
 
 # Each domain adds its modules here.
 QUERIES: tuple[type, ...] = (
@@ -39,6 +40,7 @@ QUERIES: tuple[type, ...] = (
     recs_api.Query,
     search_api.Query,
     faq_api.Query,
+    simulcast_api.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     accounts_api.Mutation,
@@ -51,6 +53,7 @@ MUTATIONS: tuple[type, ...] = (
     analytics_api.Mutation,
     faq_api.Mutation,
     recognition_api.Mutation,
+    simulcast_api.Mutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     accounts_subs.Subscription,
