@@ -31,6 +31,7 @@ from app.events import EventBus, set_bus
 from app.events.changes import changes_runtime
 from app.live_media import media_runtime, stop_room_stream
 from app.payments.runtime import payments_runtime
+from app.profiles.updater import profiles_runtime
 from app.ratelimit import rate_limits_runtime
 from app.recs.runtime import recs_runtime
 from app.rooms.runtime import rooms_runtime
@@ -66,6 +67,7 @@ def app_runtimes() -> list[Runtime]:
         Runtime("analytics recorder", analytics_runtime),
         Runtime("order expiry", commerce_runtime),
         Runtime("recommender", recs_runtime),  # interaction log, scheduled training
+        Runtime("profiles", profiles_runtime),  # interest portraits, folded in batches
         Runtime("flash-sale stock gate", stock_gate_runtime),  # rebuilt from the database
         Runtime("flash-sale and auction closer", closer_runtime),
     ]

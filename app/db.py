@@ -28,6 +28,7 @@ MODEL_MODULES: list[str] = [
     "app.analytics.models",
     "app.faq.models",
     "app.simulcast.models",
+    "app.profiles.models",
     "aerich.models",
 ]
 # How long an SQLite connection waits for another process's write lock (milliseconds).

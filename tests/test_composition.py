@@ -239,6 +239,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
     from app.commerce import closer, runtime, stock_gate
     from app.events import changes
     from app.payments import runtime as payments
+    from app.profiles import updater as profile_updater
     from app.recs import service
     from app.rooms import likes, presence
 
@@ -265,6 +266,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
         "analytics recorder": recorder_up,
         "order expiry": lambda: _running(runtime.sweep_forever),
         "recommender": lambda: service.get_service() is not None,
+        "profiles": lambda: profile_updater.get_updater() is not None,
         "flash-sale stock gate": stock_gate.app_configured,
         "flash-sale and auction closer": lambda: _running(closer.tick_forever),
     }

@@ -7,9 +7,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts import services as accounts
+from app.accounts.models import User
 from app.accounts.passwords import check_policy
-from app.auth import SESSION_COOKIE, client_ip, set_session_cookie
+from app.auth import CSRF_COOKIE, SESSION_COOKIE, client_ip, set_session_cookie
 from app.errors import UserError
+from app.profiles import services as profiles
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
@@ -24,6 +26,13 @@ def _login_response(request: Request, secret: str, to: str = "/") -> Response:
         response, secret, secure=request.app.state.settings.public_url.startswith("https")
     )
     return response
+
+
+async def _merge_browser_profile(request: Request, user: User) -> None:
+    """What this browser did before signing in joins the user's profile."""
+    browser = request.cookies.get(CSRF_COOKIE, "")[:16]
+    if browser:
+        await profiles.merge_anonymous(user, f"browser:{browser}")
 
 
 def _safe_next(value: str) -> str:
@@ -84,6 +93,7 @@ async def login_page(request: Request) -> Response:
         except UserError as exc:
             errors[exc.field or "form"] = exc.message
         else:
+            await _merge_browser_profile(request, user)
             return _login_response(request, await accounts.start_session(user), next_url)
     status = 422 if errors else 200
     ctx = {"values": values, "errors": errors, "next": next_url}

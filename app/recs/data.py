@@ -227,3 +227,36 @@ async def fallback_rooms(
         if len(out) >= limit:
             break
     return out
+
+
+# --- cold start ----------------------------------------------------------------------------
+
+
+async def products_in_categories(
+    categories: list[str], limit: int, exclude: Iterable[int] = (), owner_id: int | None = None
+) -> list[Product]:
+    """Best sellers in stock sold in rooms of ``categories``, the first category first:
+    what a user the model does not know yet gets from the interests in their profile."""
+    if not categories or limit <= 0:
+        return []
+    query = catalog.products_query(in_stock=True, sort="popularity").filter(
+        room__category__in=categories
+    )
+    excluded = list(exclude)
+    if excluded:
+        query = query.exclude(id__in=excluded)
+    if owner_id is not None:
+        query = query.exclude(merchant_id=owner_id)
+    found = list(await query.limit(limit * 3).prefetch_related("room"))
+    rank = {c: i for i, c in enumerate(categories)}
+    found.sort(key=lambda p: rank.get(p.room.category if p.room else "", len(rank)))
+    return found[:limit]
+
+
+async def room_categories(ids: Iterable[int]) -> dict[int, str]:
+    """The category of each room among ``ids``."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = await Room.filter(id__in=wanted).values_list("id", "category")
+    return {int(i): str(c) for i, c in rows}

@@ -32,6 +32,7 @@ from app.accounts.models import User
 from app.commerce import catalog
 from app.commerce.models import Product
 from app.errors import UserError
+from app.profiles import services as profiles
 from app.recs import data
 from app.recs.models import Interaction, ItemType
 from app.rooms.models import Room
@@ -403,14 +404,20 @@ async def recommended_products(user: User | None, first: int = 10) -> list[Produ
     if n == 0:
         return []
     uid = user.id if user is not None else None
+    # Personalisation off (the profile page): ranked as for nobody, still not their own.
+    personal = uid is not None and await profiles.personalisation_enabled(uid)
     bought = await data.bought_product_ids(uid) if uid is not None else set()
-    engaged = (await data.engaged_product_ids(uid)) - bought if uid is not None else set()
+    engaged = (await data.engaged_product_ids(uid)) - bought if personal and uid else set()
     chosen: list[Product] = []
     model = _model(ItemType.PRODUCT)
-    if model is not None:
+    if personal and uid is not None and (model is None or not model.knows_user(uid)):
+        # Cold start: the interests in their profile (picked at sign-up or learned).
+        categories = await profiles.interest_categories(uid)
+        chosen = await data.products_in_categories(categories, n, bought | engaged, uid)
+    elif model is not None:
         want = n * 3 + 10
         while True:
-            if uid is not None:
+            if personal and uid is not None:
                 scored = model.recommend(uid, want, exclude=bought | engaged, filter_consumed=False)
             else:
                 scored = model.popular(want, exclude=bought)
@@ -478,9 +485,19 @@ async def recommended_rooms(user: User | None, first: int = 10) -> list[Room]:
     if not candidates:
         return []
     ids: list[int] = []
+    personal = uid is not None and await profiles.personalisation_enabled(uid)
     model = _model(ItemType.ROOM)
-    if model is not None:
-        if uid is not None:
+    if personal and uid is not None and (model is None or not model.knows_user(uid)):
+        # Cold start: open rooms in the categories of their profile, strongest first.
+        rank = {c: i for i, c in enumerate(await profiles.interest_categories(uid))}
+        if rank:
+            categories = await data.room_categories(candidates)
+            ids = sorted(
+                (i for i in candidates if categories.get(i) in rank),
+                key=lambda i: rank[categories[i]],
+            )[:n]
+    elif model is not None:
+        if personal and uid is not None:
             scored = model.recommend(uid, n, candidates=candidates, filter_consumed=False)
         else:
             scored = model.popular(n, candidates=candidates)

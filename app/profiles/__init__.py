@@ -1,0 +1,1 @@
+"""User profiles (interest portraits built from behaviour) and the streamer's audience view."""
