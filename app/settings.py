@@ -45,6 +45,9 @@ class Settings:
     ratelimit_prefix: str = "livemart"  # namespace of rate-limit keys in a shared Redis
     room_watchers_per_ip: int = 100  # open roomEvents subscriptions per client address
     env: str = "development"  # "production": no GraphiQL, no introspection
+    # The studio's "go live with the test pattern" (demo and development; off by default
+    # in production: LIVEMART_TEST_PATTERN=true turns it on there).
+    test_pattern: bool = True
     trusted_proxies: str = "127.0.0.1"  # whose X-Forwarded-For / -Proto uvicorn believes
     ladder: str = ""
     data_dir: Path = Path("var/data")  # MovieLens-100k for `livemart recsys eval`
@@ -222,6 +225,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     else:
         ffmpeg = default_ffmpeg()
 
+    environment = _choice("ENV", get("ENV", "development"), ENVIRONMENTS)
+
     data_dir = Path(get("DATA_DIR", "var/data"))
     if data_dir.exists() and not data_dir.is_dir():
         raise SettingsError("DATA_DIR", f"{data_dir} is not a directory")
@@ -270,6 +275,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         room_watchers_per_ip=_int(
             "ROOM_WATCHERS_PER_IP", get("ROOM_WATCHERS_PER_IP", "100"), 1, 1_000_000
         ),
-        env=_choice("ENV", get("ENV", "development"), ENVIRONMENTS),
+        env=environment,
+        test_pattern=_bool(
+            "TEST_PATTERN",
+            get("TEST_PATTERN", "false" if environment == "production" else "true"),
+        ),
         trusted_proxies=_proxies(get("TRUSTED_PROXIES", "127.0.0.1")),
     )

@@ -33,7 +33,10 @@ async def replay_page(request: Request) -> Response:
 
 
 async def test_source(request: Request) -> Response:
-    """Studio: go live with the test pattern (demo, trying things without OBS)."""
+    """Studio: go live with the test pattern (demo, trying things without OBS); 404 where
+    the setting ``test_pattern`` is off (production by default)."""
+    if not request.app.state.settings.test_pattern:
+        raise HTTPException(404, "The test pattern is off on this server.")
     await checked_form(request)
     user = await load_user(request)
     if user is None:

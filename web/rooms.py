@@ -242,6 +242,7 @@ async def studio_room(request: Request) -> Response:
     user, room = found
     errors: dict[str, str] = {}
     notice = ""
+    confirm_end = False
     if request.method == "POST":
         form = await checked_form(request)
         action = field(form, "action", 20)
@@ -249,6 +250,8 @@ async def studio_room(request: Request) -> Response:
             if action == "open":
                 room = await rooms.open_room(user, room.id)
                 notice = "You are live."
+            elif action == "end" and field(form, "confirm", 3) != "yes":
+                confirm_end = True  # the confirmation step (works without JavaScript)
             elif action == "end":
                 room = await rooms.end_room(user, room.id)
                 notice = "The live has ended."
@@ -288,6 +291,9 @@ async def studio_room(request: Request) -> Response:
         "notice": notice,
         "rtmp_url": f"rtmp://{host}:{settings.rtmp_port}/live",
         "live": room.status == RoomStatus.LIVE,
+        "on_air": rooms.is_on_air(room),
+        "confirm_end": confirm_end,
+        "test_pattern": settings.test_pattern,
         "drop_coupons": await _droppable_coupons(user, room),
         "gift_leaderboard": [e.as_event() for e in await gifts.leaderboard(room.id)],
         **(await live_stats(room)),

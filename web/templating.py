@@ -10,10 +10,13 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from app.auth import CSRF_COOKIE, csrf_token_for
+from app.rooms.services import viewer_status
+from web.formatting import JINJA_GLOBALS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals.update(JINJA_GLOBALS, room_viewer_status=viewer_status)
 
 
 def render(

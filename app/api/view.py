@@ -23,6 +23,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_res
 from strawberry.types import ExecutionResult
 
 from app.api.context import Context
+from app.api.graphiql import graphiql_page
 from app.api.limits import MAX_BODY_BYTES
 from app.api.persisted import PersistedQueries, documented_operations
 from app.api.result_cache import CachedResult, EncodedResponse, ResultCache, audience
@@ -116,6 +117,12 @@ class GraphQLApp(GraphQL[Context, None]):
         if data.text is None:
             data.text = json.dumps(data, separators=(",", ":"))
         return data.text
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The vendored GraphiQL (no CDN), see :mod:`app.api.graphiql`."""
+        return graphiql_page(
+            request, self.settings.secret_key, self.settings.public_url.startswith("https")
+        )
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL for a browser's GET without an operation (a persisted query's GET has

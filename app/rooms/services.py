@@ -32,6 +32,26 @@ CATEGORIES = (
 MAX_ROOMS_PER_STREAMER = 50
 
 
+# A live room is on air for viewers only while its media is: the media worker reports
+# "live" once the first playlist exists ("reconnecting" keeps it on air through a dropped
+# publisher). Before that ("starting": "Go live" pressed, no video yet) listings leave it
+# out and the room page says it is waiting for video.
+ON_AIR_MEDIA_STATES = ("live", "reconnecting")
+
+
+def is_on_air(room: Room) -> bool:
+    """Whether viewers can watch ``room`` now: it is live and its media is too."""
+    return room.status == RoomStatus.LIVE and room.media_state in ON_AIR_MEDIA_STATES
+
+
+def viewer_status(status: str, media_state: str) -> str:
+    """A room's status as viewers see it: ``live`` only when on air, ``starting`` while a
+    live room waits for its video, otherwise ``scheduled`` / ``ended``."""
+    if status == RoomStatus.LIVE:
+        return "live" if media_state in ON_AIR_MEDIA_STATES else "starting"
+    return str(status.value if isinstance(status, RoomStatus) else status)
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -306,6 +326,7 @@ async def set_media_state(room_id: int, state: str) -> None:
     updated = await Room.filter(id=room_id, status=RoomStatus.LIVE).update(media_state=state)
     if updated:
         await events.publish(room_id, events.RoomStatusChanged(status="live", media_state=state))
+        await announce("room", room_id=room_id)  # on air or not: listings change
 
 
 async def rotate_stream_key(user: User, room_id: int) -> Room:
@@ -322,12 +343,17 @@ def rooms_query(
     owner_id: int | None = None,
     search: str | None = None,
 ):
-    """An ordered queryset of rooms for listings (live first by viewers, then upcoming)."""
+    """An ordered queryset of rooms for listings (live first by viewers, then upcoming).
+
+    ``status="live"`` lists the rooms on air (see :func:`is_on_air`): a room whose
+    streamer pressed "Go live" without video yet is not live for viewers."""
     query = Room.all()
     if status:
         if status not in {s.value for s in RoomStatus}:
             raise UserError("INVALID_STATUS", "status is scheduled, live or ended", "status")
         query = query.filter(status=status)
+        if status == RoomStatus.LIVE:
+            query = query.filter(media_state__in=ON_AIR_MEDIA_STATES)
     if category:
         query = query.filter(category=_check_category(category))
     if owner_id is not None:
@@ -374,9 +400,11 @@ async def follower_count(streamer_id: int) -> int:
 
 
 async def live_followed(user: User) -> list[Room]:
-    """Live rooms of the streamers ``user`` follows."""
+    """Rooms on air (:func:`is_on_air`) of the streamers ``user`` follows."""
     ids = await Follow.filter(follower_id=user.id).values_list("streamer_id", flat=True)
-    return await Room.filter(owner_id__in=list(ids), status=RoomStatus.LIVE).order_by("-started_at")
+    return await Room.filter(
+        owner_id__in=list(ids), status=RoomStatus.LIVE, media_state__in=ON_AIR_MEDIA_STATES
+    ).order_by("-started_at")
 
 
 async def add_likes(room_id: int, count: int) -> int:

@@ -200,6 +200,9 @@ def test_go_live_with_the_test_pattern_and_the_viewer_watches(
         assert watch.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
         page.click("[data-testid=end-live]")
+        page.wait_for_selector("[data-testid=end-confirm]")  # nothing ended yet
+        assert "live" in page.inner_text("[data-testid=console-status]")
+        page.click("[data-testid=end-live-confirm]")
         page.wait_for_selector("[data-testid=console-status]:has-text('ended')")
         watch.wait_for_selector("[data-testid=room-status][data-status=ended]")
         viewer.stayed()

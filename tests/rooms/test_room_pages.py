@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 
+from app.rooms import services as rooms
 from app.rooms.models import Room
 from app.settings import Settings
 from tests.conftest import settings_env
@@ -32,6 +33,8 @@ async def test_room_page_and_studio(client: httpx.AsyncClient) -> None:
     page = await client.get(f"/rooms/{room.id}")
     assert page.status_code == 200
     assert f'sse-connect="/rooms/{room.id}/events"' in page.text
+    assert "Tea tasting" not in (await client.get("/")).text, "no video yet: not live"
+    await rooms.set_media_state(room.id, "live")  # the media worker's first playlist
     home = await client.get("/")
     assert "Tea tasting" in home.text
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from app.api.ids import decode_id
+from app.rooms import services as rooms
 from app.rooms.models import LiveSession, Room
 from tests.rooms.helpers import live_room, streamer_client
 from tests.support import op, register
@@ -37,6 +39,9 @@ async def test_room_lifecycle_and_stream_key_privacy(
     await register(other_client, "peek@example.com")
     seen = await op(other_client, "rooms", "Room", {"id": room["id"]})
     assert seen["data"]["room"]["streamKey"] is None
+    assert seen["data"]["room"]["hlsUrl"] is None, "no video yet: nothing to play"
+    await rooms.set_media_state(decode_id(room["id"], "Room"), "live")  # the media worker
+    seen = await op(other_client, "rooms", "Room", {"id": room["id"]})
     assert seen["data"]["room"]["hlsUrl"].endswith("/master.m3u8")
     steal = await op(other_client, "rooms", "EndRoom", {"roomId": room["id"]})
     assert steal["data"]["endRoom"]["errors"][0]["code"] == "FORBIDDEN"
@@ -57,7 +62,8 @@ async def test_listing_filters_and_pagination(client: httpx.AsyncClient) -> None
     await streamer_client(client)
     for i in range(5):
         await op(client, "rooms", "CreateRoom", {"input": {"title": f"Room number {i}"}})
-    await live_room(client, "Vintage watches")
+    opened = await live_room(client, "Vintage watches")
+    await rooms.set_media_state(decode_id(opened["id"], "Room"), "live")  # on air
     live = await op(client, "rooms", "Rooms", {"status": "LIVE"})
     assert [e["node"]["title"] for e in live["data"]["rooms"]["edges"]] == ["Vintage watches"]
     page = await op(client, "rooms", "Rooms", {"first": 2, "status": "SCHEDULED"})
@@ -83,6 +89,7 @@ async def test_follow_and_followed_live(
 ) -> None:
     await streamer_client(client)
     room = await live_room(client)
+    await rooms.set_media_state(decode_id(room["id"], "Room"), "live")  # on air
     streamer_id = room["owner"]["id"]
     await register(other_client, "fan@example.com", "Fan")
     assert (await op(other_client, "rooms", "FollowedLiveRooms"))["data"]["followedLiveRooms"] == []

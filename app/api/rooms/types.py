@@ -61,9 +61,17 @@ class RoomType(relay.Node):
             return self._stream_key
         return None
 
-    @strawberry.field(description="HLS master playlist URL while live.")
+    @strawberry.field(
+        description="Whether viewers can watch now: live and its video is served (the media "
+        "worker has written the first playlist). A room live without video yet is not on air."
+    )
+    def on_air(self) -> bool:
+        return rooms.viewer_status(self.status, self.media_state) == "live"
+
+    @strawberry.field(description="HLS master playlist URL while on air.")
     def hls_url(self) -> str | None:
-        return f"/hls/{self.id}/master.m3u8" if self.status == RoomStatusEnum.LIVE else None
+        on_air = rooms.viewer_status(self.status, self.media_state) == "live"
+        return f"/hls/{self.id}/master.m3u8" if on_air else None
 
     @strawberry.field
     def thumbnail_url(self) -> str:
