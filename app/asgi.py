@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from app.analytics.runtime import analytics_runtime
 from app.api.view import GraphQLApp
 from app.api.ws import GraphQLWebSocket
+from app.attribution.runtime import attribution_runtime
 from app.commerce.closer import closer_runtime, stock_gate_runtime
 from app.commerce.runtime import commerce_runtime
 from app.db import close_db, init_db
@@ -65,6 +66,7 @@ def app_runtimes() -> list[Runtime]:
         Runtime("media", media_runtime),  # the in-process media worker (when configured)
         Runtime("payments outbox", payments_runtime),  # refunds sent after their commit
         Runtime("analytics recorder", analytics_runtime),
+        Runtime("attribution recorder", attribution_runtime),  # visits, sources, invites
         Runtime("order expiry", commerce_runtime),
         Runtime("recommender", recs_runtime),  # interaction log, scheduled training
         Runtime("profiles", profiles_runtime),  # interest portraits, folded in batches

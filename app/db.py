@@ -29,6 +29,7 @@ MODEL_MODULES: list[str] = [
     "app.faq.models",
     "app.simulcast.models",
     "app.profiles.models",
+    "app.attribution.models",
     "aerich.models",
 ]
 # How long an SQLite connection waits for another process's write lock (milliseconds).

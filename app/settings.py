@@ -63,6 +63,7 @@ class Settings:
     recs_train_minutes: float = 30.0  # retrain with new interactions; 0: never in the web app
     analytics_flush_seconds: float = 5.0  # how often counters are written
     analytics_scan_seconds: float = 300.0  # how often the fraud rules run; 0: never
+    invite_reward_cents: int = 500  # the sharer's coupon after an invitee's first order; 0: off
 
     @property
     def production(self) -> bool:
@@ -269,6 +270,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         analytics_scan_seconds=_float(
             "ANALYTICS_SCAN_SECONDS", get("ANALYTICS_SCAN_SECONDS", "300"), 0, DAY
+        ),
+        invite_reward_cents=_int(
+            "INVITE_REWARD_CENTS", get("INVITE_REWARD_CENTS", "500"), 0, 1_000_000
         ),
         write_limit=_int("WRITE_LIMIT", get("WRITE_LIMIT", "120"), 0, 1_000_000),
         ratelimit_prefix=_name("RATELIMIT_PREFIX", get("RATELIMIT_PREFIX", "livemart")),

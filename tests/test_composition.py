@@ -236,6 +236,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
     """Per runtime: is it up? (what the rest of the app reaches it by)"""
     from app import live_media, ratelimit
     from app.analytics import recorder
+    from app.attribution import recorder as attribution
     from app.commerce import closer, runtime, stock_gate
     from app.events import changes
     from app.payments import runtime as payments
@@ -264,6 +265,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
         "media": lambda: live_media.worker() is not None,
         "payments outbox": lambda: _running(payments.drain_forever),
         "analytics recorder": recorder_up,
+        "attribution recorder": lambda: attribution.get_recorder() is not None,
         "order expiry": lambda: _running(runtime.sweep_forever),
         "recommender": lambda: service.get_service() is not None,
         "profiles": lambda: profile_updater.get_updater() is not None,

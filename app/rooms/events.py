@@ -208,6 +208,17 @@ class ProductRecognized(Payload):
     pinned: bool
 
 
+@dataclass(frozen=True, slots=True)
+class RoomRaided(Payload):
+    """The live ended and its streamer sends its viewers on to another live room
+    (``app.attribution.raids``): pages go to ``to_room_id`` with ``src=raid``."""
+
+    type: ClassVar[str] = "room.raided"
+    to_room_id: int
+    to_title: str
+    from_name: str
+
+
 RoomEvent = (
     ChatMessageSent
     | ChatMessageDeleted
@@ -227,6 +238,7 @@ RoomEvent = (
     | AuctionChanged
     | FaqAnswered
     | ProductRecognized
+    | RoomRaided
 )
 
 CATALOG = Catalog(*typing.get_args(RoomEvent))
@@ -250,6 +262,7 @@ COUPON_DROP = CouponDropChanged.type
 AUCTION = AuctionChanged.type
 FAQ_ANSWER = FaqAnswered.type
 PRODUCT_RECOGNIZED = ProductRecognized.type
+ROOM_RAIDED = RoomRaided.type
 
 # Room events that change public data held in caches (a room's status and media state,
 # its pinned products, sales, drops and auctions): publishing one announces a change

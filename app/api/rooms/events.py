@@ -200,6 +200,18 @@ class ProductRecognizedEvent:
     pinned: bool
 
 
+@strawberry.type(
+    description="The live ended and its streamer sends its viewers to another live room: "
+    "clients move to toRoomId (a visit from a raid)."
+)
+class RoomRaidedEvent:
+    event_id: str
+    at: datetime
+    to_room_id: strawberry.ID
+    to_title: str
+    from_name: str
+
+
 RoomEvent = Annotated[
     ChatMessageEvent
     | MessageDeletedEvent
@@ -218,7 +230,8 @@ RoomEvent = Annotated[
     | CouponDropEvent
     | AuctionEvent
     | FaqAnswerEvent
-    | ProductRecognizedEvent,
+    | ProductRecognizedEvent
+    | RoomRaidedEvent,
     strawberry.union("RoomEvent", description="Something that happened in a live room."),
 ]
 
@@ -243,6 +256,7 @@ GRAPHQL_TYPES: dict[type[Any], type[Any]] = {
     ev.AuctionChanged: AuctionEvent,
     ev.FaqAnswered: FaqAnswerEvent,
     ev.ProductRecognized: ProductRecognizedEvent,
+    ev.RoomRaided: RoomRaidedEvent,
 }
 """The GraphQL type of each room event (and of the rows it nests). Every field of the
 GraphQL type but ``eventId`` and ``at`` (from the envelope) is the event's field of the
@@ -258,6 +272,7 @@ GLOBAL_IDS = {
     "auction_id": "Auction",
     "answer_id": "FaqAnswer",
     "asker_id": "User",
+    "to_room_id": "Room",
 }
 
 
