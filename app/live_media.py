@@ -26,7 +26,7 @@ from app.rooms.models import RoomStatus
 from app.settings import Settings
 from app.simulcast import services as simulcast
 from app.tasks import RetryLog, stop_task
-from media import Ladder, MediaSettings, MediaWorker, TestPattern
+from media import TEST_PATTERNS, Ladder, MediaSettings, MediaWorker, TestPattern
 from media.ladder import parse_rungs
 
 log = logging.getLogger("livemart.media")
@@ -117,7 +117,14 @@ async def start_test_source(room_id: int) -> None:
     if _worker is None:
         return  # a separate `livemart media-worker` claims it
     if _worker.room(room_id) is None or _worker.status(room_id) == "ended":
-        await _worker.start_room(room_id, TestPattern())
+        room = await rooms.get_room(room_id)
+        await _worker.start_room(room_id, _test_pattern(room.media_source))
+
+
+def _test_pattern(media_source: str) -> TestPattern:
+    """The test source a room's ``media_source`` names (an unknown pattern: the default)."""
+    pattern = rooms.test_pattern_of(media_source)
+    return TestPattern(pattern=pattern if pattern in TEST_PATTERNS else "testsrc2")
 
 
 def worker() -> MediaWorker | None:
@@ -132,10 +139,11 @@ async def claim_once(worker: MediaWorker) -> None:
     first valid media and only then opens the room, so for a moment a starting stream's
     room is not live yet (stopping it there ended the stream after its first segment).
     """
-    wanted = {room.id for room in await rooms.rooms_needing_test_source()}
-    for room_id in wanted:
+    needing = {room.id: room for room in await rooms.rooms_needing_test_source()}
+    wanted = set(needing)
+    for room_id, room in needing.items():
         if worker.room(room_id) is None:
-            await worker.start_room(room_id, TestPattern())
+            await worker.start_room(room_id, _test_pattern(room.media_source))
     for key in list(worker.rooms):
         if int(key) in wanted or worker.status(key) == "ended":
             continue

@@ -9,12 +9,13 @@ from media.config import MediaSettings
 from media.hls_files import HlsPathError, hls_headers, resolve_hls_path
 from media.ladder import DEFAULT_LADDER, Ladder, Rung, parse_rungs
 from media.rtmp import PublishRejected, RtmpServer
-from media.sources import FileSource, PipeSource, Source, TestPattern
+from media.sources import TEST_PATTERNS, FileSource, PipeSource, Source, TestPattern
 from media.supervisor import RoomSupervisor, Status, StatusCallback
 from media.worker import MediaWorker
 
 __all__ = [
     "DEFAULT_LADDER",
+    "TEST_PATTERNS",
     "BrowserIngest",
     "FileSource",
     "HlsPathError",

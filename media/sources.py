@@ -18,9 +18,14 @@ PipeFormat = Literal["flv", "webm", "mp4"]
 _PIPE_DEMUXERS: dict[str, str] = {"flv": "flv", "webm": "matroska", "mp4": "mov"}
 
 
+# FFmpeg's generated pictures a test source may show (demo rooms show different ones).
+TEST_PATTERNS = ("testsrc2", "smptehdbars", "mandelbrot", "life", "cellauto")
+
+
 @dataclass(frozen=True, slots=True)
 class TestPattern:
-    """FFmpeg's ``testsrc2`` pattern with a ``sine`` tone; endless unless `duration_s`."""
+    """FFmpeg's ``testsrc2`` pattern (or another of :data:`TEST_PATTERNS`) with a ``sine``
+    tone; endless unless `duration_s`."""
 
     __test__ = False  # not a pytest class
 
@@ -30,6 +35,7 @@ class TestPattern:
     duration_s: float | None = None
     realtime: bool = True
     tone_hz: int = 440
+    pattern: str = "testsrc2"
 
     has_audio = True
     can_copy = False
@@ -37,11 +43,15 @@ class TestPattern:
 
     def input_args(self) -> tuple[str, dict[str, Any]]:
         """The ``-i`` url and input options."""
+        if self.pattern not in TEST_PATTERNS:
+            raise ValueError(f"unknown test pattern {self.pattern!r}")
         dur = f":d={self.duration_s:g}" if self.duration_s else ""
-        graph = (
-            f"testsrc2=s={self.width}x{self.height}:r={self.fps:g}{dur}[out0];"
-            f"sine=f={self.tone_hz}:r=48000{dur}[out1]"
-        )
+        picture = f"{self.pattern}=s={self.width}x{self.height}:r={self.fps:g}"
+        if self.pattern == "testsrc2":
+            picture += dur
+        elif self.duration_s:  # the other generators have no duration of their own
+            picture += f",trim=duration={self.duration_s:g}"
+        graph = f"{picture}[out0];sine=f={self.tone_hz}:r=48000{dur}[out1]"
         opts: dict[str, Any] = {"f": "lavfi"}
         if self.realtime:
             opts["re"] = None

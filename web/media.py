@@ -1,4 +1,4 @@
-"""HLS files, replays, the browser-camera ingest and the test-source button."""
+"""HLS files, the browser-camera ingest and the test-source button."""
 
 from __future__ import annotations
 
@@ -17,19 +17,8 @@ from app.rooms import services as rooms
 from media import IngestError, PublishRejected
 from web.forms import checked_form, load_user
 from web.hls_serving import hls_file
-from web.templating import render
 
 MAX_CHUNK = 4 * 1024 * 1024
-
-
-async def replay_page(request: Request) -> Response:
-    await load_user(request)
-    try:
-        room = await rooms.get_room(int(request.path_params["room_id"]))
-    except UserError:
-        raise HTTPException(404, "This room does not exist.") from None
-    session = await rooms.latest_replay(room.id)
-    return render(request, "rooms/replay.html", {"room": room, "session": session})
 
 
 async def test_source(request: Request) -> Response:
@@ -98,7 +87,6 @@ async def camera_ingest(ws: WebSocket) -> None:
 
 routes = [
     Route("/hls/{room_id}/{path:path}", hls_file),
-    Route("/rooms/{room_id:int}/replay", replay_page),
     Route("/studio/rooms/{room_id:int}/test-source", test_source, methods=["POST"]),
     WebSocketRoute("/studio/rooms/{room_id:int}/ingest", camera_ingest),
 ]

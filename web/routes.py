@@ -19,8 +19,10 @@ from web import (
     home,
     live_commerce,
     media,
+    replays,
     rooms,
     simulcast,
+    streamer_profile,
 )
 from web import recs as recs_pages
 from web import search as search_pages
@@ -45,6 +47,8 @@ def page_routes() -> list[BaseRoute]:
         *search_pages.routes,
         *faq.routes,
         *simulcast.routes,
+        *replays.routes,
+        *streamer_profile.routes,
     ]
     return [
         *ids_in_range(pages),

@@ -24,6 +24,11 @@ class User(Model):
     display_name = fields.CharField(max_length=40)
     password_hash = fields.CharField(max_length=255)
     role = fields.CharEnumField(Role, max_length=16, default=Role.VIEWER)
+    # The public profile at /@handle (app.accounts.handles): a unique lowercase handle,
+    # a short bio and an avatar image address.
+    handle = fields.CharField(max_length=30, unique=True, null=True)
+    bio = fields.CharField(max_length=280, default="")
+    avatar_url = fields.CharField(max_length=500, default="")
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -19,6 +19,7 @@ __all__ = [
     "FlashSale",
     "FlashSaleClaim",
     "FlashSaleState",
+    "PinMoment",
     "ShelfItem",
 ]
 
@@ -44,6 +45,28 @@ class ShelfItem(Model):
         table = "shelf_items"
         unique_together = (("room", "product"),)
         ordering = ("position", "id")
+
+
+class PinMoment(Model):
+    """The room's pinned product from ``at`` on (``product`` None: nothing pinned).
+
+    One row per pin or unpin, written in the pin's transaction: the timeline a replay
+    follows to show what was pinned at each moment of a live."""
+
+    id = fields.IntField(primary_key=True)
+    room: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Room", related_name="pin_moments", on_delete=fields.CASCADE
+    )
+    room_id: int
+    product: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Product", related_name="pin_moments", null=True, on_delete=fields.SET_NULL
+    )
+    product_id: int | None
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "pin_moments"
+        indexes = (("room_id", "at"),)
 
 
 class FlashSaleState(StrEnum):

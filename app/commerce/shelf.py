@@ -26,7 +26,7 @@ from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from app.accounts.models import Role, User
-from app.commerce.live_models import ShelfItem
+from app.commerce.live_models import PinMoment, ShelfItem
 from app.commerce.models import Product, ProductImage, ProductStatus, Variant
 from app.errors import NotFound, PermissionDenied, UserError
 from app.events import changes
@@ -165,6 +165,13 @@ async def pin_product(user: User, room_id: int, product_id: int | None) -> Shelf
             )
             if not updated:
                 raise UserError("NOT_ON_SHELF", "add the product to the shelf first", "productId")
+        if previous or item is not None:  # the replay's timeline of what was pinned
+            await PinMoment.create(
+                room_id=room.id,
+                product_id=item.product_id if item else None,
+                at=utcnow(),
+                using_db=conn,
+            )
     for old in previous:
         if item is None or old != item.product_id:
             await _announce_pin(room.id, old, False)

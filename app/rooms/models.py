@@ -1,4 +1,4 @@
-"""Rooms, their live sessions and follows."""
+"""Rooms, their live sessions, follows and reminders of scheduled lives."""
 
 from __future__ import annotations
 
@@ -79,3 +79,25 @@ class Follow(Model):
     class Meta:
         table = "follows"
         unique_together = (("follower", "streamer"),)
+
+
+class LiveReminder(Model):
+    """A viewer asked to be reminded when a scheduled live starts (``app.rooms.schedule``).
+
+    ``notified_at`` is set once the reminder went out, so each viewer is reminded once."""
+
+    id = fields.IntField(primary_key=True)
+    room: fields.ForeignKeyRelation[Room] = fields.ForeignKeyField(
+        "models.Room", related_name="reminders", on_delete=fields.CASCADE
+    )
+    room_id: int
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name="live_reminders", on_delete=fields.CASCADE
+    )
+    user_id: int
+    created_at = fields.DatetimeField(auto_now_add=True)
+    notified_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "live_reminders"
+        unique_together = (("room", "user"),)

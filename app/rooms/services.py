@@ -291,11 +291,22 @@ async def finish_room(room: Room, reason: str = "ended") -> Room:
     return room
 
 
-async def use_test_source(user: User, room_id: int) -> Room:
-    """Go live with FFmpeg's test pattern instead of a publisher (demo and tests)."""
+TEST_SOURCE = "test"
+
+
+def test_pattern_of(media_source: str) -> str:
+    """The FFmpeg test pattern a ``test`` / ``test:<pattern>`` media source names."""
+    return media_source.partition(":")[2] or "testsrc2"
+
+
+async def use_test_source(user: User, room_id: int, pattern: str = "") -> Room:
+    """Go live with FFmpeg's test pattern instead of a publisher (demo and tests);
+    ``pattern`` picks another generated picture (``media.TEST_PATTERNS``: the demo's rooms
+    each show their own)."""
     room = await get_room(room_id)
     _require_owner(user, room)
-    await Room.filter(id=room.id).update(media_source="test")
+    source = f"{TEST_SOURCE}:{pattern}" if pattern else TEST_SOURCE
+    await Room.filter(id=room.id).update(media_source=source)
     if room.status == RoomStatus.SCHEDULED:
         return await _go_live(await get_room(room.id))
     if room.status == RoomStatus.ENDED:
@@ -318,7 +329,7 @@ async def latest_replay(room_id: int) -> LiveSession | None:
 
 async def rooms_needing_test_source() -> list[Room]:
     """Live rooms that stream the test pattern (a media worker starts them)."""
-    return await Room.filter(status=RoomStatus.LIVE, media_source="test")
+    return await Room.filter(status=RoomStatus.LIVE, media_source__startswith=TEST_SOURCE)
 
 
 async def set_media_state(room_id: int, state: str) -> None:
