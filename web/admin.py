@@ -2,8 +2,11 @@
 queue with one-click actions, open reports, banned words and the audit log.
 
 Anonymous visitors are sent to log in; everyone else who is not a moderator or admin gets
-a 403 page. Sections refresh themselves: the chat queue every 2 s, the others whenever an
-action answers with the ``admin-refresh`` trigger (see :func:`web.chat.notice`).
+a 403 page. The chat queue appends the messages newer than the last it shows every 2 s
+(``/admin/queue?after=<id>``; focus stays where it is); every section reloads whenever an
+action answers with the ``admin-refresh`` trigger (see :func:`web.chat.notice`; buttons
+have stable ids, so htmx keeps the focus on the same button). Active bans and mutes are
+listed with their undo (unban, unmute).
 """
 
 from __future__ import annotations
@@ -29,13 +32,31 @@ QUEUE_SIZE = 50
 LIST_SIZE = 50
 
 
-async def _queue(user: User) -> dict[str, Any]:
-    messages = await chat.latest_in_live_rooms(QUEUE_SIZE)
-    return {
-        "queue": [
-            {**message_view(m), "room_id": m.room.id, "room_title": m.room.title} for m in messages
-        ]
-    }
+async def _queue(user: User, after: int = 0) -> dict[str, Any]:
+    """The chat queue, oldest first: the latest :data:`QUEUE_SIZE` messages of live rooms,
+    or with ``after`` only those newer than that message id (the page appends them, so
+    the list it shows, and the keyboard focus in it, stay put). Each item says whether
+    its author is banned or muted in that room."""
+    messages = [
+        m for m in await chat.latest_in_live_rooms(QUEUE_SIZE) if m.id > after
+    ]  # newest first
+    messages.reverse()
+    marks = await moderation.sanction_marks([(m.room.id, m.user_id) for m in messages])
+    queue = [
+        {
+            **message_view(m),
+            **marks[(m.room.id, m.user_id)],
+            "room_id": m.room.id,
+            "room_title": m.room.title,
+        }
+        for m in messages
+    ]
+    cursor = max([after, *(m.id for m in messages)])
+    return {"queue": queue, "queue_cursor": cursor, "queue_appending": after > 0}
+
+
+async def _sanctions(user: User) -> dict[str, Any]:
+    return {"sanctions": await moderation.active_sanctions(user, LIST_SIZE)}
 
 
 async def _rooms(user: User) -> dict[str, Any]:
@@ -56,6 +77,7 @@ async def _audit(user: User) -> dict[str, Any]:
 
 PARTS: dict[str, Callable[[User], Awaitable[dict[str, Any]]]] = {
     "queue": _queue,
+    "sanctions": _sanctions,
     "rooms": _rooms,
     "reports": _reports,
     "words": _words,
@@ -95,6 +117,10 @@ async def admin_part(request: Request) -> Response:
     user = await _moderator(request)
     if isinstance(user, Response):
         return user
+    if name == "queue":
+        raw = request.query_params.get("after", "")
+        after = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
+        return render(request, "admin/_queue.html", await _queue(user, after))
     return render(request, f"admin/_{name}.html", await PARTS[name](user))
 
 

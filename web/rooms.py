@@ -15,6 +15,7 @@ from app.commerce import coupons, orders
 from app.commerce.models import Product
 from app.errors import UserError
 from app.gifts import services as gifts
+from app.moderation import services as moderation
 from app.recognition import services as recognition
 from app.rooms import likes
 from app.rooms import services as rooms
@@ -294,6 +295,7 @@ async def studio_room(request: Request) -> Response:
         "on_air": rooms.is_on_air(room),
         "confirm_end": confirm_end,
         "test_pattern": settings.test_pattern,
+        "sanctions": await moderation.room_sanctions(user, room.id),
         "drop_coupons": await _droppable_coupons(user, room),
         "gift_leaderboard": [e.as_event() for e in await gifts.leaderboard(room.id)],
         **(await live_stats(room)),

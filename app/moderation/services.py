@@ -185,6 +185,40 @@ async def room_sanctions(actor: User, room_id: int) -> dict[str, list[Any]]:
     return {"mutes": list(mutes), "bans": list(bans)}
 
 
+async def active_sanctions(actor: User, limit: int = 100) -> dict[str, list[Any]]:
+    """Every room's active bans and mutes (newest first), for site moderators:
+    ``{"bans": [...], "mutes": [...]}`` with ``user`` and ``room`` loaded."""
+    require_site_moderator(actor)
+    bans = await RoomBan.all().order_by("-id").limit(limit).select_related("user", "room")
+    mutes = await (
+        RoomMute.filter(until__gt=now()).order_by("-id").limit(limit).select_related("user", "room")
+    )
+    return {"bans": list(bans), "mutes": list(mutes)}
+
+
+async def sanction_marks(
+    pairs: list[tuple[int, int]],
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """For ``(room_id, user_id)`` pairs, who is banned or muted there now:
+    ``{(room, user): {"banned": bool, "muted_until": datetime | None}}`` (two queries)."""
+    wanted = set(pairs)
+    marks: dict[tuple[int, int], dict[str, Any]] = {
+        pair: {"banned": False, "muted_until": None} for pair in wanted
+    }
+    if not wanted:
+        return marks
+    rooms = list({room for room, _ in wanted})
+    users = list({user for _, user in wanted})
+    for ban in await RoomBan.filter(room_id__in=rooms, user_id__in=users):
+        if (ban.room_id, ban.user_id) in wanted:
+            marks[(ban.room_id, ban.user_id)]["banned"] = True
+    mutes = RoomMute.filter(room_id__in=rooms, user_id__in=users, until__gt=now())
+    for mute in await mutes:
+        if (mute.room_id, mute.user_id) in wanted:
+            marks[(mute.room_id, mute.user_id)]["muted_until"] = mute.until
+    return marks
+
+
 # --- slow mode ---------------------------------------------------------------------
 
 

@@ -42,9 +42,7 @@ async def test_go_live_without_video_is_not_live_for_viewers(
     await rooms.set_media_state(room.id, "live")  # what the media worker reports
     seen = (await op(other_client, "rooms", "RoomOnAir", {"id": gid}))["data"]["room"]
     assert (seen["onAir"], seen["hlsUrl"]) == (True, f"/hls/{room.id}/master.m3u8")
-    assert _titles(await op(other_client, "rooms", "Rooms", {"status": "LIVE"})) == [
-        "Silent start"
-    ]
+    assert _titles(await op(other_client, "rooms", "Rooms", {"status": "LIVE"})) == ["Silent start"]
     assert await _followed_live(other_client) == ["Silent start"]
     home = (await other_client.get("/")).text
     live_now = home.split('data-testid="live-rooms"')[1]
@@ -52,9 +50,7 @@ async def test_go_live_without_video_is_not_live_for_viewers(
     assert 'data-status="live"' in (await other_client.get(f"/rooms/{room.id}")).text
 
     await rooms.set_media_state(room.id, "reconnecting")  # a dropped publisher stays on air
-    assert _titles(await op(other_client, "rooms", "Rooms", {"status": "LIVE"})) == [
-        "Silent start"
-    ]
+    assert _titles(await op(other_client, "rooms", "Rooms", {"status": "LIVE"})) == ["Silent start"]
 
 
 async def test_the_console_says_whether_viewers_see_the_room(client: httpx.AsyncClient) -> None:
