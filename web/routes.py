@@ -12,6 +12,7 @@ from web import (
     accounts,
     admin,
     analytics,
+    attribution,
     chat,
     commerce,
     faq,
@@ -49,6 +50,7 @@ def page_routes() -> list[BaseRoute]:
         *simulcast.routes,
         *replays.routes,
         *streamer_profile.routes,
+        *attribution.routes,
     ]
     return [
         *ids_in_range(pages),
