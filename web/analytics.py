@@ -28,6 +28,7 @@ from app.analytics import charts, fraud
 from app.analytics import stats as analytics
 from app.analytics.models import FlagAction, FlagStatus, FraudFlag
 from app.errors import NotFound, PermissionDenied, UserError
+from web.formatting import money
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
@@ -54,12 +55,12 @@ STAT_CARDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def fmt(value: float, kind: str) -> str:
-    """A stat card's value as shown."""
+def fmt(value: float, kind: str, currency: str = "USD") -> str:
+    """A stat card's value as shown (money with its currency: "$12.50 USD")."""
     if kind == "percent":
         return f"{value * 100:.1f}%"
     if kind == "money":
-        return f"{value / 100:,.2f}"
+        return money(int(value), currency)
     if kind == "duration":
         seconds = round(value)
         return f"{seconds // 60}m {seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
@@ -133,7 +134,8 @@ def _dashboard_context(found: analytics.RoomStats) -> dict[str, Any]:
     return {
         "stats": found,
         "cards": [
-            (label, fmt(found.totals.get(key, 0), kind), key) for key, label, kind in STAT_CARDS
+            (label, fmt(found.totals.get(key, 0), kind, found.currency), key)
+            for key, label, kind in STAT_CARDS
         ],
         "viewers_chart": charts.line_chart(
             "Concurrent viewers",

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from app.accounts import services as accounts
 from app.commerce import catalog
 from app.errors import UserError
 from app.rooms import replays, schedule
@@ -60,6 +61,7 @@ async def home(request: Request) -> Response:
         "products": await recs_pages.product_cards(list(found)),
     }
     ctx.update(await recs_pages.home_context(user))
+    ctx["new_account"] = accounts.is_new_account(user) if user else False
     return render(request, "home.html", ctx)
 
 

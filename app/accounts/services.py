@@ -138,6 +138,18 @@ async def start_session(user: User) -> str:
     return secret
 
 
+NEW_ACCOUNT_FOR = timedelta(minutes=30)
+
+
+def is_new_account(user: User) -> bool:
+    """Whether ``user`` signed up within :data:`NEW_ACCOUNT_FOR`: pages greet them with
+    "Welcome", not "Welcome back"."""
+    created = user.created_at
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return now() - created < NEW_ACCOUNT_FOR
+
+
 async def user_for_session(secret: str | None) -> User | None:
     if not secret:
         return None

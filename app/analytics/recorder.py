@@ -17,7 +17,10 @@ What each counter means (per room and UTC minute, attributed by the signal's ``a
 * ``watch_seconds``: seconds watched in the minute, by every connection: accrued at every
   flush for open connections and finished at ``room.watched``;
 * ``chat_messages``, ``likes`` (taps), ``gifts`` (sends) and ``gift_coins``,
-  ``impressions``, ``clicks``, ``add_to_cart`` (signals that name the room);
+  ``impressions``, ``clicks``, ``add_to_cart`` (signals that name the room); an order
+  placed from the room counts a click too unless its buyer opened one of its products'
+  pages from the room before (a buy from the room's card is a click on the product:
+  the funnel never shows more orders than clicks);
 * ``orders_placed`` (``order.created``), ``orders`` and ``gmv_cents`` (``order.paid``),
   ``refunds`` and ``refunded_cents`` (``order.refunded``), ``cancelled`` (cancelled or
   expired); ``new_followers``: ``follow.added`` while one of the streamer's rooms is live
@@ -125,6 +128,8 @@ class Recorder:
         self.bursts: dict[tuple[int, int, datetime], list[int]] = {}
         self.burst_written: dict[tuple[int, int, datetime], list[int]] = {}
         self._orders: OrderedDict[tuple[str, int], None] = OrderedDict()
+        # (room, user, product) product pages opened from a room and not yet bought.
+        self._clicks: OrderedDict[tuple[int, int, int], None] = OrderedDict()
         self._lock = asyncio.Lock()
 
     # --- listening ---------------------------------------------------------------------
@@ -254,8 +259,35 @@ class Recorder:
     def on_impression(self, room_id: int | None, at: datetime, **_: Any) -> None:
         self._count(room_id, at, "impressions")
 
-    def on_click(self, room_id: int | None, at: datetime, **_: Any) -> None:
+    def on_click(
+        self,
+        room_id: int | None,
+        at: datetime,
+        product_id: int | None = None,
+        user_id: int | None = None,
+        **_: Any,
+    ) -> None:
         self._count(room_id, at, "clicks")
+        if room_id is not None and user_id is not None and product_id is not None:
+            key = (int(room_id), int(user_id), int(product_id))
+            self._clicks[key] = None
+            self._clicks.move_to_end(key)
+            while len(self._clicks) > DEDUPE_SIZE:
+                self._clicks.popitem(last=False)
+
+    def _buy_clicks(self, room_id: int, user_id: int | None, product_ids: list[int] | None) -> int:
+        """Clicks that an order from the room stands for: a buy straight from the room's
+        card (the pinned product, a flash sale) is a click on it. A product page opened
+        before from the room already counted its click, which this order uses up."""
+        used = [
+            (room_id, int(user_id), int(p)) in self._clicks
+            for p in (product_ids or [])
+            if user_id is not None
+        ]
+        for p in product_ids or []:
+            if user_id is not None:
+                self._clicks.pop((room_id, int(user_id), int(p)), None)
+        return 0 if any(used) else 1
 
     def on_cart(self, room_id: int | None, at: datetime, **_: Any) -> None:
         self._count(room_id, at, "add_to_cart")
@@ -269,9 +301,21 @@ class Recorder:
             self._orders.popitem(last=False)
         return True
 
-    def on_order_created(self, order_id: int, room_id: int | None, at: datetime, **_: Any) -> None:
+    def on_order_created(
+        self,
+        order_id: int,
+        room_id: int | None,
+        at: datetime,
+        user_id: int | None = None,
+        product_ids: list[int] | None = None,
+        **_: Any,
+    ) -> None:
         if self._first_time("created", order_id):
             self._count(room_id, at, "orders_placed")
+            if room_id is not None:
+                self._count(
+                    room_id, at, "clicks", self._buy_clicks(int(room_id), user_id, product_ids)
+                )
 
     def on_order_paid(
         self, order_id: int, room_id: int | None, total_cents: int, at: datetime, **_: Any

@@ -8,8 +8,10 @@ Definitions (see :mod:`app.analytics.recorder` for how each counter is recorded)
 * ``unique_viewers``: per minute, distinct viewers present in it; over an hour or a whole
   range, distinct viewers (visits) whose time in the room overlaps it;
 * ``avg_watch_seconds``: watch seconds in the range / unique viewers of the range;
+* ``clicks``: product pages opened from the room, plus orders bought straight from the
+  room's card (see :mod:`app.analytics.recorder`): never fewer than the orders placed;
 * ``ctr`` = clicks / impressions; ``cvr`` = orders (paid) / clicks; ``gmv_cents``: total of
-  the orders paid (minor units of the room's currency).
+  the orders paid (minor units of :attr:`RoomStats.currency`).
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class RoomStats:
     totals: dict[str, float]
     funnel: list[FunnelStep]
     live: bool = False
+    currency: str = "USD"  # of gmv_cents: the room's paid orders' currency
 
 
 def can_see_stats(user: User | None, room: Room) -> bool:
@@ -214,7 +217,14 @@ async def room_stats(
         )
         previous = count
     live = room.status == RoomStatus.LIVE and (session is None or session.ended_at is None)
-    return RoomStats(room, session, start, end, interval, points, totals, funnel, live)
+    currency = await room_currency(room.id)
+    return RoomStats(room, session, start, end, interval, points, totals, funnel, live, currency)
+
+
+async def room_currency(room_id: int) -> str:
+    """The currency of a room's GMV: that of its latest paid order (USD before any)."""
+    order = await Order.filter(room_id=room_id, status__in=PAID).order_by("-id").first()
+    return order.currency if order else "USD"
 
 
 def _overlap_filter(visits: Any, start: datetime, end: datetime) -> Any:
