@@ -31,6 +31,7 @@ from app.db import close_db, init_db
 from app.events import EventBus, set_bus
 from app.events.changes import changes_runtime
 from app.live_media import media_runtime, stop_room_stream
+from app.notify.runtime import notify_runtime
 from app.payments.runtime import payments_runtime
 from app.profiles.updater import profiles_runtime
 from app.ratelimit import rate_limits_runtime
@@ -72,6 +73,8 @@ def app_runtimes() -> list[Runtime]:
         Runtime("profiles", profiles_runtime),  # interest portraits, folded in batches
         Runtime("flash-sale stock gate", stock_gate_runtime),  # rebuilt from the database
         Runtime("flash-sale and auction closer", closer_runtime),
+        # signals → notifications (in bulk), the bells, pushes and mails (when in process)
+        Runtime("notifications", notify_runtime),
     ]
 
 

@@ -157,6 +157,16 @@ def _media_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notify_worker(args: argparse.Namespace) -> int:
+    from app.notify.runtime import run_worker
+
+    try:
+        asyncio.run(run_worker(load_settings()))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="livemart", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -193,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "media-worker", help="run the media worker alone (web: LIVEMART_MEDIA_IN_PROCESS=false)"
     ).set_defaults(func=_media_worker)
+    sub.add_parser(
+        "notify-worker",
+        help="send notification pushes and mails alone (web: LIVEMART_NOTIFY_IN_PROCESS=false)",
+    ).set_defaults(func=_notify_worker)
 
     ex = sub.add_parser("export-schema", help="write graphql/schema.graphql")
     ex.add_argument("--output", help="default: the checkout's graphql/schema.graphql")

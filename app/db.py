@@ -30,6 +30,7 @@ MODEL_MODULES: list[str] = [
     "app.simulcast.models",
     "app.profiles.models",
     "app.attribution.models",
+    "app.notify.models",
     "aerich.models",
 ]
 # How long an SQLite connection waits for another process's write lock (milliseconds).

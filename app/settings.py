@@ -64,6 +64,19 @@ class Settings:
     analytics_flush_seconds: float = 5.0  # how often counters are written
     analytics_scan_seconds: float = 300.0  # how often the fraud rules run; 0: never
     invite_reward_cents: int = 500  # the sharer's coupon after an invitee's first order; 0: off
+    # Notifications: mail over SMTP (no host: development, mails go to the outbox table
+    # and the log), the delivery runtime in this process or in `livemart notify-worker`,
+    # how often it looks for due deliveries and the first retry's delay (then x5 each).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    mail_from: str = "livemart <noreply@localhost>"
+    push_contact: str = "mailto:admin@localhost"  # the VAPID "sub" claim
+    notify_in_process: bool = True
+    notify_tick_seconds: float = 1.0
+    notify_retry_seconds: float = 5.0
 
     @property
     def production(self) -> bool:
@@ -273,6 +286,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         invite_reward_cents=_int(
             "INVITE_REWARD_CENTS", get("INVITE_REWARD_CENTS", "500"), 0, 1_000_000
+        ),
+        smtp_host=get("SMTP_HOST", "").strip(),
+        smtp_port=_int("SMTP_PORT", get("SMTP_PORT", "587"), 1, 65535),
+        smtp_user=get("SMTP_USER", ""),
+        smtp_password=get("SMTP_PASSWORD", ""),
+        smtp_starttls=_bool("SMTP_STARTTLS", get("SMTP_STARTTLS", "true")),
+        mail_from=get("MAIL_FROM", "livemart <noreply@localhost>").strip(),
+        push_contact=get("PUSH_CONTACT", "mailto:admin@localhost").strip(),
+        notify_in_process=_bool("NOTIFY_IN_PROCESS", get("NOTIFY_IN_PROCESS", "true")),
+        notify_tick_seconds=_float(
+            "NOTIFY_TICK_SECONDS", get("NOTIFY_TICK_SECONDS", "1"), 0.01, 3600
+        ),
+        notify_retry_seconds=_float(
+            "NOTIFY_RETRY_SECONDS", get("NOTIFY_RETRY_SECONDS", "5"), 0.001, DAY
         ),
         write_limit=_int("WRITE_LIMIT", get("WRITE_LIMIT", "120"), 0, 1_000_000),
         ratelimit_prefix=_name("RATELIMIT_PREFIX", get("RATELIMIT_PREFIX", "livemart")),

@@ -22,6 +22,11 @@ exactly once: by the process where it happened, so counters are never doubled.
 |  | ``product_ids, at`` |
 | ``order.refunded`` | ``order_id, user_id, merchant_id, room_id, total_cents, currency, at`` |
 | ``order.cancelled`` | ``order_id, user_id, room_id, at`` |
+| ``order.shipped`` | ``order_id, user_id, merchant_id, room_id, total_cents, currency, at`` |
+| ``order.delivered`` | ``order_id, user_id, merchant_id, room_id, total_cents, currency, at`` |
+| ``room.live`` | ``room_id, streamer_id, at`` |
+| ``auction.outbid`` | ``auction_id, room_id, user_id (the bidder outbid), amount, currency, at`` |
+| ``coupon.dropped`` | ``coupon_id, room_id, streamer_id, code, first_n, at`` |
 """
 
 from __future__ import annotations

@@ -239,6 +239,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
     from app.attribution import recorder as attribution
     from app.commerce import closer, runtime, stock_gate
     from app.events import changes
+    from app.notify import hub
     from app.payments import runtime as payments
     from app.profiles import updater as profile_updater
     from app.recs import service
@@ -271,6 +272,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
         "profiles": lambda: profile_updater.get_updater() is not None,
         "flash-sale stock gate": stock_gate.app_configured,
         "flash-sale and auction closer": lambda: _running(closer.tick_forever),
+        "notifications": lambda: hub.get_hub() is not None,
     }
 
 

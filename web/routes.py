@@ -21,6 +21,7 @@ from web import (
     live_commerce,
     media,
     replays,
+    notifications,
     rooms,
     simulcast,
     streamer_profile,
@@ -51,6 +52,7 @@ def page_routes() -> list[BaseRoute]:
         *replays.routes,
         *streamer_profile.routes,
         *attribution.routes,
+        *notifications.routes,
     ]
     return [
         *ids_in_range(pages),

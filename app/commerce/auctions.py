@@ -287,6 +287,15 @@ async def place_bid(
         if won:
             updated = await get_auction(auction.id)
             await _publish(updated)
+            if auction.leader_id is not None and auction.leader_id != user.id:
+                await signals.emit(
+                    "auction.outbid",
+                    auction_id=auction.id,
+                    room_id=auction.room_id,
+                    user_id=auction.leader_id,
+                    amount=amount,
+                    currency=auction.currency,
+                )
             return updated, bid
         # Someone else's bid (or the close) got there first: check again against it.
     raise UserError("TRY_AGAIN", "the auction is very busy; bid again", "amount")

@@ -22,6 +22,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from app import signals
 from app.accounts.models import Role, User
 from app.commerce.catalog import check_currency, require_merchant
 from app.commerce.models import Coupon, CouponClaim, CouponKind, CouponRedemption, Order
@@ -331,6 +332,14 @@ async def drop_coupon(
         raise UserError("ALREADY_DROPPED", "this coupon was already dropped", "couponId")
     coupon = await get_coupon(coupon.id)
     await events.publish(room.id, drop_event(coupon))
+    await signals.emit(
+        "coupon.dropped",
+        coupon_id=coupon.id,
+        room_id=room.id,
+        streamer_id=room.owner_id,
+        code=coupon.code,
+        first_n=first_n,
+    )
     return coupon
 
 

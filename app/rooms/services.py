@@ -230,6 +230,7 @@ async def _go_live(room: Room) -> Room:
         await LiveSession.create(room_id=room.id, started_at=now())
     room = await get_room(room.id)
     await events.publish(room.id, events.RoomStatusChanged(status="live", media_state="starting"))
+    await signals.emit("room.live", room_id=room.id, streamer_id=room.owner_id)
     return room
 
 

@@ -184,6 +184,7 @@ async def ship_order(merchant: User, order_id: int, tracking: str) -> Order:
             tracking_number=tracking,
             shipped_at=now(),
         )
+    await signals.emit("order.shipped", **await order_signal(order, products=False))
     return await Order.get(id=order.id)
 
 
@@ -199,6 +200,7 @@ async def mark_delivered(actor: User, order_id: int) -> Order:
             conn,
             delivered_at=now(),
         )
+    await signals.emit("order.delivered", **await order_signal(order, products=False))
     return await Order.get(id=order.id)
 
 

@@ -1,0 +1,186 @@
+"""Sending the queued pushes and mails (rows of ``notification_deliveries``).
+
+:func:`deliver_due` claims a batch of due rows with a conditional ``UPDATE`` (two
+processes never send one row at once; a sender that died leaves its rows to the next
+after :data:`LEASE`), sends them concurrently, and records each outcome: sent; retried
+after a back-off (``notify_retry_seconds`` x 1, 5, 25, ...) up to :data:`MAX_ATTEMPTS`
+tries; gone (an expired push subscription, removed); or held until the end of the
+user's quiet hours (not counted as a try).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from app.accounts.models import User
+from app.notify.mail import build_mail, send_mail
+from app.notify.models import (
+    Channel,
+    DeliveryStatus,
+    Kind,
+    Notification,
+    NotificationDelivery,
+    PushSubscription,
+)
+from app.notify.prefs import quiet_hours_of
+from app.notify.push import Pusher, PushGone
+from app.settings import Settings
+
+log = logging.getLogger("livemart.notify.delivery")
+
+LEASE = timedelta(seconds=120)
+MAX_ATTEMPTS = 6
+BATCH = 500
+CONCURRENCY = 64
+UPDATE_CHUNK = 1000
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def backoff(settings: Settings, attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed try."""
+    return timedelta(seconds=settings.notify_retry_seconds * 5 ** (attempts - 1))
+
+
+@dataclass
+class Outcomes:
+    sent: list[int]
+    gone: list[int]
+    failed: list[tuple[NotificationDelivery, str]]
+    held: list[tuple[int, datetime]]
+
+
+async def _claim(limit: int) -> list[NotificationDelivery]:
+    at = now()
+    ids = await (
+        NotificationDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=at)
+        .order_by("next_attempt_at", "id")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
+    if not ids:
+        return []
+    claim = uuid.uuid4().hex
+    await NotificationDelivery.filter(
+        id__in=ids, status=DeliveryStatus.PENDING, next_attempt_at__lte=at
+    ).update(claim=claim, next_attempt_at=at + LEASE)
+    return await NotificationDelivery.filter(claim=claim, status=DeliveryStatus.PENDING)
+
+
+async def deliver_due(settings: Settings, pusher: Pusher, limit: int = BATCH) -> int:
+    """Send one batch of due deliveries; how many were claimed (0: nothing was due)."""
+    rows = await _claim(limit)
+    if not rows:
+        return 0
+    notes = {n.id: n for n in await Notification.filter(id__in={r.notification_id for r in rows})}
+    user_ids = list({n.user_id for n in notes.values()})
+    subs = {
+        s.id: s
+        for s in await PushSubscription.filter(
+            id__in={r.subscription_id for r in rows if r.subscription_id is not None}
+        )
+    }
+    emails = dict(await User.filter(id__in=user_ids).values_list("id", "email"))
+    quiet = await quiet_hours_of(user_ids)
+    outcomes = Outcomes([], [], [], [])
+    gate = asyncio.Semaphore(CONCURRENCY)
+    at = now()
+
+    async def one(row: NotificationDelivery) -> None:
+        note = notes.get(row.notification_id)
+        if note is None:
+            outcomes.gone.append(row.id)
+            return
+        hours = quiet.get(note.user_id)
+        until = hours.ends_after(at) if hours else None
+        if until is not None:
+            outcomes.held.append((row.id, until))
+            return
+        send: Callable[[], Awaitable[None]]
+        if row.channel == Channel.PUSH:
+            sub = subs.get(row.subscription_id or 0)
+            if sub is None:
+                outcomes.gone.append(row.id)
+                return
+            send = _push(pusher, sub, note)
+        else:
+            to = emails.get(note.user_id)
+            if not to:
+                outcomes.gone.append(row.id)
+                return
+            message = build_mail(
+                settings, to, note.user_id, Kind(note.kind), note.title, note.body, note.url
+            )
+            send = _mail(settings, message)
+        async with gate:
+            try:
+                await send()
+            except PushGone:
+                outcomes.gone.append(row.id)
+                await PushSubscription.filter(id=row.subscription_id).delete()
+            except Exception as exc:
+                outcomes.failed.append((row, f"{type(exc).__name__}: {exc}"[:300]))
+            else:
+                outcomes.sent.append(row.id)
+
+    await asyncio.gather(*(one(row) for row in rows))
+    await _record(settings, outcomes)
+    return len(rows)
+
+
+def _push(
+    pusher: Pusher, sub: PushSubscription, note: Notification
+) -> Callable[[], Awaitable[None]]:
+    payload = {"title": note.title, "body": note.body, "url": note.url, "id": note.id}
+    return lambda: pusher.send(sub.endpoint, sub.p256dh, sub.auth, payload)
+
+
+def _mail(settings: Settings, message: object) -> Callable[[], Awaitable[None]]:
+    return lambda: send_mail(settings, message)  # type: ignore[arg-type]
+
+
+async def _record(settings: Settings, outcomes: Outcomes) -> None:
+    at = now()
+    for status, ids in ((DeliveryStatus.SENT, outcomes.sent), (DeliveryStatus.GONE, outcomes.gone)):
+        for start in range(0, len(ids), UPDATE_CHUNK):
+            await NotificationDelivery.filter(id__in=ids[start : start + UPDATE_CHUNK]).update(
+                status=status, sent_at=at if status == DeliveryStatus.SENT else None, claim=""
+            )
+    for row_id, until in outcomes.held:
+        await NotificationDelivery.filter(id=row_id).update(next_attempt_at=until, claim="")
+    for row, error in outcomes.failed:
+        attempts = row.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            log.warning("gave up delivery %s (%s) after %s tries: %s",
+                        row.id, row.channel, attempts, error)  # fmt: skip
+            await NotificationDelivery.filter(id=row.id).update(
+                status=DeliveryStatus.FAILED, attempts=attempts, last_error=error, claim=""
+            )
+        else:
+            log.info("delivery %s (%s) failed (try %s), retrying: %s",
+                     row.id, row.channel, attempts, error)  # fmt: skip
+            await NotificationDelivery.filter(id=row.id).update(
+                attempts=attempts,
+                last_error=error,
+                next_attempt_at=at + backoff(settings, attempts),
+                claim="",
+            )
+
+
+async def next_due_in(limit: float) -> float:
+    """Seconds until the next pending delivery is due (at most ``limit``)."""
+    row = (
+        await NotificationDelivery.filter(status=DeliveryStatus.PENDING)
+        .order_by("next_attempt_at")
+        .first()
+    )
+    if row is None:
+        return limit
+    return max(0.0, min(limit, (row.next_attempt_at - now()).total_seconds()))
