@@ -20,6 +20,7 @@ from app.api.limits import ApiSchema, limit_extensions, should_mask
 from app.api.live_commerce import schema as live_commerce_api
 from app.api.moderation import schema as moderation_api
 from app.api.node import NodeQuery
+from app.api.profiles import schema as profiles_api
 from app.api.recognition import schema as recognition_api
 from app.api.recs import schema as recs_api
 from app.api.rooms import schema as rooms_api
@@ -41,6 +42,7 @@ QUERIES: tuple[type, ...] = (
     search_api.Query,
     faq_api.Query,
     simulcast_api.Query,
+    profiles_api.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     accounts_api.Mutation,
@@ -54,6 +56,7 @@ MUTATIONS: tuple[type, ...] = (
     faq_api.Mutation,
     recognition_api.Mutation,
     simulcast_api.Mutation,
+    profiles_api.Mutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     accounts_subs.Subscription,

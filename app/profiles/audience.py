@@ -1,7 +1,8 @@
 """The streamer's audience view: who watched a room (one live session, or every session
 in a window) as aggregates only.
 
-New vs returning viewers, the interest mix and price bands of signed-in viewers (from
+New vs returning viewers (returning: seen in one of the streamer's rooms before), the
+interest mix and price bands of signed-in viewers (from
 their profiles, leaving out those who turned personalisation off), top spenders, followers
 gained and where viewers came from. Any segment of fewer than :data:`MIN_SEGMENT` people is
 not shown (its count is withheld, and it is folded into "other" where that makes sense),
@@ -145,11 +146,13 @@ async def audience(
     users = {int(r["user_id"]) for r in rows if r["user_id"] is not None}
     result = Audience(room.id, session_id, since, until, len(keys), len(users))
 
-    # New vs returning: returning viewers were in this room before the window.
+    # New vs returning: returning viewers watched this streamer (any room) before.
     first = (
         {
             r["viewer_key"]: _utc(r["first"])
-            for r in await ViewerVisit.filter(room_id=room.id, viewer_key__in=list(keys))
+            for r in await ViewerVisit.filter(
+                room__owner_id=room.owner_id, viewer_key__in=list(keys)
+            )
             .annotate(first=Min("first_seen"))
             .group_by("viewer_key")
             .values("viewer_key", "first")

@@ -68,7 +68,12 @@ DELETED_NAME = "Deleted user"
 
 
 def _models() -> list[type[Model]]:
-    return [m for m in Tortoise.apps.get("models", {}).values() if m._meta.db_table != "aerich"]
+    apps = Tortoise.apps
+    if apps is None:
+        return []
+    return [
+        m for m in dict(apps.items()).get("models", {}).values() if m._meta.db_table != "aerich"
+    ]
 
 
 def _fks_to(model: type[Model], target: type[Model]) -> list[str]:
@@ -111,9 +116,11 @@ async def _collect(user_id: int) -> dict[str, _Found]:
         keys = _fks_to(model, User)
         if model is User or not keys:
             continue
-        rows = await model.filter(_q(keys, [user_id])).order_by("pk").values()
+        rows = await model.filter(_q(keys, [user_id])).order_by(model._meta.pk_attr).values()
         found[model._meta.db_table] = _Found(model, rows)
-    parents = {t: [r["id"] for r in f.rows] for t, f in found.items() if t in CHILD_TABLES}
+    parents = {
+        t: [r[f.model._meta.pk_attr] for r in f.rows] for t, f in found.items() if t in CHILD_TABLES
+    }
     for model in _models():
         table = model._meta.db_table
         for parent_table, ids in parents.items():
@@ -121,10 +128,11 @@ async def _collect(user_id: int) -> dict[str, _Found]:
             keys = _fks_to(model, parent)
             if not keys or not ids:
                 continue
-            rows = await model.filter(_q(keys, ids)).order_by("pk").values()
+            rows = await model.filter(_q(keys, ids)).order_by(model._meta.pk_attr).values()
             if table in found:
-                seen = {r["id"] for r in found[table].rows}
-                found[table].rows += [r for r in rows if r["id"] not in seen]
+                pk = model._meta.pk_attr
+                seen = {r[pk] for r in found[table].rows}
+                found[table].rows += [r for r in rows if r[pk] not in seen]
             else:
                 found[table] = _Found(model, rows)
     return found
@@ -186,7 +194,9 @@ async def delete_account(user: User, password: str) -> None:
         for table, f in order:
             if table in KEPT_TABLES or not f.rows:
                 continue
-            await f.model.filter(pk__in=[r["id"] for r in f.rows]).using_db(conn).delete()
+            pk = f.model._meta.pk_attr
+            ids = [r[pk] for r in f.rows]
+            await f.model.filter(**{f"{pk}__in": ids}).using_db(conn).delete()
         await LoginAttempt.filter(email=email).using_db(conn).delete()
         await OutboxMessage.filter(to=email).using_db(conn).delete()
         await User.filter(id=fresh.id).using_db(conn).update(**_anonymous(fresh))

@@ -94,3 +94,20 @@ async def watch_and_buy(
         }
         await signals.emit("order.created", **common, source="cart", at=at)
         await signals.emit("order.paid", **common, at=at + timedelta(minutes=1))
+
+
+async def shopped(user: User, products: list[Product], at: datetime) -> None:
+    """Open each product and put it in the cart (a profile without a room visit)."""
+    for product in products:
+        await signals.emit(
+            "product.clicked", product_id=product.id, user_id=user.id, room_id=None, at=at
+        )
+        await signals.emit(
+            "cart.added",
+            product_id=product.id,
+            variant_id=0,
+            user_id=user.id,
+            quantity=1,
+            room_id=None,
+            at=at,
+        )

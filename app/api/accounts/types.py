@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -13,6 +14,10 @@ from app.accounts.models import ApiToken, Role, User
 from app.api.context import Info
 from app.api.ids import in_order
 from app.api.mapping import from_model, public_nodes
+from app.profiles import services as profiles
+
+if TYPE_CHECKING:
+    from app.api.profiles.types import ProfileType
 
 RoleEnum = Role
 strawberry.enum(RoleEnum, name="Role")
@@ -32,6 +37,17 @@ class UserType(relay.Node):
         if me is not None and (me.id == self.id or me.role == "admin"):
             return self._email
         return None
+
+    @strawberry.field(description="The user's interest profile: only the user themself sees it.")
+    async def profile(
+        self, info: Info
+    ) -> Annotated[ProfileType, strawberry.lazy("app.api.profiles.types")] | None:
+        from app.api.profiles.types import ProfileType
+
+        me = info.context.principal.user
+        if me is None or me.id != self.id:
+            return None
+        return ProfileType.from_view(await profiles.my_profile(me))
 
     @classmethod
     def from_model(cls, user: User) -> UserType:
