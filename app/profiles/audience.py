@@ -11,17 +11,17 @@ so nobody can be singled out.
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from tortoise.functions import Min
 
 from app.accounts.models import Role, User
 from app.analytics.models import ViewerVisit
+from app.attribution import reports as attribution
+from app.attribution.sources import SOURCES
 from app.commerce.models import Order
 from app.errors import AuthRequired, NotFound, PermissionDenied
 from app.profiles import decay
@@ -71,7 +71,6 @@ class Audience:
     interests: list[Segment] = field(default_factory=list)
     price_bands: list[Segment] = field(default_factory=list)
     sources: list[Segment] = field(default_factory=list)
-    sources_note: str = ""
     spenders: Spenders = field(default_factory=lambda: Spenders(None, 0))
     followers_gained: int = 0
     hidden_segments: int = 0
@@ -206,7 +205,7 @@ async def audience(
     result.followers_gained = await Follow.filter(
         streamer_id=room.owner_id, created_at__gte=since, created_at__lt=until
     ).count()
-    result.sources, result.sources_note = await _sources(room.id, since, until)
+    result.sources = await _sources(room.id, since, until)
     result.hidden_segments = sum(
         1
         for group in (result.new_vs_returning, result.interests, result.price_bands, result.sources)
@@ -216,12 +215,8 @@ async def audience(
     return result
 
 
-async def _sources(room_id: int, since: datetime, until: datetime) -> tuple[list[Segment], str]:
-    """Viewers by traffic source, from :mod:`app.attribution` when it is installed."""
-    try:
-        reports: Any = importlib.import_module("app.attribution.reports")
-    except ImportError:
-        return [], "Traffic sources are not recorded yet."
-    stats = await reports.by_source(room_id, since, until)
-    counts = Counter({str(s.source): int(s.viewers) for s in stats if s.viewers})
-    return segments(counts), ""
+async def _sources(room_id: int, since: datetime, until: datetime) -> list[Segment]:
+    """Distinct viewers by traffic source (:func:`app.attribution.reports.by_source`)."""
+    stats = await attribution.by_source(room_id, since, until)
+    labels = {s: s.replace("_", " ") for s in SOURCES}
+    return segments(Counter({str(s.source): int(s.viewers) for s in stats if s.viewers}), labels)

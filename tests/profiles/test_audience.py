@@ -12,6 +12,8 @@ from app import signals
 from app.accounts.models import User
 from app.analytics.recorder import get_recorder
 from app.api.ids import encode_id
+from app.attribution.recorder import VisitHit, record_visit
+from app.attribution.recorder import get_recorder as get_attribution
 from app.commerce import cart
 from app.commerce.models import Variant
 from app.commerce.ordering.payment import pay_with_coins
@@ -104,6 +106,15 @@ async def test_a_sessions_audience_shows_only_groups_of_five_or_more(app: object
         await _buy(shop, user, 1 + i % 2)
     for user in cooks[:2]:
         await rooms.follow(user, shop.merchant.id)
+    for i, user in enumerate([*fans, *cooks]):  # five came from search, four from the home feed
+        source = "search" if i < 5 else "home"
+        hit = VisitHit(
+            f"user:{user.id}", datetime.now(UTC), room_id=room.id, user_id=user.id, src=source
+        )
+        await record_visit(hit)
+    attribution = get_attribution()
+    assert attribution is not None
+    await attribution.flush()
 
     seen = await audience.audience(shop.merchant, room.id, session.id)
     assert seen.viewers == 11 and seen.signed_in == 11
@@ -116,8 +127,9 @@ async def test_a_sessions_audience_shows_only_groups_of_five_or_more(app: object
     assert seen.spenders.top_count == 5
     assert seen.spenders.gmv_cents > seen.spenders.top_cents > 0  # type: ignore[operator]
     assert seen.followers_gained == 2
+    assert {s.key: s.count for s in seen.sources} == {"search": 5, "home": None}
     assert all(n >= MIN_SEGMENT for n in _shown_counts(seen))
-    assert seen.hidden_segments == 3
+    assert seen.hidden_segments == 4
 
     whole = await audience.audience(shop.merchant, room.id)  # every session, last 30 days
     assert whole.viewers == 11
