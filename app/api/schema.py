@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 from app.api.accounts import schema as accounts_api
 from app.api.accounts import subscriptions as accounts_subs
 from app.api.analytics import schema as analytics_api
+from app.api.attribution import schema as attribution_api
 from app.api.chat import schema as chat_api
 from app.api.commerce import schema as commerce_api
 from app.api.faq import schema as faq_api
@@ -43,6 +44,7 @@ QUERIES: tuple[type, ...] = (
     faq_api.Query,
     simulcast_api.Query,
     profiles_api.Query,
+    attribution_api.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     accounts_api.Mutation,
@@ -57,6 +59,7 @@ MUTATIONS: tuple[type, ...] = (
     recognition_api.Mutation,
     simulcast_api.Mutation,
     profiles_api.Mutation,
+    attribution_api.Mutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     accounts_subs.Subscription,
