@@ -113,7 +113,7 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    command: list[str], port: int, cwd: Path, env: dict[str, str], within: float = 30
+    command: list[str], port: int, cwd: Path, env: dict[str, str], within: float = 90
 ) -> Iterator[str]:
     """Run a web server ``command`` listening on ``port``; yields its base URL once
     ``/healthz`` answers (the server's output is shown when it dies first)."""

@@ -24,7 +24,7 @@ from app import signals
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.auth import CSRF_FIELD, CSRF_HEADER, csrf_ok
-from app.commerce import cart, catalog, coupons, images, orders
+from app.commerce import cart, catalog, coupons, images, orders, pinned
 from app.commerce.models import Order, OrderStatus
 from app.errors import UserError
 from app.gifts import wallet
@@ -220,7 +220,19 @@ async def checkout_page(request: Request) -> Response:
     key = field(form, "idempotency_key", 80)
     coupon_code = values["coupon_code"].strip() or None
     try:
-        if _int(values["variant_id"], 0):
+        if _int(values["variant_id"], 0) and _int(values["room_id"], 0):
+            placed = [  # in a room: the pinned product's live (flash) price
+                await pinned.buy_in_room(
+                    user,
+                    _int(values["room_id"]),
+                    _int(values["variant_id"]),
+                    _int(values["quantity"], 1),
+                    shipping=shipping,
+                    idempotency_key=key,
+                    coupon_code=coupon_code,
+                )
+            ]
+        elif _int(values["variant_id"], 0):
             placed = [
                 await cart.buy_now(
                     user,
@@ -229,7 +241,6 @@ async def checkout_page(request: Request) -> Response:
                     shipping=shipping,
                     idempotency_key=key,
                     coupon_code=coupon_code,
-                    room_id=_int(values["room_id"], 0) or None,
                 )
             ]
         else:
@@ -269,14 +280,18 @@ async def orders_page(request: Request) -> Response:
 
 async def _order_context(user: User, order: Order) -> dict[str, Any]:
     oid = order.id
+    coins = orders.coins_for(order.total_cents, order.currency)
+    balance = await wallet.balance_of(user.id)
     return {
         "order": order,
         "items": (await orders.items_for_orders([oid]))[oid],
         "payments": (await orders.payments_for_orders([oid]))[oid],
         "is_buyer": order.buyer_id == user.id,
         "payable": order.status == OrderStatus.PENDING and order.expires_at > orders.now(),
-        "coins": orders.coins_for(order.total_cents, order.currency),
-        "balance": await wallet.balance_of(user.id),
+        "coins": coins,
+        "coins_value": orders.coins_cash_value(coins, order.currency),
+        "pay_methods": orders.payment_methods(order.total_cents, order.currency, balance),
+        "balance": balance,
         "pay_key": orders.new_idempotency_key(),
         "approved_card": APPROVED_TEST_CARD,
         "declined_card": DECLINED_TEST_CARD,

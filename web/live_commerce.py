@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from app import signals
 from app.accounts.models import User
-from app.commerce import auctions, cart, catalog, flash_sales, orders, shelf
+from app.commerce import auctions, catalog, flash_sales, orders, pinned, shelf
 from app.commerce.live_models import Auction, FlashSale
 from app.commerce.models import Order
 from app.errors import UserError
@@ -120,11 +120,29 @@ async def _auction_views(found: list[Auction]) -> list[dict[str, Any]]:
     return views
 
 
-async def _pinned_card(room_id: int) -> shelf.ProductCard | None:
-    item = await shelf.pinned_item(room_id)
-    if item is None:
+def pinned_sale_view(offer: pinned.PinnedOffer | None) -> dict[str, Any] | None:
+    """What the pinned card shows of a flash sale of the pinned product running now."""
+    if offer is None or offer.sale is None:
         return None
-    return (await shelf.product_cards([item.product_id])).get(item.product_id)
+    sale = offer.sale
+    return {
+        **flash_sales.sale_event(sale).as_dict(),
+        "variant_id": sale.variant_id,
+        "currency": sale.currency,
+        "list_price": next(
+            (v.price_cents for v in offer.card.variants if v.id == sale.variant_id), None
+        ),
+    }
+
+
+async def pinned_context(room_id: int) -> dict[str, Any]:
+    """The pinned card's keys: the card (``shelf_pinned``) and its running flash sale
+    (``shelf_pinned_sale``), priced by :func:`app.commerce.pinned.pinned_offer`."""
+    offer = await pinned.pinned_offer(room_id)
+    return {
+        "shelf_pinned": offer.card if offer else None,
+        "shelf_pinned_sale": pinned_sale_view(offer),
+    }
 
 
 # -- the room panel ------------------------------------------------------------------------
@@ -148,13 +166,18 @@ async def shelf_shared(room: Room) -> dict[str, Any]:
     return {
         "shelf_labels": {str(p.id): {"title": p.title, "currency": p.currency} for p in shown},
         "shelf_items": [cards[i.product_id] for i in items if i.product_id in cards],
-        "shelf_pinned": await _pinned_card(room.id),
         "shelf_key": FRESH_KEY,
         "shelf_sales": [{**v, "key": FRESH_KEY} for v in await _sale_views(sales, None)],
         "shelf_auctions": await _auction_views(live),
         "shelf_is_seller": False,
         "shelf_impressions": sorted({p.id for p in shown}),
     }
+
+
+async def pinned_shared(room: Room) -> dict[str, Any]:
+    """The pinned card over the video (the same for every viewer; its idempotency key is
+    :data:`web.page_keys.FRESH_KEY`)."""
+    return {**(await pinned_context(room.id)), "shelf_key": FRESH_KEY}
 
 
 async def shelf_personal(
@@ -184,11 +207,7 @@ async def pinned_card(request: Request) -> Response:
     """GET /rooms/{id}/pinned: the pinned product's card (loaded by the pin fragment)."""
     await load_user(request)
     room = await _room_or_404(request)
-    ctx = {
-        "room": room,
-        "shelf_pinned": await _pinned_card(room.id),
-        "shelf_key": uuid.uuid4().hex,
-    }
+    ctx = {"room": room, **(await pinned_context(room.id)), "shelf_key": uuid.uuid4().hex}
     return render(request, "live_commerce/_pinned.html", ctx)
 
 
@@ -318,9 +337,10 @@ async def buy_flash_sale(request: Request) -> Response:
 
 
 async def quick_buy(request: Request) -> Response:
-    """POST /rooms/{id}/quick-buy (variant_id, idempotency_key): the pinned product's "Buy
-    now" without leaving the room: the order is placed (held while the buyer pays) with the
-    buyer's last address, or an address form comes back first."""
+    """POST /rooms/{id}/quick-buy (variant_id, quantity, idempotency_key): the pinned
+    product's buy without JavaScript (the bottom sheet is :mod:`web.buy_sheet`): the order
+    is placed at the live price (the flash price while a sale of it runs; held while the
+    buyer pays) with the buyer's last address, or an address form comes back first."""
     form = await checked_form(request)
     user = await load_user(request)
     room = await _room_or_404(request)
@@ -330,8 +350,13 @@ async def quick_buy(request: Request) -> Response:
     action = f"/rooms/{room.id}/quick-buy"
 
     async def buy(address: dict[str, str], idempotency_key: str) -> Order:
-        return await cart.buy_now(
-            user, variant_id, 1, shipping=address, idempotency_key=idempotency_key, room_id=room.id
+        return await pinned.buy_pinned(
+            user,
+            room.id,
+            variant_id,
+            _int(field(form, "quantity", 4), 1),
+            shipping=address,
+            idempotency_key=idempotency_key,
         )
 
     done = "Ordered! It is yours once you pay, within the time limit."

@@ -1,5 +1,6 @@
-"""The panels of the room page, in one list: chat beside the video; the coupon drop, the
-shelf, gifts and recommended rooms under it.
+"""The panels of the room page, in one list: the pinned product over the video; chat beside
+the video (over its lower part on a phone); the coupon drop, the shelf, gifts and
+recommended rooms under it.
 
 A panel is a template included in ``rooms/room.html`` in one of the slots
 (``side``: beside the video; ``below``: under the video; ``overlay``: over the video).
@@ -46,6 +47,7 @@ class Panel:
 
 # In page order within each slot.
 ROOM_PANELS: tuple[Panel, ...] = (
+    Panel("rooms/panels/pinned.html", live_commerce.pinned_shared, slot="overlay"),
     Panel("rooms/panels/coupon.html", commerce.coupon_panel_shared, slot="below"),
     Panel(
         "rooms/panels/shelf.html",

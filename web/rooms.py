@@ -20,6 +20,7 @@ from app.recognition import services as recognition
 from app.rooms import likes
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
+from app.rooms.neighbours import live_neighbours
 from app.rooms.presence import get_presence
 from web.chat import chat_context, error_status
 from web.forms import checked_form, field, is_htmx, load_user
@@ -67,6 +68,7 @@ async def _shared_page_context(room_id: int) -> dict[str, Any]:
         "following": False,
         "followers": await rooms.follower_count(owner.id),
         "viewer_count": await get_presence().count(room.id),
+        "neighbours": await live_neighbours(room.id),
         "panels": ROOM_PANELS,
         **(await shared_context(room)),
     }

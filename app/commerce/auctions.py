@@ -16,7 +16,7 @@ Bounds and the funds rule:
   order line takes (``MAX_UNIT_PRICE``), so every winning bid can be ordered and every
   price (the next minimum bid included) fits a GraphQL ``Int``.
 * A bidder must be able to pay: a bid needs at least as many coins as the winner's
-  order would cost (``coins_for``: one coin per minor unit) in the bidder's wallet, and a
+  order would cost (``coins_for``: at the coin packs' rate) in the bidder's wallet, and a
   frozen wallet cannot bid (``INSUFFICIENT_COINS`` / ``WALLET_FROZEN``). The coins are
   checked, not held: the winner still pays the order with coins or a card.
 """

@@ -15,7 +15,7 @@ happens at most once however requests race, and an invalid one is a typed user e
 that changes nothing. Stock is taken with ``UPDATE … SET stock = stock - n WHERE stock >=
 n`` when an order is placed and given back when it is cancelled, expires or is refunded.
 
-Coins: an order costs :func:`coins_for` its total (one coin per minor unit); paying moves
+Coins: an order costs :func:`coins_for` its total (at the coin packs' rate); paying moves
 them buyer → merchant in the coin ledger (:mod:`app.gifts.wallet`), a refund reverses
 that transfer in the same transaction as the restock.
 """
@@ -45,10 +45,12 @@ from app.commerce.ordering.rules import (
     OrderLine,
     check_key,
     clean_shipping,
+    coins_cash_value,
     coins_for,
     invalid_transition,
     new_idempotency_key,
     now,
+    payment_methods,
 )
 from app.commerce.ordering.transitions import (
     cancel_order,
@@ -75,6 +77,7 @@ __all__ = [
     "check_key",
     "check_payable",
     "clean_shipping",
+    "coins_cash_value",
     "coins_for",
     "complete_order",
     "create_order",
@@ -92,6 +95,7 @@ __all__ = [
     "now",
     "order_signal",
     "pay_with_coins",
+    "payment_methods",
     "payments_for_orders",
     "refund_order",
     "room_order_count",

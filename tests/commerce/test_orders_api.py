@@ -36,7 +36,9 @@ async def test_buy_now_pay_ship_deliver_complete(
     placed = (await op(client, "commerce", "BuyNow", {"input": buy}))["data"]["buyNow"]
     assert placed["errors"] == []
     order = placed["order"]
-    assert (order["status"], order["totalCents"], order["coinPrice"]) == ("PENDING", 2400, 2400)
+    # coins at the coin packs' rate (300 for $4.99): $24.00 is 1443 coins, worth $24.00
+    assert (order["status"], order["totalCents"], order["coinPrice"]) == ("PENDING", 2400, 1443)
+    assert order["coinPriceCashValue"] == 2400
     assert order["items"][0]["source"] == "buy_now" and order["shipping"]["postalCode"] == "12345"
     again = (await op(client, "commerce", "BuyNow", {"input": buy}))["data"]["buyNow"]
     assert again["order"]["id"] == order["id"] and await stock_of(variant.id) == 1
@@ -54,8 +56,8 @@ async def test_buy_now_pay_ship_deliver_complete(
         client, "commerce", "PayOrderWithCoins", {"orderId": oid, "idempotencyKey": "p"}
     )
     assert paid["data"]["payOrderWithCoins"]["order"]["status"] == "PAID"
-    assert paid["data"]["payOrderWithCoins"]["order"]["payments"][0]["coins"] == 2400
-    assert await wallet.balance_of(shop.id) == 2400
+    assert paid["data"]["payOrderWithCoins"]["order"]["payments"][0]["coins"] == 1443
+    assert await wallet.balance_of(shop.id) == 1443
     shipped = await op(
         other_client, "commerce", "ShipOrder", {"orderId": oid, "trackingNumber": "TRK-1"}
     )

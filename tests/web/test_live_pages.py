@@ -133,7 +133,8 @@ async def test_pinned_buy_now_stays_in_the_room(
 ) -> None:
     room, variant = await _shop(client, other_client)
     page = await other_client.get(f"/rooms/{room.id}")
-    assert f'hx-post="/rooms/{room.id}/quick-buy"' in page.text
+    assert f'action="/rooms/{room.id}/quick-buy"' in page.text  # without JavaScript
+    assert f'hx-get="/rooms/{room.id}/sheet?variant_id={variant.id}"' in page.text
 
     ask = await _post(
         other_client,

@@ -33,7 +33,7 @@ from app.api.commerce.types import (
 from app.api.context import Info
 from app.api.ids import decode_id
 from app.api.pagination import Connection, make_connection, paginate
-from app.commerce import cart, catalog, coupons, images, orders
+from app.commerce import cart, catalog, coupons, images, orders, pinned
 from app.errors import UserError
 
 MAX_IMAGE_BASE64 = (images.MAX_UPLOAD_BYTES * 4) // 3 + 8
@@ -420,17 +420,32 @@ class Mutation:
         )
         return CheckoutPayload(orders=[OrderType.from_model(o) for o in placed])
 
-    @errors.mutation(description="Order one variant now (stock is held until it expires).")
+    @errors.mutation(
+        description="Order one variant now (stock is held until it expires). In a room, "
+        "the pinned product is charged its live price (the flash price while a flash sale "
+        "of it runs)."
+    )
     async def buy_now(self, info: Info, input: BuyNowInput) -> OrderPayload:
         user = info.context.principal.require_user()
+        variant_id = decode_id(input.variant_id, "Variant", "variantId")
+        if input.room_id:
+            order = await pinned.buy_in_room(
+                user,
+                decode_id(input.room_id, "Room", "roomId"),
+                variant_id,
+                input.quantity,
+                shipping=input.shipping.to_dict(),
+                idempotency_key=input.idempotency_key,
+                coupon_code=input.coupon_code,
+            )
+            return OrderPayload(order=OrderType.from_model(order))
         order = await cart.buy_now(
             user,
-            decode_id(input.variant_id, "Variant", "variantId"),
+            variant_id,
             input.quantity,
             shipping=input.shipping.to_dict(),
             idempotency_key=input.idempotency_key,
             coupon_code=input.coupon_code,
-            room_id=decode_id(input.room_id, "Room", "roomId") if input.room_id else None,
         )
         return OrderPayload(order=OrderType.from_model(order))
 

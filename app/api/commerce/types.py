@@ -285,9 +285,18 @@ class OrderType(relay.Node):
             shipping=ShippingAddress.from_dict(order.shipping or {}),
         )
 
-    @strawberry.field(description="What the order costs in coins (one coin per minor unit).")
+    @strawberry.field(
+        description="What the order costs in coins, at the coin packs' rate (never more "
+        "than paying the total in cash)."
+    )
     def coin_price(self) -> int:
         return orders.coins_for(self.total_cents, self.currency)
+
+    @strawberry.field(description="What coinPrice is worth in the order's currency (minor units).")
+    def coin_price_cash_value(self) -> int:
+        return orders.coins_cash_value(
+            orders.coins_for(self.total_cents, self.currency), self.currency
+        )
 
     @strawberry.field
     async def buyer(self, info: Info) -> UserType | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from app.commerce.models import OrderStatus
 from app.errors import UserError
+from app.gifts.coin_price import cents_for_coins, coins_for_cents
 from app.text import one_line
 
 MAX_LINES = 50
@@ -43,8 +44,23 @@ class OrderLine:
 
 
 def coins_for(total_cents: int, currency: str) -> int:
-    """Coins an order of ``total_cents`` costs: one coin per minor unit."""
-    return int(total_cents)
+    """Coins an order of ``total_cents`` costs, at the coin packs' rate
+    (:mod:`app.gifts.coin_price`: never more than paying the total in cash)."""
+    return coins_for_cents(total_cents)
+
+
+def coins_cash_value(coins: int, currency: str) -> int:
+    """What ``coins`` are worth in the order currency's minor units (the same rate)."""
+    return cents_for_coins(coins)
+
+
+def payment_methods(total_cents: int, currency: str, balance: int) -> tuple[str, str]:
+    """The ways to pay an order, cheaper first: ``coins`` when the wallet already holds
+    the coins (they cost no more than cash at the pack rate, and nothing new is bought),
+    else ``card`` (coins would first have to be bought)."""
+    if balance >= coins_for(total_cents, currency):
+        return ("coins", "card")
+    return ("card", "coins")
 
 
 ADDRESS_FIELDS = {
