@@ -68,7 +68,7 @@ def test_pin_and_flash_sale_reach_the_viewer_live(browser: Any, settings: Settin
     with live_server(settings_env(settings)) as server:
         viewer = _login(browser, server, "bea@example.com")
         viewer.goto(f"{server}/rooms/{room_id}")
-        viewer.wait_for_selector("[data-testid=pinned] [data-testid=no-pinned]")
+        viewer.wait_for_selector("[data-testid=pinned] [data-testid=no-pinned]", state="attached")
 
         streamer = _login(browser, server, "mia@example.com")
         streamer.goto(f"{server}/studio/rooms/{room_id}/shelf")
@@ -90,6 +90,8 @@ def test_pin_and_flash_sale_reach_the_viewer_live(browser: Any, settings: Settin
         # The event only has the price: the page adds the title and currency it knows.
         viewer.wait_for_selector("[data-testid=flash-sale-price]:has-text('$9.99')")
         assert "Silk scarf" in box.inner_text()
+        # The pinned card over the video follows the sale of its product: the flash price.
+        viewer.wait_for_selector("#pinned [data-testid=pinned-price]:has-text('$9.99')")
         countdown = box.locator("[data-testid=countdown]")
         viewer.wait_for_function(
             "() => /^1:[0-9]{2}$/.test(document.querySelector("
@@ -112,3 +114,4 @@ def test_pin_and_flash_sale_reach_the_viewer_live(browser: Any, settings: Settin
         viewer.wait_for_selector("[data-testid=lc-result]:has-text('You got it')")
         # Everyone's box shows the new remaining stock (coalesced flash_sale event).
         viewer.wait_for_selector("[data-testid=flash-sale-remaining]:has-text('4')")
+        viewer.wait_for_selector("#pinned [data-testid=pinned-remaining]:has-text('4')")
