@@ -34,6 +34,7 @@ from app.live_media import media_runtime, stop_room_stream
 from app.notify.runtime import notify_runtime
 from app.payments.runtime import payments_runtime
 from app.profiles.updater import profiles_runtime
+from app.predict.service import predict_runtime
 from app.ratelimit import rate_limits_runtime
 from app.recs.runtime import recs_runtime
 from app.rooms.runtime import rooms_runtime
@@ -71,6 +72,7 @@ def app_runtimes() -> list[Runtime]:
         Runtime("order expiry", commerce_runtime),
         Runtime("recommender", recs_runtime),  # interaction log, scheduled training
         Runtime("profiles", profiles_runtime),  # interest portraits, folded in batches
+        Runtime("purchase prediction", predict_runtime),  # trained beside the recommender
         Runtime("flash-sale stock gate", stock_gate_runtime),  # rebuilt from the database
         Runtime("flash-sale and auction closer", closer_runtime),
         # signals → notifications (in bulk), the bells, pushes and mails (when in process)

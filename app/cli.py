@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from app.packaged import NotACheckout
+from app.predict.cli import add_predict_commands
 from app.recs.cli import add_recsys_commands
 from app.settings import SettingsError, load_settings
 
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=_export_schema)
 
     add_recsys_commands(sub)
+    add_predict_commands(sub)
     return parser
 
 

@@ -31,6 +31,7 @@ MODEL_MODULES: list[str] = [
     "app.profiles.models",
     "app.attribution.models",
     "app.notify.models",
+    "app.experiments.models",
     "aerich.models",
 ]
 # How long an SQLite connection waits for another process's write lock (milliseconds).

@@ -242,6 +242,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
     from app.notify import hub
     from app.payments import runtime as payments
     from app.profiles import updater as profile_updater
+    from app.predict import service as predict_service
     from app.recs import service
     from app.rooms import likes, presence
 
@@ -270,6 +271,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
         "order expiry": lambda: _running(runtime.sweep_forever),
         "recommender": lambda: service.get_service() is not None,
         "profiles": lambda: profile_updater.get_updater() is not None,
+        "purchase prediction": lambda: predict_service.get_service() is not None,
         "flash-sale stock gate": stock_gate.app_configured,
         "flash-sale and auction closer": lambda: _running(closer.tick_forever),
         "notifications": lambda: hub.get_hub() is not None,

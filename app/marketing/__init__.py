@@ -1,0 +1,1 @@
+"""Marketing strategy: the coupon strategy advisor (:mod:`app.marketing.advisor`)."""
