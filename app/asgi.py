@@ -33,8 +33,8 @@ from app.events.changes import changes_runtime
 from app.live_media import media_runtime, stop_room_stream
 from app.notify.runtime import notify_runtime
 from app.payments.runtime import payments_runtime
-from app.profiles.updater import profiles_runtime
 from app.predict.service import predict_runtime
+from app.profiles.updater import profiles_runtime
 from app.ratelimit import rate_limits_runtime
 from app.recs.runtime import recs_runtime
 from app.rooms.runtime import rooms_runtime

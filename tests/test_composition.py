@@ -241,8 +241,8 @@ def _probes() -> dict[str, Callable[[], bool]]:
     from app.events import changes
     from app.notify import hub
     from app.payments import runtime as payments
-    from app.profiles import updater as profile_updater
     from app.predict import service as predict_service
+    from app.profiles import updater as profile_updater
     from app.recs import service
     from app.rooms import likes, presence
 
