@@ -27,6 +27,7 @@ from app.accounts.models import Role, User
 from app.commerce.catalog import check_currency, require_merchant
 from app.commerce.models import Coupon, CouponClaim, CouponKind, CouponRedemption, Order
 from app.errors import NotFound, PermissionDenied, UserError
+from app.experiments import coupons as experiment_coupons
 from app.rooms import events
 from app.rooms.models import Room, RoomStatus
 
@@ -368,7 +369,9 @@ async def claim_coupon(user: User, coupon_id: int) -> CouponClaim:
     at = now()
     if (coupon.drop_ends_at and at >= coupon.drop_ends_at) or not coupon.is_active:
         raise UserError("DROP_ENDED", "this coupon drop has ended", "couponId")
-    if await CouponClaim.filter(coupon_id=coupon.id, user_id=user.id).exists():
+    # While the merchant runs a coupon experiment the claim holds the viewer's variant.
+    held = await experiment_coupons.coupon_for_claim(coupon, user.id)
+    if await CouponClaim.filter(coupon_id__in={coupon.id, held.id}, user_id=user.id).exists():
         raise _already_claimed()
     try:
         async with in_transaction() as conn:
@@ -379,7 +382,13 @@ async def claim_coupon(user: User, coupon_id: int) -> CouponClaim:
             )
             if not taken:
                 raise UserError("DROP_SOLD_OUT", "all coupons of this drop are taken", "couponId")
-            claim = await CouponClaim.create(coupon_id=coupon.id, user_id=user.id, using_db=conn)
+            if held.id != coupon.id:
+                await (
+                    Coupon.filter(id=held.id)
+                    .using_db(conn)
+                    .update(claimed_count=F("claimed_count") + 1)
+                )
+            claim = await CouponClaim.create(coupon_id=held.id, user_id=user.id, using_db=conn)
     except IntegrityError:
         raise _already_claimed() from None
     coupon = await get_coupon(coupon.id)

@@ -109,6 +109,20 @@ async def _drop_counts(merchant_id: int | None) -> dict[int, Counts]:
     if merchant_id is not None:
         query = query.filter(merchant_id=merchant_id)
     found = await query
+    # drops made while the merchant's coupon experiment ran count through the experiment
+    windows: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+    for owner, start, stop in await Experiment.filter(
+        kind=ExperimentKind.COUPON, started_at__isnull=False
+    ).values_list("owner_id", "started_at", "stopped_at"):
+        windows[owner].append((start, stop))
+    found = [
+        c
+        for c in found
+        if not any(
+            s <= c.dropped_at and (e is None or c.dropped_at <= e)
+            for s, e in windows[c.merchant_id]
+        )
+    ]
     counts: dict[int, Counts] = defaultdict(Counts)
     coupon_ids = [c.id for c in found]
     orders: dict[int, list[tuple[int, int]]] = defaultdict(list)

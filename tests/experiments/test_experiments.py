@@ -141,3 +141,44 @@ async def test_results_count_behaviour_after_exposure_and_wait_for_the_sample() 
         assert v.ctr.low <= v.ctr.value <= v.ctr.high
     with pytest.raises(PermissionDenied):
         await results.experiment_results(buyers[0], exp.id)
+
+
+async def test_a_coupon_experiment_gives_each_claimer_their_variant_value() -> None:
+    from app.commerce import coupons
+    from app.commerce.models import CouponClaim
+    from app.experiments.assignment import assign
+    from tests.commerce.helpers import live_room
+
+    shop = await make_merchant()
+    room = await live_room(shop)
+    _, variant = await make_product(shop, price_cents=10_000, stock=50)
+    exp = await services.create_experiment(
+        shop,
+        "values",
+        "Values",
+        [VariantSpec("10% off", value=10), VariantSpec("20% off", value=20)],
+        10,
+        "coupon",
+    )
+    exp = await services.start_experiment(shop, exp.id)
+    lead = await coupons.create_coupon(shop, "LIVE10", "percent", 10)
+    await coupons.drop_coupon(shop, room.id, lead.id, 30)
+    viewers = [await make_user(f"c{i}@example.com", f"Claimer {i}") for i in range(6)]
+    for i, viewer in enumerate(viewers):
+        await coupons.claim_coupon(viewer, lead.id)
+        with pytest.raises(UserError) as err:
+            await coupons.claim_coupon(viewer, lead.id)
+        assert err.value.code == "ALREADY_CLAIMED"
+        expected = assign(exp.salt, f"user:{viewer.id}", exp.variants)
+        claim = await CouponClaim.get(user_id=viewer.id).prefetch_related("coupon")
+        assert claim.coupon.amount == int(expected.split("%")[0])
+        order = await orders.create_order(
+            viewer,
+            [orders.OrderLine(variant.id, 1)],
+            shipping=ADDRESS,
+            coupon_code=claim.coupon.code,
+            idempotency_key=f"o{i}",
+        )
+        assert order.discount_cents == claim.coupon.amount * 100
+    assert (await coupons.get_coupon(lead.id)).claimed_count == 6  # the room's one count
+    assert await Exposure.filter(experiment_id=exp.id).count() == 6

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from app.accounts.models import Role
 from app.experiments.models import Experiment, ExperimentStatus
