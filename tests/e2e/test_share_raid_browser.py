@@ -9,12 +9,16 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 from app.settings import Settings
 from tests.conftest import run_async, settings_env
-from tests.support import STRONG_PASSWORD, browser_login, live_server
+from tests.support import ROOT, STRONG_PASSWORD, browser_login, free_port, serving
 
 STREAMER = "mia@share.example"
 OTHER = "olu@share.example"
@@ -47,8 +51,16 @@ async def _world(database_url: str) -> dict[str, int]:
         await close_db()
 
 
-def _fast(settings: Settings) -> dict[str, str]:
-    return settings_env(replace(settings, analytics_flush_seconds=0.3))
+@contextmanager
+def live_server(settings: Settings) -> Iterator[str]:
+    """The app in uvicorn, writing visits every 0.3 s; on this shared 2-core machine its
+    imports alone can take half a minute under load, so it gets 120 s to start."""
+    env = settings_env(replace(settings, analytics_flush_seconds=0.3))
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "app.asgi:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    with serving(command, port, ROOT, {**os.environ, **env}, within=120) as url:
+        yield url
 
 
 def _until_text(page: Any, url: str, selector: str, want: str, tries: int = 40) -> str:
@@ -68,7 +80,7 @@ def test_a_shared_link_is_attributed_after_sign_up_and_order(
     browser: Any, settings: Settings
 ) -> None:
     ids = run_async(_world(settings.database_url))
-    with live_server(_fast(settings)) as base:
+    with live_server(settings) as base:
         sharer = browser_login(browser, base, SHARER)
         sharer.goto(f"{base}/rooms/{ids['room']}")
         sharer.click("[data-testid=share-room]")
@@ -115,7 +127,7 @@ def test_a_shared_link_is_attributed_after_sign_up_and_order(
 
 def test_a_raid_moves_the_viewer_to_the_other_live_room(browser: Any, settings: Settings) -> None:
     ids = run_async(_world(settings.database_url))
-    with live_server(_fast(settings)) as base:
+    with live_server(settings) as base:
         viewer = browser.new_context().new_page()
         viewer.goto(f"{base}/rooms/{ids['room']}")
         streamer = browser_login(browser, base, STREAMER)
