@@ -143,12 +143,13 @@ def serving(
 
 
 @contextmanager
-def live_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
-    """Run ``uvicorn app.asgi:create_app`` in a subprocess; yields its base URL."""
+def live_server(env: dict[str, str], port: int | None = None, within: float = 30) -> Iterator[str]:
+    """Run ``uvicorn app.asgi:create_app`` in a subprocess; yields its base URL once it
+    answers (``within`` seconds at most)."""
     port = port or free_port()
     command = [sys.executable, "-m", "uvicorn", "app.asgi:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with serving(command, port, ROOT, {**os.environ, **env}) as url:
+    with serving(command, port, ROOT, {**os.environ, **env}, within) as url:
         yield url
 
 

@@ -57,6 +57,13 @@ def server(settings: Settings) -> Iterator[str]:
 
 
 @pytest.fixture
+def site(settings: Settings) -> Iterator[str]:
+    """Like ``server``, given two minutes to start (a busy machine starts it slowly)."""
+    with live_server(settings_env(settings), within=120) as url:
+        yield url
+
+
+@pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
