@@ -43,19 +43,27 @@ async def register_page(request: Request) -> Response:
     await load_user(request)
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
+    picked: list[str] = []
     if request.method == "POST":
         form = await checked_form(request)
         values = {k: field(form, k, 300) for k in ("email", "display_name")}
+        picked = [str(v)[:40] for v in form.getlist("interests")][:20]
+        chosen: list[str] = []
         try:
+            chosen = profiles.check_interests(picked)  # checked before the account exists
             user = await accounts.register(
                 values["email"], field(form, "password", 300), values["display_name"]
             )
         except UserError as exc:
             errors[exc.field or "form"] = exc.message
         else:
+            if chosen:
+                await profiles.update_interests(user, chosen)
+            await _merge_browser_profile(request, user)
             return _login_response(request, await accounts.start_session(user))
     status = 422 if errors else 200
-    return render(request, "accounts/register.html", {"values": values, "errors": errors}, status)
+    ctx = {"values": values, "errors": errors, "categories": profiles.CATEGORIES, "picked": picked}
+    return render(request, "accounts/register.html", ctx, status)
 
 
 async def validate_field(request: Request) -> Response:

@@ -24,6 +24,7 @@ from web import (
     marketing,
     media,
     notifications,
+    profiles,
     replays,
     rooms,
     simulcast,
@@ -59,6 +60,7 @@ def page_routes() -> list[BaseRoute]:
         *streamer_profile.routes,
         *attribution.routes,
         *notifications.routes,
+        *profiles.routes,
     ]
     return [
         *ids_in_range(pages),
