@@ -26,6 +26,7 @@ from app.commerce import auctions, catalog, flash_sales, orders, pinned, shelf
 from app.commerce.live_models import Auction, FlashSale
 from app.commerce.models import Order
 from app.errors import UserError
+from app.predict import service as predict
 from app.rooms import services as rooms
 from app.rooms.models import Room
 from app.rooms.viewer_state import ViewerState
@@ -183,12 +184,16 @@ async def pinned_shared(room: Room) -> dict[str, Any]:
 async def shelf_personal(
     request: Request, room: Room, user: User, shared: dict[str, Any], state: ViewerState
 ) -> dict[str, Any]:
-    """The signed-in viewer's part of the shelf: units they bought in each sale, and
-    whether they sell here."""
+    """The signed-in viewer's part of the shelf: units they bought in each sale, whether
+    they sell here, and the shelf in the order of their predicted purchase probability."""
     sales = shared["shelf_sales"]
+    items: list[shelf.ProductCard] = shared["shelf_items"]
+    by_id = {card.product.id: card for card in items}
+    ranked = await predict.rank_for_viewer(user.id, list(by_id))
     return {
         "shelf_sales": [{**s, "mine": state.bought.get(s["sale_id"], 0)} for s in sales],
         "shelf_is_seller": user.id == room.owner_id,
+        "shelf_items": [by_id[i] for i in ranked],
     }
 
 

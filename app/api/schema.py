@@ -15,6 +15,7 @@ from app.api.analytics import schema as analytics_api
 from app.api.attribution import schema as attribution_api
 from app.api.chat import schema as chat_api
 from app.api.commerce import schema as commerce_api
+from app.api.experiments import schema as experiments_api
 from app.api.faq import schema as faq_api
 from app.api.gifts import schema as gifts_api
 from app.api.limits import ApiSchema, limit_extensions, should_mask
@@ -39,6 +40,7 @@ QUERIES: tuple[type, ...] = (
     commerce_api.Query,
     live_commerce_api.Query,
     analytics_api.Query,
+    experiments_api.Query,
     recs_api.Query,
     search_api.Query,
     faq_api.Query,
@@ -55,6 +57,7 @@ MUTATIONS: tuple[type, ...] = (
     commerce_api.Mutation,
     live_commerce_api.Mutation,
     analytics_api.Mutation,
+    experiments_api.Mutation,
     faq_api.Mutation,
     recognition_api.Mutation,
     simulcast_api.Mutation,

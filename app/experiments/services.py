@@ -155,12 +155,18 @@ async def managed_experiment(user: User | None, experiment_id: int) -> Experimen
     return experiment
 
 
-async def list_experiments(user: User | None) -> list[Experiment]:
-    """Every experiment for a moderator; a streamer's own coupon experiments otherwise."""
+def experiments_query(user: User | None) -> Any:
+    """Every experiment for a moderator; a streamer's own coupon experiments otherwise
+    (newest first, a queryset for pagination)."""
     if user is None:
         raise PermissionDenied("sign in to see experiments")
     query = Experiment.all() if _is_moderator(user) else Experiment.filter(owner_id=user.id)
-    return await query.order_by("-id")
+    return query.order_by("-id")
+
+
+async def list_experiments(user: User | None) -> list[Experiment]:
+    """Every experiment for a moderator; a streamer's own coupon experiments otherwise."""
+    return list(await experiments_query(user))
 
 
 async def start_experiment(user: User | None, experiment_id: int) -> Experiment:

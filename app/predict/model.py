@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
 
 from app.predict.features import FEATURES, Examples
 from recsys.errors import NoModel
@@ -44,6 +42,10 @@ class Logistic:
 
     @classmethod
     def fit(cls, X: np.ndarray, y: np.ndarray) -> Logistic:
+        # scikit-learn is imported when a model is trained, not when the app starts
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
         scaler = StandardScaler().fit(X)
         scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
         lr = LogisticRegression(C=1.0, max_iter=1000)

@@ -29,6 +29,7 @@ from app.commerce.live_models import FlashSale
 from app.commerce.models import Order, OrderItem, Product
 from app.predict import features
 from app.predict.model import PredictStore, PurchaseModel, TooLittleData, train
+from app.profiles import services as profiles
 from app.recs.models import Interaction, ItemType, Kind
 from app.settings import Settings
 from app.tasks import RetryLog
@@ -265,11 +266,14 @@ async def predict_runtime(settings: Settings) -> AsyncIterator[PredictService]:
 
 async def rank_for_viewer(user_id: int | None, product_ids: Sequence[int]) -> list[int]:
     """``product_ids`` ordered by the viewer's P(purchase), highest first (input order
-    kept for ties, for anonymous viewers and when no model is served)."""
+    kept for ties, for anonymous viewers, viewers with personalisation off and when no
+    model is served)."""
     service = _service
     ids = list(product_ids)
-    if service is None or user_id is None or len(ids) < 2:
+    if service is None or service.model is None or user_id is None or len(ids) < 2:
         return ids
+    if not await profiles.personalisation_enabled(user_id):
+        return ids  # the viewer turned personalisation off
     p = await service.p_purchase([user_id], ids)
     if p is None:
         return ids

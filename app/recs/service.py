@@ -32,6 +32,9 @@ from app.accounts.models import User
 from app.commerce import catalog
 from app.commerce.models import Product
 from app.errors import UserError
+from app.experiments import services as experiments
+from app.experiments.models import ExperimentKind
+from app.predict import service as predict
 from app.profiles import services as profiles
 from app.recs import data
 from app.recs.models import Interaction, ItemType
@@ -425,10 +428,26 @@ async def recommended_products(user: User | None, first: int = 10) -> list[Produ
             if len(chosen) >= n or len(scored) < want:
                 break
             want *= 4
+    chosen = await _rerank(uid, chosen[: 2 * n])
     chosen = await _fill_products(chosen[:n], n, bought | engaged, uid)
     if len(chosen) < n and engaged:
         chosen = await _fill_products(chosen, n, bought, uid)
     return chosen
+
+
+async def _rerank(user_id: int | None, candidates: list[Product]) -> list[Product]:
+    """Re-rank the model's candidates by the viewer's predicted purchase probability
+    (``app.predict``), unless the running recommendation experiment puts the viewer in a
+    variant whose value is ``model`` (the ALS order as it is)."""
+    if user_id is None or len(candidates) < 2:
+        return candidates
+    experiment = await experiments.running(ExperimentKind.RECS)
+    if experiment is not None:
+        variant = await experiments.expose(experiment, user_id)
+        if variant is not None and variant.get("value") == "model":
+            return candidates
+    by_id = {p.id: p for p in candidates}
+    return [by_id[i] for i in await predict.rank_for_viewer(user_id, list(by_id))]
 
 
 async def _fill_products(

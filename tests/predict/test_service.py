@@ -7,9 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.accounts.models import Role
 from app.analytics.models import ViewerVisit
+from app.experiments import services as experiments
+from app.experiments.assignment import assign
+from app.experiments.models import Exposure
+from app.experiments.services import VariantSpec
 from app.predict import service as predict
 from app.predict.simulator import simulate
+from app.recs import service as recs_service
 from app.recs.models import Interaction, ItemType, Kind
 from app.settings import Settings
 from tests.commerce.helpers import live_room, make_merchant, make_product, make_user
@@ -81,5 +87,24 @@ async def test_training_on_the_log_then_scoring_viewers(settings: Settings) -> N
         buyers = await predict.likely_buyers(room.id, products[0].id)
         assert buyers.viewers == 2 and buyers.model_version == version
         assert 0 < buyers.expected < 2
+        # recommendation variants: "model" keeps the ALS order, "predicted" re-ranks
+        admin = await make_user("admin@example.com", "Admin", Role.ADMIN)
+        exp = await experiments.create_experiment(
+            admin,
+            "rerank",
+            "Re-rank",
+            [VariantSpec("control", value="model"), VariantSpec("treatment", value="predicted")],
+            10,
+            "recs",
+        )
+        exp = await experiments.start_experiment(admin, exp.id)
+        for user in users[:8]:
+            got = [p.id for p in await recs_service._rerank(user.id, products)]
+            arm = assign(exp.salt, f"user:{user.id}", exp.variants)
+            if arm == "control":
+                assert got == [p.id for p in products]
+            else:
+                assert got == await predict.rank_for_viewer(user.id, [p.id for p in products])
+        assert await Exposure.filter(experiment_id=exp.id).count() == 8
     finally:
         predict._service = None
