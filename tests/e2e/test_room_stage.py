@@ -117,7 +117,7 @@ def test_buy_the_flash_sale_from_the_sheet_while_the_video_plays(
     ids = run_async(_world(settings.database_url))
     env = settings_env(replace(settings, media_in_process=True, rtmp_port=free_port()))
     env["LIVEMART_LADDER"] = "180p:200k:64k"
-    with live_server(env) as base:
+    with live_server(env, within=120) as base:  # a loaded machine starts slowly
         page = _login(browser, base, "leo@example.com", viewport)
         loads: list[str] = []
         page.on("load", lambda p: loads.append(p.url))
