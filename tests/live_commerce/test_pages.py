@@ -3,6 +3,8 @@ the SSE fragments."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from app.accounts.models import User
@@ -79,7 +81,8 @@ async def test_console_to_viewer_round_trip(
     )
     assert ok.status_code == 303
     console = await client.get(base)
-    assert "📌 pinned" in console.text and "0 sold / 5" in console.text
+    assert re.search(r'badge live"><svg[^>]*>.*?</svg> pinned', console.text, re.S)
+    assert "0 sold / 5" in console.text
 
     # The viewer's room page: pinned card, flash sale, auction.
     await register(other_client, "bea@example.com", "Bea")

@@ -33,6 +33,7 @@ async def test_pin_flash_sale_and_room_end_show_in_the_next_load(
     client: httpx.AsyncClient,
 ) -> None:
     shop = await make_shop()
+    await rooms.set_media_state(shop.room.id, "live")  # on air: what the media worker reports
     await shelf.ensure_on_shelf(shop.room.id, shop.product.id)
     url = f"/rooms/{shop.room.id}"
     first = (await client.get(url)).text
@@ -62,6 +63,7 @@ async def test_an_event_from_another_process_drops_the_cached_page(
     """Another web process changed the room and published on the bus: this process's
     cached page goes once the event arrives (its own publish hook never ran)."""
     shop = await make_shop()
+    await rooms.set_media_state(shop.room.id, "live")
     url = f"/rooms/{shop.room.id}"
     assert _status((await client.get(url)).text) == "live"
     await Room.filter(id=shop.room.id).update(status=RoomStatus.ENDED)
