@@ -7,7 +7,7 @@ from app.accounts.models import User
 from app.commerce.models import Order
 from app.notify.models import Kind
 from app.notify.services import Content
-from app.rooms.models import Room
+from app.rooms.models import Room, RoomStatus
 
 
 async def _name(user_id: int) -> str:
@@ -24,12 +24,12 @@ async def go_live(room_id: int, streamer_id: int) -> Content:
     )
 
 
-async def reminder(room_id: int, streamer_id: int) -> Content:
+async def reminder(room_id: int, streamer_id: int, title: str) -> Content:
     room = await Room.get_or_none(id=room_id)
-    title = room.title if room else "A live"
+    live = room is not None and room.status == RoomStatus.LIVE
     return Content(
-        title=f"Starting: {title}",
-        body=f"{await _name(streamer_id)} is going live now",
+        title=f"{'Live now' if live else 'Starting soon'}: {title}",
+        body=f"{await _name(streamer_id)} {'is live' if live else 'goes live in a few minutes'}",
         url=f"/rooms/{room_id}",
     )
 

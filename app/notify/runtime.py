@@ -24,6 +24,7 @@ from app.notify.hub import running_hub
 from app.notify.models import Kind
 from app.notify.push import Pusher, vapid_key
 from app.notify.services import BATCH_WRITTEN, NOTIFY_CHANNEL, notify, notify_followers
+from app.rooms import schedule
 from app.settings import Settings
 from app.tasks import RetryLog, stop_task
 
@@ -31,6 +32,7 @@ log = logging.getLogger("livemart.notify.runtime")
 
 Job = Callable[[], Awaitable[object]]
 MAX_JOBS = 10_000
+REMINDER_SCAN_SECONDS = 30.0  # how often lives about to start are looked for
 
 
 class FanOutJobs:
@@ -65,6 +67,7 @@ class FanOutJobs:
             await notify_followers(
                 streamer_id, Kind.GO_LIVE, await content.go_live(room_id, streamer_id)
             )
+            await send_reminders()  # those who asked to be reminded of this live
 
         self.add(job)
 
@@ -101,6 +104,24 @@ class FanOutJobs:
             ("order.refunded", self.on_order(Kind.ORDER_REFUNDED)),
             ("auction.outbid", self.on_outbid),
         ]
+
+
+async def send_reminders() -> int:
+    """Remind the viewers who asked of the lives starting within the lead time (or
+    started): each is marked reminded first, so a reminder goes out once. How many were
+    reminded."""
+    sent = 0
+    for due in await schedule.reminders_due():
+        if await schedule.mark_reminded(due.room_id, due.user_ids):
+            found = await content.reminder(due.room_id, due.owner_id, due.title)
+            sent += await notify(due.user_ids, Kind.REMINDER, found)
+    return sent
+
+
+async def _remind_forever(jobs: FanOutJobs) -> None:
+    while True:
+        jobs.add(send_reminders)
+        await asyncio.sleep(REMINDER_SCAN_SECONDS)
 
 
 _jobs: FanOutJobs | None = None
@@ -173,6 +194,7 @@ async def notify_runtime(settings: Settings) -> AsyncIterator[None]:
         signals.connect(name, listener)
     _jobs = jobs
     writer = asyncio.create_task(jobs.run(), name="notify fan-outs")
+    reminders = asyncio.create_task(_remind_forever(jobs), name="notify reminders")
     try:
         async with running_hub(bus), contextlib.AsyncExitStack() as stack:
             if settings.notify_in_process:
@@ -182,6 +204,7 @@ async def notify_runtime(settings: Settings) -> AsyncIterator[None]:
         for name, listener in wired:
             signals.disconnect(name, listener)
         _jobs = None
+        await stop_task(reminders)
         await stop_task(writer)
 
 

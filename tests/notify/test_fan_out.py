@@ -134,3 +134,26 @@ async def test_bad_push_subscriptions_and_preferences_are_refused() -> None:
     with pytest.raises(UserError):
         await prefs.set_quiet_hours(fan.id, "UTC", "22:00", "")
     assert (await prefs.quiet_hours(fan.id)).active is False
+
+
+async def test_a_reminder_goes_once_to_those_who_asked_when_the_live_starts() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from app.notify.runtime import send_reminders
+    from app.rooms import schedule
+
+    streamer = await make_merchant("live@example.com", "Ann")
+    asked = await make_user("asked@example.com")
+    other = await make_user("other@example.com")
+    room = await schedule.schedule_live(
+        streamer, "Friday drop", datetime.now(UTC) + timedelta(hours=2)
+    )
+    await schedule.remind_me(asked, room.id)
+    assert await send_reminders() == 0  # two hours ahead: not yet
+    await rooms.open_room(streamer, room.id)
+    await fan_outs_done()
+    [note] = await services.recent(asked.id)
+    assert note.kind == Kind.REMINDER and note.title == "Live now: Friday drop"
+    assert await services.recent(other.id) == []
+    assert await send_reminders() == 0  # once
+    assert len(await services.recent(asked.id)) == 1
