@@ -33,6 +33,7 @@ BENCHMARKS = [
     "joinstorm",
     "roompage",
     "recognition",
+    "notify",
 ]
 WHAT = {
     "fanout": "roomEvents websocket fan-out vs a raw Starlette fan-out (one process)",
@@ -43,6 +44,8 @@ WHAT = {
     "joinstorm": "N viewers join one live room on 2 web processes + PostgreSQL + Redis + the "
     "media worker, then a flash sale",
     "roompage": "room page (anonymous, signed in) and HLS files vs the /healthz floor, SQLite + PG",
+    "notify": "a go-live to 50,000 followers (in-app + Web Push to a local push service) on "
+    "PostgreSQL + Redis, with the room page's rate during the fan-out",
     "recognition": "product recognition (SIFT + RANSAC) in generated video frames, 200 items",
 }
 
@@ -243,6 +246,24 @@ def _recognition(r: dict[str, Any]) -> Figures:
     ]
 
 
+def _notify(r: dict[str, Any]) -> Figures:
+    page = r["room_page"]
+    n = f"{r['followers']:,}"
+    return [
+        (f"go-live to {n} followers: the streamer's request", f"{r['go_live_request_ms']} ms"),
+        (
+            "last in-app notification written / last push handed to the push service",
+            f"{r['in_app_written_s']} s / {r['last_push_handed_s']} s "
+            f"({r['pushes_handed']:,} pushes, {r['pushes_per_s']}/s)",
+        ),
+        (
+            "room page during the fan-out vs without it (req/s)",
+            f"{page['during_fan_out_req_per_s']} vs {page['baseline_req_per_s']} "
+            f"({page['during_of_baseline']} of it)",
+        ),
+    ]
+
+
 SUMMARIZERS: dict[str, Callable[[dict[str, Any]], Figures]] = {
     "fanout": _fanout,
     "flashsale": _flashsale,
@@ -252,6 +273,7 @@ SUMMARIZERS: dict[str, Callable[[dict[str, Any]], Figures]] = {
     "joinstorm": _joinstorm,
     "roompage": _roompage,
     "recognition": _recognition,
+    "notify": _notify,
 }
 
 

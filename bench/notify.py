@@ -1,0 +1,301 @@
+"""A go-live to N followers (default 50,000) on PostgreSQL + Redis: how long until the
+last in-app notification is written and the last push is handed to a local push service,
+the streamer's go-live request latency, and the room page's rate during the fan-out
+against its rate without it, in the same run.
+
+Processes: one web process (``livemart serve``, ``LIVEMART_NOTIFY_IN_PROCESS=false``), one
+``livemart notify-worker`` (the pushes), the push service (``bench.notify_endpoint``) and
+this one (the room-page load: a few keep-alive connections in a loop, and the probes).
+Every follower has one push subscription; mail is off for go-lives by default.
+
+    python -m bench notify                        # 50,000 followers
+    python -m bench.notify --followers 500 --output /tmp/n.json   # the smoke size
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.flashsale import pg_admin
+
+RESULTS = Path(__file__).parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("LIVEMART_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("LIVEMART_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+PASSWORD = "notify-bench-password-42"
+STREAMER = "streamer@notify.bench"
+LOAD_CONNECTIONS = 4
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _prepare(env: dict[str, str], followers: int, push_port: int) -> dict[str, int]:
+    """Migrate; the streamer with a scheduled room, another live room (the page under
+    load), and ``followers`` followers each with a push subscription, in bulk."""
+    os.environ.update(env)
+    from tortoise import connections
+
+    from app.accounts.models import Role
+    from app.accounts.services import create_user
+    from app.db import close_db, init_db, migrate
+    from app.rooms import services as rooms
+    from app.settings import load_settings
+    from tests.notify.endpoints import BrowserKeys
+
+    settings = load_settings()
+    await migrate(settings.database_url)
+    await init_db(settings.database_url)
+    try:
+        streamer = await create_user(STREAMER, PASSWORD, "Bench Streamer", Role.STREAMER)
+        other = await create_user("other@notify.bench", PASSWORD, "Other", Role.STREAMER)
+        room = await rooms.create_room(streamer, "The go-live")
+        page_room = await rooms.create_room(other, "The room page under load")
+        await rooms.open_room(other, page_room.id)
+        keys = BrowserKeys()
+        conn = connections.get("default")
+        await conn.execute_query(
+            "INSERT INTO users (email, display_name, password_hash, role, is_active, created_at)"
+            " SELECT 'f' || i || '@notify.bench', 'Follower ' || i, 'x', 'viewer', TRUE, now()"
+            " FROM generate_series(1, $1) AS i",
+            [followers],
+        )
+        await conn.execute_query(
+            "INSERT INTO follows (follower_id, streamer_id, created_at)"
+            " SELECT id, $1, now() FROM users WHERE email LIKE 'f%@notify.bench'",
+            [streamer.id],
+        )
+        endpoint = f"http://127.0.0.1:{push_port}/push/"
+        await conn.execute_query(
+            "INSERT INTO push_subscriptions (user_id, endpoint, endpoint_hash, p256dh, auth,"
+            " created_at) SELECT id, $1 || id, md5($1 || id), $2, $3, now()"
+            " FROM users WHERE email LIKE 'f%@notify.bench'",
+            [endpoint, keys.p256dh, keys.auth],
+        )
+        await conn.execute_query("ANALYZE")
+        return {"streamer": streamer.id, "room": room.id, "page_room": page_room.id}
+    finally:
+        await close_db()
+
+
+class PageLoad:
+    """``LOAD_CONNECTIONS`` loops fetching the room page; completions with their times."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.done: list[float] = []
+        self.errors = 0
+        self.stop = False
+
+    async def _loop(self) -> None:
+        async with httpx.AsyncClient(timeout=30) as client:
+            while not self.stop:
+                try:
+                    answer = await client.get(self.url)
+                    if answer.status_code == 200:
+                        self.done.append(time.monotonic())
+                    else:
+                        self.errors += 1
+                except httpx.HTTPError:
+                    self.errors += 1
+
+    def rate(self, start: float, end: float) -> float:
+        return sum(1 for t in self.done if start <= t < end) / max(end - start, 1e-9)
+
+    async def run(self) -> None:
+        await asyncio.gather(*(self._loop() for _ in range(LOAD_CONNECTIONS)))
+
+
+async def _count(database_url: str, sql: str, *args: Any) -> int:
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        return int(await conn.fetchval(sql, *args))
+    finally:
+        await conn.close()
+
+
+async def _measure(
+    base: str, database_url: str, push_stats: str, ids: dict[str, int], followers: int,
+    baseline_seconds: float, deadline: float,
+) -> dict[str, Any]:  # fmt: skip
+    from app.api.ids import encode_id
+
+    load = PageLoad(f"{base}/rooms/{ids['page_room']}")
+    runner = asyncio.create_task(load.run())
+    await asyncio.sleep(1.0)  # warm
+    base_start = time.monotonic()
+    await asyncio.sleep(baseline_seconds)
+    base_end = time.monotonic()
+
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        await client.get("/login")
+        token = client.cookies["lm_csrf"]
+        login = await client.post(
+            "/graphql",
+            json={"query": "mutation($e:String!,$p:String!){login(email:$e,password:$p){user{id}}}",
+                  "variables": {"e": STREAMER, "p": PASSWORD}},
+            headers={"X-CSRF-Token": token},
+        )  # fmt: skip
+        login.raise_for_status()
+        query = "mutation($r:ID!){openRoom(roomId:$r){room{status} errors{code message}}}"
+        started = time.monotonic()
+        wall_start = time.time()
+        opened = await client.post(
+            "/graphql",
+            json={"query": query, "variables": {"r": encode_id("Room", ids["room"])}},
+            headers={"X-CSRF-Token": token},
+        )
+        go_live_ms = (time.monotonic() - started) * 1000
+    assert opened.json()["data"]["openRoom"]["room"]["status"].lower() == "live", opened.text
+
+    written_s = pushed_s = None
+    notified = pushed = 0
+    async with httpx.AsyncClient(timeout=10) as probe:
+        while time.monotonic() - started < deadline:
+            if written_s is None:
+                notified = await _count(
+                    database_url, "SELECT COUNT(*) FROM notifications WHERE kind = 'go_live'"
+                )
+                if notified >= followers:
+                    written_s = time.monotonic() - started
+            stats = (await probe.get(push_stats)).json()
+            pushed = stats["count"]
+            if pushed >= followers:
+                pushed_s = stats["last_at"] - wall_start
+                break
+            await asyncio.sleep(0.1)
+    during_end = time.monotonic()
+    load.stop = True
+    await runner
+    baseline = load.rate(base_start, base_end)
+    during = load.rate(started, during_end)
+    return {
+        "followers": followers,
+        "go_live_request_ms": round(go_live_ms, 1),
+        "in_app_written_s": None if written_s is None else round(written_s, 2),
+        "in_app_written": notified,
+        "last_push_handed_s": None if pushed_s is None else round(pushed_s, 2),
+        "pushes_handed": pushed,
+        "pushes_per_s": round(pushed / pushed_s, 1) if pushed_s else None,
+        "room_page": {
+            "baseline_req_per_s": round(baseline, 1),
+            "during_fan_out_req_per_s": round(during, 1),
+            "during_of_baseline": round(during / baseline, 3) if baseline else None,
+            "during_seconds": round(during_end - started, 1),
+            "errors": load.errors,
+            "connections": LOAD_CONNECTIONS,
+        },
+    }
+
+
+def _wait_up(url: str, proc: subprocess.Popen[bytes], within: float = 180) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up in {within:.0f} s")
+
+
+def run(followers: int, baseline_seconds: float, deadline: float) -> dict[str, Any]:
+    name = f"notify_bench_{os.getpid()}"
+    database_url = f"{PG_ADMIN_URL}/{name}"
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}"', PG_ADMIN_URL))
+    work = Path(tempfile.mkdtemp(prefix="notify-bench-"))
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        web_port, push_port = _free_port(), _free_port()
+        env = {
+            "LIVEMART_VAR_DIR": str(work),
+            "LIVEMART_DATABASE_URL": database_url,
+            "LIVEMART_BROADCAST_URL": REDIS_URL,
+            "LIVEMART_SECRET_KEY": "notify-bench-secret-0123456789",
+            "LIVEMART_MEDIA_IN_PROCESS": "false",
+            "LIVEMART_RTMP_PORT": "0",
+            "LIVEMART_NOTIFY_IN_PROCESS": "false",
+            "LIVEMART_RECS_TRAIN_MINUTES": "0",
+            "LIVEMART_WRITE_LIMIT": "0",
+            "LIVEMART_ROOM_WATCHERS_PER_IP": "100000",
+        }
+        ids = asyncio.run(_prepare(env, followers, push_port))
+        full_env = {**os.environ, **env}
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "bench.notify_endpoint", "--port", str(push_port)],
+            cwd=ROOT, env=full_env, **quiet,  # type: ignore[arg-type]
+        ))  # fmt: skip
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(web_port)],
+            cwd=ROOT, env=full_env, **quiet,  # type: ignore[arg-type]
+        ))  # fmt: skip
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "notify-worker"],
+            cwd=ROOT, env=full_env, **quiet,  # type: ignore[arg-type]
+        ))  # fmt: skip
+        push_stats = f"http://127.0.0.1:{push_port}/stats"
+        base = f"http://127.0.0.1:{web_port}"
+        _wait_up(push_stats, procs[0])
+        _wait_up(base + "/healthz", procs[1])
+        time.sleep(3)  # the worker's start (it imports the same app)
+        result = asyncio.run(
+            _measure(base, database_url, push_stats, ids, followers, baseline_seconds, deadline)
+        )
+        result["processes_alive"] = all(p.poll() is None for p in procs)
+        return result
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', PG_ADMIN_URL))
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--followers", type=int, default=50_000)
+    parser.add_argument("--baseline-seconds", type=float, default=10.0)
+    parser.add_argument("--deadline", type=float, default=600.0, help="seconds to wait at most")
+    parser.add_argument("--output", type=Path, default=RESULTS / "notify.json")
+    args = parser.parse_args(argv if argv is not None else [])
+    result = run(args.followers, args.baseline_seconds, args.deadline)
+    result["machine"] = f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end"
+    result["goal"] = "room page during the fan-out within 10% of its rate without it"
+    result["ok"] = bool(
+        result["in_app_written"] >= args.followers and result["pushes_handed"] >= args.followers
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
