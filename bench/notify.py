@@ -201,6 +201,7 @@ async def _measure(
             "during_fan_out_req_per_s": round(during, 1),
             "during_of_baseline": round(during / baseline, 3) if baseline else None,
             "during_seconds": round(during_end - started, 1),
+            "answered": len(load.done),
             "errors": load.errors,
             "connections": LOAD_CONNECTIONS,
         },

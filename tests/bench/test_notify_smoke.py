@@ -31,8 +31,7 @@ def test_notify_bench_runs_clean_at_a_small_size(tmp_path: Path) -> None:
     assert result["in_app_written"] == FOLLOWERS
     assert result["pushes_handed"] == FOLLOWERS
     assert result["room_page"]["errors"] == 0
-    assert result["room_page"]["baseline_req_per_s"] > 0
-    assert result["room_page"]["during_fan_out_req_per_s"] > 0
+    assert result["room_page"]["answered"] > 0  # (rates are the bench's, not asserted)
     assert result["processes_alive"] is True and result["ok"] is True
 
     from bench.__main__ import BENCHMARKS, SUMMARIZERS
