@@ -55,3 +55,25 @@ async def test_nobody_else_sees_a_profile(
 ) -> None:
     await register(client, "ada@example.com", "Ada")
     assert (await op(other_client, "profiles", "MyProfile"))["data"]["viewer"] is None
+
+
+async def test_graphql_login_merges_the_browsers_anonymous_profile(
+    client: httpx.AsyncClient,
+) -> None:
+    from app.profiles.models import Profile
+    from tests.commerce.helpers import make_user
+    from tests.support import csrf, gql
+
+    shop = await make_shop()
+    await make_user("ada@example.com", "Ada")
+    browser = f"browser:{(await csrf(client))[:16]}"
+    await watch_and_buy(None, shop.mug_room, [], datetime.now(UTC), viewer_key=browser)
+    await updater().flush()
+    login = (
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { errors { code } } }"
+    )
+    done = await gql(client, login, {"e": "ada@example.com", "p": STRONG_PASSWORD})
+    assert done["data"]["login"]["errors"] == []
+    assert not await Profile.filter(subject=browser).exists()
+    mine = (await op(client, "profiles", "MyProfile"))["data"]["viewer"]["profile"]
+    assert mine["categories"][0]["key"] == "home"

@@ -8,12 +8,14 @@ import strawberry
 from starlette.responses import Response
 
 from app.accounts import services as accounts
+from app.accounts.models import User
 from app.api import errors
 from app.api.accounts.types import ApiTokenType, RoleEnum, UserType
 from app.api.context import Info
 from app.api.ids import decode_id
-from app.auth import SESSION_COOKIE, client_ip, set_session_cookie
+from app.auth import CSRF_COOKIE, SESSION_COOKIE, client_ip, set_session_cookie
 from app.errors import UserError
+from app.profiles import services as profiles
 
 
 @errors.payload
@@ -50,6 +52,13 @@ class RegisterInput:
     email: str
     password: str
     display_name: str
+
+
+async def _merge_browser_profile(info: Info, user: User) -> None:
+    """A browser app signing in: what the browser did anonymously joins the profile."""
+    browser = info.context.request.cookies.get(CSRF_COOKIE, "")[:16]
+    if browser:
+        await profiles.merge_anonymous(user, f"browser:{browser}")
 
 
 def _set_session_cookie(info: Info, secret: str | None) -> None:
@@ -90,6 +99,7 @@ class Mutation:
     @errors.mutation(description="Log in with email and password (sets the session cookie).")
     async def login(self, info: Info, email: str, password: str) -> UserPayload:
         user = await accounts.authenticate(email, password, client_ip(info.context.request))
+        await _merge_browser_profile(info, user)
         _set_session_cookie(info, await accounts.start_session(user))
         return UserPayload(user=UserType.from_model(user))
 
