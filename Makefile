@@ -11,7 +11,7 @@ DATA_DIR ?= $(or $(LIVEMART_DATA_DIR),var/data)
 run: install
 	$(BIN)/livemart migrate
 	$(BIN)/livemart seed-demo
-	$(BIN)/livemart serve --host 127.0.0.1 --port 8000
+	LIVEMART_DEMO_CHAT_SECONDS=4 $(BIN)/livemart serve --host 127.0.0.1 --port 8000
 
 install: $(STAMP)
 

@@ -28,6 +28,7 @@ from app.attribution.runtime import attribution_runtime
 from app.commerce.closer import closer_runtime, stock_gate_runtime
 from app.commerce.runtime import commerce_runtime
 from app.db import close_db, init_db
+from app.demo_chatter import demo_chatter_runtime
 from app.events import EventBus, set_bus
 from app.events.changes import changes_runtime
 from app.live_media import media_runtime, stop_room_stream
@@ -77,6 +78,7 @@ def app_runtimes() -> list[Runtime]:
         Runtime("flash-sale and auction closer", closer_runtime),
         # signals → notifications (in bulk), the bells, pushes and mails (when in process)
         Runtime("notifications", notify_runtime),
+        Runtime("demo chatter", demo_chatter_runtime),  # `make run` only (off by default)
     ]
 
 

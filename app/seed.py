@@ -1,5 +1,7 @@
 """Demo data for ``make run`` (idempotent): users of each role, a live room with a shop and
-its FAQs, a few chat lines, then each domain's demo data (the gift catalog and coins)."""
+its FAQs, a few chat lines, each domain's demo data (the gift catalog and coins), then the
+shop window (:mod:`app.seed_showcase`): more streamers and live rooms, product photos,
+recorded replays with chat, upcoming lives with reminders."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from app.accounts.passwords import hash_password
 from app.faq import answering
 from app.faq.seed import seed_faqs
 from app.gifts.seed import seed_gifts
+from app.seed_showcase import seed_showcase
 from app.settings import Settings
 
 DEMO_PASSWORD = "livemart-demo-1"
@@ -19,7 +22,8 @@ DEMO_USERS = [
 ]
 
 
-async def seed_demo(settings: Settings) -> str:
+async def seed_demo(settings: Settings, live_rooms: int = 3) -> str:
+    """Seed the demo; ``live_rooms`` (1 to 3) live rooms stream a test picture each."""
     users: dict[str, User] = {}
     for email, name, role in DEMO_USERS:
         user = await User.get_or_none(email=email)
@@ -39,6 +43,15 @@ async def seed_demo(settings: Settings) -> str:
     lines.append(await _seed_chat(users, room_id))
     await answering.drain()  # the demo chat's question gets its auto-answer
     lines.append(await seed_gifts(settings, users))
+    lines.extend(
+        await seed_showcase(
+            settings,
+            users["streamer@demo.livemart"],
+            users["viewer@demo.livemart"],
+            DEMO_PASSWORD,
+            live_rooms,
+        )
+    )
     return "\n".join(lines)
 
 

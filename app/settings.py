@@ -48,6 +48,9 @@ class Settings:
     # The studio's "go live with the test pattern" (demo and development; off by default
     # in production: LIVEMART_TEST_PATTERN=true turns it on there).
     test_pattern: bool = True
+    # Demo chatters post lines in the demo's live rooms every few seconds (`make run`
+    # turns it on with LIVEMART_DEMO_CHAT_SECONDS=4; 0: off, the default).
+    demo_chat_seconds: float = 0.0
     trusted_proxies: str = "127.0.0.1"  # whose X-Forwarded-For / -Proto uvicorn believes
     ladder: str = ""
     data_dir: Path = Path("var/data")  # MovieLens-100k for `livemart recsys eval`
@@ -312,4 +315,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             get("TEST_PATTERN", "false" if environment == "production" else "true"),
         ),
         trusted_proxies=_proxies(get("TRUSTED_PROXIES", "127.0.0.1")),
+        demo_chat_seconds=_float("DEMO_CHAT_SECONDS", get("DEMO_CHAT_SECONDS", "0"), 0, 3600),
     )

@@ -234,7 +234,7 @@ def _running(loop_function: Callable[..., object]) -> bool:
 
 def _probes() -> dict[str, Callable[[], bool]]:
     """Per runtime: is it up? (what the rest of the app reaches it by)"""
-    from app import live_media, ratelimit
+    from app import demo_chatter, live_media, ratelimit
     from app.analytics import recorder
     from app.attribution import recorder as attribution
     from app.commerce import closer, runtime, stock_gate
@@ -275,6 +275,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
         "flash-sale stock gate": stock_gate.app_configured,
         "flash-sale and auction closer": lambda: _running(closer.tick_forever),
         "notifications": lambda: hub.get_hub() is not None,
+        "demo chatter": demo_chatter.running,
     }
 
 

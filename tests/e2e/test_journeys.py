@@ -50,7 +50,7 @@ async def _demo(database_url: str, settings: Settings) -> dict[str, int]:
 
     await init_db(database_url)
     try:
-        await seed_demo(settings)
+        await seed_demo(settings, live_rooms=1)  # one FFmpeg is enough here
         room = await Room.get(status="live")
         tote = await Product.get(title="Canvas tote")
         sneakers = await Product.get(title="Cloudrunner sneakers")

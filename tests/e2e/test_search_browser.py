@@ -16,7 +16,7 @@ async def _demo(settings: Settings) -> None:
 
     await init_db(settings.database_url)
     try:
-        await seed_demo(settings)
+        await seed_demo(settings, live_rooms=1)  # one FFmpeg is enough here
     finally:
         await close_db()
 
