@@ -23,7 +23,11 @@ DEMO_USERS = [
 
 
 async def seed_demo(settings: Settings, live_rooms: int = 3) -> str:
-    """Seed the demo; ``live_rooms`` (1 to 3) live rooms stream a test picture each."""
+    """Seed the demo; ``live_rooms`` (1 to 3) live rooms stream a test picture each.
+    Files (product photos, replays) go under ``settings.var_dir``."""
+    from app.commerce import config as commerce_config
+
+    commerce_config.configure(settings)
     users: dict[str, User] = {}
     for email, name, role in DEMO_USERS:
         user = await User.get_or_none(email=email)
