@@ -6,11 +6,15 @@ product that was pinned at that moment over the video. Screenshots go to artifac
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app.settings import Settings
-from tests.conftest import run_async
+from tests.conftest import run_async, settings_env
+from tests.support import live_server
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -27,6 +31,12 @@ TIMELINE = """() => {
           hidden: lines.filter((li) => li.hidden).map(at),
           pinned: pin ? Number(pin.dataset.productId) : null};
 }"""
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[str]:
+    with live_server(settings_env(settings), within=120) as url:  # a loaded machine is slow
+        yield url
 
 
 async def _demo(settings: Settings) -> dict[str, Any]:
