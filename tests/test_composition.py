@@ -208,6 +208,7 @@ def test_the_room_panels_are_one_fixed_list() -> None:
 
     assert isinstance(ROOM_PANELS, tuple)
     assert [p.template for p in ROOM_PANELS] == [
+        "rooms/panels/pinned.html",
         "rooms/panels/coupon.html",
         "rooms/panels/shelf.html",
         "rooms/panels/chat.html",
