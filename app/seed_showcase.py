@@ -166,12 +166,12 @@ REPLAY_SECONDS = 24
 # (seconds into the live, chatter index or -1 for the streamer, text)
 REPLAY_CHAT = (
     (2, -1, "Hi everyone, welcome back!"),
-    (4, 0, "Hiii 👋"),
+    (4, 0, "Hiii!"),
     (6, 1, "What are we looking at today?"),
     (9, -1, "First up: the one on screen now"),
     (12, 2, "Is there a discount code?"),
     (14, -1, "Pinned the next one for you"),
-    (17, 3, "Ordered!! 🎉"),
+    (17, 3, "Ordered!!"),
     (20, 0, "See you next week"),
 )
 
