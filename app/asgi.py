@@ -31,6 +31,7 @@ from app.db import close_db, init_db
 from app.demo_chatter import demo_chatter_runtime
 from app.events import EventBus, set_bus
 from app.events.changes import changes_runtime
+from app.i18n.middleware import LocaleMiddleware
 from app.live_media import media_runtime, stop_room_stream
 from app.notify.runtime import notify_runtime
 from app.payments.runtime import payments_runtime
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             Middleware(SecurityHeaders, https=settings.public_url.startswith("https")),
+            Middleware(LocaleMiddleware),  # the request's language and time zone
             Middleware(PageWriteLimit, limit=settings.write_limit),
         ],
         exception_handlers={HTTPException: http_error},

@@ -73,6 +73,14 @@ def test_the_wheel_ships_migrations_and_the_contract_and_no_movielens(wheel: Pat
     assert not [n for n in names if n.startswith(("tests/", "bench/", "migrations/"))]
 
 
+def test_the_wheel_ships_the_compiled_catalogs(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    catalogs = sorted(p.relative_to(ROOT) for p in (ROOT / "app/i18n/translations").rglob("*.mo"))
+    assert catalogs, "make i18n compiles the catalogs"
+    for path in catalogs:
+        assert archive.read(str(path)) == (ROOT / path).read_bytes(), f"{path} is not shipped"
+
+
 def test_the_dockerfile_builds_the_wheel_from_the_same_files() -> None:
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     copied = [
@@ -156,6 +164,8 @@ def served(installed: Path, site: Path) -> Iterator[str]:
 def test_the_installed_wheel_migrates_seeds_and_serves(served: str) -> None:
     page = httpx.get(f"{served}/", timeout=10)
     assert page.status_code == 200 and DEMO_ROOM in page.text
+    chinese = httpx.get(f"{served}/login", headers={"Accept-Language": "zh-CN"}, timeout=10)
+    assert "忘记密码？" in chinese.text  # the catalog travels in the wheel
     answer = httpx.post(
         f"{served}/graphql",
         json={"query": "{ rooms(status: LIVE) { totalCount edges { node { title } } } }"},

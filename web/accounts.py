@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.accounts.passwords import check_policy
 from app.auth import CSRF_COOKIE, SESSION_COOKIE, client_ip, set_session_cookie
 from app.errors import UserError
+from app.i18n import _
 from app.profiles import services as profiles
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
@@ -75,7 +76,7 @@ async def validate_field(request: Request) -> Response:
         if name == "email":
             email = accounts.normalize_email(field(form, "email", 300))
             if await accounts.User.filter(email=email).exists():
-                message = "an account with this email already exists"
+                message = _("an account with this email already exists")
         elif name == "password":
             check_policy(field(form, "password", 300), field(form, "email", 300))
         elif name == "display_name":
@@ -169,19 +170,19 @@ async def account_page(request: Request) -> Response:
                     field(form, "new_password", 300),
                     keep_session=request.cookies.get(SESSION_COOKIE),
                 )
-                notice = "Password changed."
+                notice = _("Password changed.")
             elif action == "create_token":
                 created = await accounts.create_api_token(
                     user, field(form, "name", 100), field(form, "scope", 10)
                 )
                 new_secret = created.secret
-                notice = "Token created. Copy it now: it will not be shown again."
+                notice = _("Token created. Copy it now: it will not be shown again.")
             elif action == "revoke_token":
                 token_id = field(form, "token_id", 20)
                 if not (token_id.isascii() and token_id.isdigit()) or len(token_id) > 9:
                     raise UserError("INVALID_ID", "unknown token", "token_id")
                 await accounts.revoke_api_token(user, int(token_id))
-                notice = "Token revoked."
+                notice = _("Token revoked.")
             else:
                 raise UserError("INVALID_ACTION", "unknown action", None)
         except UserError as exc:

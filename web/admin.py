@@ -23,6 +23,7 @@ from starlette.routing import Route
 from app.accounts.models import User
 from app.chat import services as chat
 from app.errors import UserError
+from app.i18n import _
 from app.moderation import services as moderation
 from web.chat import message_view, run_action
 from web.forms import field, load_user
@@ -93,7 +94,7 @@ async def _moderator(request: Request) -> User | Response:
             raise HTTPException(401, "Log in first.")
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     if not user.is_moderator:
-        message = "The admin page is for moderators."
+        message = _("The admin page is for moderators.")
         return render(request, "error.html", {"status": 403, "message": message}, 403)
     return user
 
@@ -141,9 +142,9 @@ async def resolve_report(request: Request) -> Response:
         what = field(form, "action", 40)
         await moderation.resolve_report(user, report_id, what)
         return {
-            "dismiss": "Report dismissed.",
-            "delete_message": "Message deleted.",
-            "ban_user": "Message deleted and its author banned.",
+            "dismiss": _("Report dismissed."),
+            "delete_message": _("Message deleted."),
+            "ban_user": _("Message deleted and its author banned."),
         }[what]
 
     return await run_action(request, action)
@@ -154,7 +155,9 @@ async def add_word(request: Request) -> Response:
 
     async def action(user: User, form: FormData) -> str:
         found = await moderation.add_banned_word(user, _room_id(form), field(form, "word", 200))
-        return f"“{found.word}” is banned {'everywhere' if found.is_global else 'in that room'}."
+        if found.is_global:
+            return _("“%(word)s” is banned everywhere.", word=found.word)
+        return _("“%(word)s” is banned in that room.", word=found.word)
 
     return await run_action(request, action)
 
@@ -164,7 +167,7 @@ async def remove_word(request: Request) -> Response:
 
     async def action(user: User, form: FormData) -> str:
         found = await moderation.remove_banned_word(user, word_id)
-        return f"“{found.word}” is allowed again."
+        return _("“%(word)s” is allowed again.", word=found.word)
 
     return await run_action(request, action)
 
@@ -174,7 +177,7 @@ async def stop_room(request: Request) -> Response:
 
     async def action(user: User, form: FormData) -> str:
         room = await moderation.stop_stream(user, room_id)
-        return f"“{room.title}” was stopped."
+        return _("“%(title)s” was stopped.", title=room.title)
 
     return await run_action(request, action)
 

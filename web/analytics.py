@@ -28,6 +28,7 @@ from app.analytics import charts, fraud
 from app.analytics import stats as analytics
 from app.analytics.models import FlagAction, FlagStatus, FraudFlag
 from app.errors import NotFound, PermissionDenied, UserError
+from app.i18n import N_, _
 from web.formatting import money
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
@@ -35,23 +36,23 @@ from web.templating import render
 POLL_SECONDS = 5
 STAT_CARDS: tuple[tuple[str, str, str], ...] = (
     # (key, label, format)
-    ("viewers_peak", "Peak viewers", "int"),
-    ("viewers_avg", "Average viewers", "float"),
-    ("unique_viewers", "Unique viewers", "int"),
-    ("avg_watch_seconds", "Average watch time", "duration"),
-    ("chat_messages", "Chat messages", "int"),
-    ("likes", "Likes", "int"),
-    ("gifts", "Gifts", "int"),
-    ("gift_coins", "Gift coins", "int"),
-    ("impressions", "Product impressions", "int"),
-    ("clicks", "Clicks", "int"),
+    ("viewers_peak", N_("Peak viewers"), "int"),
+    ("viewers_avg", N_("Average viewers"), "float"),
+    ("unique_viewers", N_("Unique viewers"), "int"),
+    ("avg_watch_seconds", N_("Average watch time"), "duration"),
+    ("chat_messages", N_("Chat messages"), "int"),
+    ("likes", N_("Likes"), "int"),
+    ("gifts", N_("Gifts"), "int"),
+    ("gift_coins", N_("Gift coins"), "int"),
+    ("impressions", N_("Product impressions"), "int"),
+    ("clicks", N_("Clicks"), "int"),
     ("ctr", "CTR", "percent"),
-    ("add_to_cart", "Added to cart", "int"),
-    ("orders", "Orders paid", "int"),
+    ("add_to_cart", N_("Added to cart"), "int"),
+    ("orders", N_("Orders paid"), "int"),
     ("cvr", "CVR", "percent"),
     ("gmv_cents", "GMV", "money"),
-    ("refunds", "Refunds", "int"),
-    ("new_followers", "New followers", "int"),
+    ("refunds", N_("Refunds"), "int"),
+    ("new_followers", N_("New followers"), "int"),
 )
 
 
@@ -79,7 +80,9 @@ def _time(value: str | None, name: str) -> datetime | None:
     try:
         at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise UserError("INVALID_RANGE", f"{name} is not a date and time", name) from None
+        raise UserError(
+            "INVALID_RANGE", "{name} is not a date and time", name, {"name": name}
+        ) from None
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
@@ -134,11 +137,11 @@ def _dashboard_context(found: analytics.RoomStats) -> dict[str, Any]:
     return {
         "stats": found,
         "cards": [
-            (label, fmt(found.totals.get(key, 0), kind, found.currency), key)
+            (_(label), fmt(found.totals.get(key, 0), kind, found.currency), key)
             for key, label, kind in STAT_CARDS
         ],
         "viewers_chart": charts.line_chart(
-            "Concurrent viewers",
+            _("Concurrent viewers"),
             times,
             {
                 "peak": series("viewers_peak"),
@@ -149,7 +152,7 @@ def _dashboard_context(found: analytics.RoomStats) -> dict[str, Any]:
             testid="chart-viewers",
         ),
         "engagement_chart": charts.line_chart(
-            "Chat, likes and gifts",
+            _("Chat, likes and gifts"),
             times,
             {"chat": series("chat_messages"), "likes": series("likes"), "gifts": series("gifts")},
             hourly=hourly,
@@ -294,7 +297,7 @@ async def fraud_scan(request: Request) -> Response:
     if isinstance(user, Response):
         return user
     touched = await fraud.scan()
-    notice = f"Scan done: {len(touched)} open flag(s) new or updated."
+    notice = _("Scan done: %(n)s open flag(s) new or updated.", n=len(touched))
     return render(request, "analytics/fraud.html", await _fraud_context(user, "open", notice))
 
 

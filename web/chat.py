@@ -22,6 +22,7 @@ from app.accounts.models import User
 from app.chat import services as chat
 from app.chat.models import MAX_LENGTH, ChatMessage
 from app.errors import AuthRequired, UserError
+from app.i18n import N_, _
 from app.moderation import services as moderation
 from app.rooms.models import Room
 from app.rooms.services import can_moderate
@@ -30,7 +31,7 @@ from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
 PANEL = "rooms/panels/chat.html"
-BADGE_LABELS = {"streamer": "Streamer", "moderator": "Mod", "top_gifter": "Top gifter"}
+BADGE_LABELS = {"streamer": N_("Streamer"), "moderator": N_("Mod"), "top_gifter": N_("Top gifter")}
 
 
 def message_view(message: ChatMessage) -> dict[str, Any]:
@@ -126,7 +127,9 @@ def _int(form: FormData, name: str, field_name: str) -> int:
     raw = field(form, name, 20).strip()
     digits = raw.removeprefix("-")
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
-        raise UserError("INVALID_INPUT", f"{name.replace('_', ' ')} must be a number", field_name)
+        raise UserError(
+            "INVALID_INPUT", "{name} must be a number", field_name, {"name": name.replace("_", " ")}
+        )
     return int(raw)
 
 
@@ -158,7 +161,7 @@ async def delete_message(request: Request) -> Response:
 
     async def action(user: User, form: FormData) -> str:
         await chat.delete_message(user, message_id)
-        return "Message deleted."
+        return _("Message deleted.")
 
     return await run_action(request, action, request.path_params["room_id"])
 
@@ -170,7 +173,7 @@ async def report_message(request: Request) -> Response:
     async def action(user: User, form: FormData) -> str:
         reason = field(form, "reason", 1000) or unquote(request.headers.get("hx-prompt", ""))
         await moderation.report_message(user, message_id, reason)
-        return "Thanks: the moderators will look at it."
+        return _("Thanks: the moderators will look at it.")
 
     return await run_action(request, action, request.path_params["room_id"])
 
@@ -181,7 +184,7 @@ async def mute_user(request: Request) -> Response:
     async def action(user: User, form: FormData) -> str:
         minutes = _int(form, "minutes", "minutes") if field(form, "minutes", 20) else 10
         mute = await moderation.mute(user, room_id, _int(form, "user_id", "userId"), minutes)
-        return f"{mute.user.display_name} is muted for {minutes} min."
+        return _("%(name)s is muted for %(n)s min.", name=mute.user.display_name, n=minutes)
 
     return await run_action(request, action, room_id)
 
@@ -191,7 +194,7 @@ async def unmute_user(request: Request) -> Response:
 
     async def action(user: User, form: FormData) -> str:
         await moderation.unmute(user, room_id, _int(form, "user_id", "userId"))
-        return "Mute lifted."
+        return _("Mute lifted.")
 
     return await run_action(request, action, room_id)
 
@@ -201,7 +204,7 @@ async def ban_user(request: Request) -> Response:
 
     async def action(user: User, form: FormData) -> str:
         ban = await moderation.ban(user, room_id, _int(form, "user_id", "userId"))
-        return f"{ban.user.display_name} is banned from this chat."
+        return _("%(name)s is banned from this chat.", name=ban.user.display_name)
 
     return await run_action(request, action, room_id)
 
@@ -211,7 +214,7 @@ async def unban_user(request: Request) -> Response:
 
     async def action(user: User, form: FormData) -> str:
         await moderation.unban(user, room_id, _int(form, "user_id", "userId"))
-        return "Ban lifted."
+        return _("Ban lifted.")
 
     return await run_action(request, action, room_id)
 
@@ -222,7 +225,7 @@ async def slow_mode(request: Request) -> Response:
     async def action(user: User, form: FormData) -> str:
         seconds = _int(form, "seconds", "seconds")
         await moderation.set_slow_mode(user, room_id, seconds)
-        return f"Slow mode: {seconds} s." if seconds else "Slow mode is off."
+        return _("Slow mode: %(n)s s.", n=seconds) if seconds else _("Slow mode is off.")
 
     return await run_action(request, action, room_id)
 

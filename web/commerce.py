@@ -28,6 +28,8 @@ from app.commerce import cart, catalog, coupons, images, orders, pinned
 from app.commerce.models import Order, OrderStatus
 from app.errors import UserError
 from app.gifts import wallet
+from app.i18n import _
+from app.i18n.formatting import format_money
 from app.payments.cards import APPROVED_TEST_CARD, DECLINED_TEST_CARD
 from app.payments.webhooks import SIGNATURE_HEADER
 from app.rooms import services as rooms
@@ -36,16 +38,14 @@ from web.chat import error_status
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 ADDRESS_KEYS = ("name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
 MAX_WEBHOOK_BYTES = 64 * 1024
 LIST_LIMIT = 100
 
 
 def money(cents: int, currency: str = "USD") -> str:
-    """``$12.34`` style."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{SYMBOLS.get(currency, currency + ' ')}{abs(cents) / 100:,.2f}"
+    """``$12.34`` in English, ``US$12.34`` in Chinese (the viewer's locale)."""
+    return format_money(cents, currency)
 
 
 def _value(enum_value: object) -> str:
@@ -92,7 +92,7 @@ async def product_page(request: Request) -> Response:
         "merchant": await accounts.get_user(product.merchant_id),
         "room_id": _int(request.query_params.get("room"), 0) or product.room_id,
         "is_owner": user is not None and user.id == product.merchant_id,
-        "notice": request.query_params.get("added") and "Added to your cart.",
+        "notice": request.query_params.get("added") and _("Added to your cart."),
     }
     if not ctx["notice"]:  # not the page shown again after adding to the cart
         await signals.emit(
@@ -273,7 +273,7 @@ async def orders_page(request: Request) -> Response:
     placed = _int(request.query_params.get("placed"), 0)
     ctx = {
         "rows": await _with_items(found),
-        "notice": f"Placed {placed} orders: pay each below." if placed else None,
+        "notice": _("Placed %(n)s orders: pay each below.", n=placed) if placed else None,
     }
     return _page(request, "commerce/orders.html", ctx)
 
@@ -314,10 +314,10 @@ async def order_page(request: Request) -> Response:
     order = await _order_or_404(request, user)
     ctx = await _order_context(user, order)
     ctx["notice"] = {
-        "paid": "Paid. Thank you!",
-        "card": "Payment started: waiting for the card provider.",
-        "cancelled": "Order cancelled.",
-        "completed": "Thanks for confirming.",
+        "paid": _("Paid. Thank you!"),
+        "card": _("Payment started: waiting for the card provider."),
+        "cancelled": _("Order cancelled."),
+        "completed": _("Thanks for confirming."),
     }.get(request.query_params.get("done", ""))
     return _page(request, "commerce/order.html", ctx)
 
@@ -389,12 +389,14 @@ async def _studio_user(request: Request, refusal: str) -> User | None:
 
 
 async def studio_products(request: Request) -> Response:
-    user = await _studio_user(request, "Only streamers sell products. Ask an admin to upgrade you.")
+    user = await _studio_user(
+        request, _("Only streamers sell products. Ask an admin to upgrade you.")
+    )
     if user is None:
         return _login(request)
     if request.method == "GET":
         ctx = await _studio_products_context(user)
-        ctx["notice"] = {"image": "Image uploaded."}.get(request.query_params.get("done", ""))
+        ctx["notice"] = {"image": _("Image uploaded.")}.get(request.query_params.get("done", ""))
         return _page(request, "commerce/studio_products.html", ctx)
     form = await checked_form(request)
     action = field(form, "action", 40)
@@ -408,11 +410,11 @@ async def studio_products(request: Request) -> Response:
                 currency=field(form, "currency", 3) or "USD",
                 room_id=_int(field(form, "room_id", 12), 0) or None,
             )
-            notice = "Product created: add a variant to sell it."
+            notice = _("Product created: add a variant to sell it.")
         elif action == "add_variant":
             options: dict[str, str] = {}
             for pair in field(form, "options", 600).split(","):
-                name, _, value = pair.partition("=")
+                name, _sep, value = pair.partition("=")
                 if name.strip():
                     options[name.strip()] = value.strip()
             await catalog.add_variant(
@@ -423,15 +425,15 @@ async def studio_products(request: Request) -> Response:
                 stock=_int(field(form, "stock", 10), 0),
                 options=options,
             )
-            notice = "Variant added."
+            notice = _("Variant added.")
         elif action == "update_stock":
             await catalog.update_stock(
                 user, _int(field(form, "variant_id", 12)), stock=_int(field(form, "stock", 10))
             )
-            notice = "Stock updated."
+            notice = _("Stock updated.")
         elif action == "set_status":
             await catalog.update_product(user, product_id, status=field(form, "status", 12))
-            notice = "Product updated."
+            notice = _("Product updated.")
         else:
             raise UserError("INVALID_ACTION", "unknown action", None)
     except UserError as exc:
@@ -452,7 +454,7 @@ def _digits(text: str) -> bool:
 def _parse_price(text: str) -> int:
     """``12.34`` → 1234 (minor units)."""
     text = text.strip().replace(",", "")
-    whole, _, frac = text.partition(".")
+    whole, _sep, frac = text.partition(".")
     if not _digits(whole) or (frac and (not _digits(frac) or len(frac) > 2)):
         raise UserError("INVALID_PRICE", "enter a price like 12.99", "price")
     return int(whole) * 100 + int((frac + "00")[:2])
@@ -496,7 +498,7 @@ async def upload_image(request: Request) -> Response:
 
 
 async def studio_orders(request: Request) -> Response:
-    user = await _studio_user(request, "Only streamers sell products.")
+    user = await _studio_user(request, _("Only streamers sell products."))
     if user is None:
         return _login(request)
     status = request.query_params.get("status") or None
@@ -540,7 +542,7 @@ async def studio_orders(request: Request) -> Response:
 
 
 async def studio_coupons(request: Request) -> Response:
-    user = await _studio_user(request, "Only streamers create coupons.")
+    user = await _studio_user(request, _("Only streamers create coupons."))
     if user is None:
         return _login(request)
     errors: dict[str, str] = {}
@@ -566,7 +568,7 @@ async def studio_coupons(request: Request) -> Response:
                     per_user_limit=_int(field(form, "per_user_limit", 4), 1),
                     room_id=_int(field(form, "room_id", 12), 0) or None,
                 )
-                notice = "Coupon created."
+                notice = _("Coupon created.")
             elif action == "drop":
                 coupon = await coupons.drop_coupon(
                     user,
@@ -575,7 +577,11 @@ async def studio_coupons(request: Request) -> Response:
                     _int(field(form, "first_n", 8)),
                     _int(field(form, "duration", 8), 0) or None,
                 )
-                notice = f"Dropped {coupon.code} for the first {coupon.drop_limit} viewers."
+                notice = _(
+                    "Dropped %(code)s for the first %(n)s viewers.",
+                    code=coupon.code,
+                    n=coupon.drop_limit,
+                )
             else:
                 raise UserError("INVALID_ACTION", "unknown action", None)
         except UserError as exc:
@@ -606,7 +612,7 @@ async def claim_coupon(request: Request) -> Response:
     try:
         claim = await coupons.claim_coupon(user, int(request.path_params["coupon_id"]))
         coupon = await coupons.get_coupon(claim.coupon_id)
-        text, ok, status = f"Claimed {coupon.code}: use it at checkout.", True, 200
+        text, ok, status = _("Claimed %(code)s: use it at checkout.", code=coupon.code), True, 200
     except UserError as exc:
         text, ok, status = exc.message, False, 422
     if not is_htmx(request):

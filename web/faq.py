@@ -24,16 +24,17 @@ from app.accounts.models import User
 from app.errors import NotFound, PermissionDenied, UserError
 from app.faq import facts
 from app.faq import services as faq
+from app.i18n import N_, _
 from app.rooms.models import Room
 from web.forms import checked_form, field, is_htmx, load_user
 from web.templating import render
 
 NOTICES = {
-    "create": "FAQ added.",
-    "update": "FAQ saved.",
-    "delete": "FAQ deleted.",
-    "delivery": "Delivery saved.",
-    "resolve": "Taken off the queue.",
+    "create": N_("FAQ added."),
+    "update": N_("FAQ saved."),
+    "delete": N_("FAQ deleted."),
+    "delivery": N_("Delivery saved."),
+    "resolve": N_("Taken off the queue."),
 }
 
 
@@ -79,7 +80,7 @@ async def _act(user: User, room: Room, action: str, form: FormData) -> None:
     elif action in ("update", "delete", "resolve"):
         target = _int(form, "answer_id" if action == "resolve" else "faq_id")
         if target is None:
-            raise NotFound("FAQ" if action != "resolve" else "answer", "faqId")
+            raise NotFound(N_("FAQ") if action != "resolve" else N_("answer"), "faqId")
         if action == "update":
             product = _int(form, "product_id")
             await faq.update_faq(
@@ -131,7 +132,9 @@ async def faq_console(request: Request) -> Response:
             draft_answer=field(form, "answer"),
         )
         return render(request, "faq/console.html", ctx, 422)
-    return render(request, "faq/console.html", await _context(user, room, notice=NOTICES[action]))
+    return render(
+        request, "faq/console.html", await _context(user, room, notice=_(NOTICES[action]))
+    )
 
 
 async def unhelpful(request: Request) -> Response:

@@ -1,9 +1,13 @@
-"""Numbers, words and times as pages show them (Jinja globals, see :mod:`web.templating`).
+"""Numbers, words and times as pages show them (Jinja globals, see :mod:`web.templating`),
+in the viewer's language and time zone (:mod:`app.i18n`).
 
-- :func:`local_time`: a ``<time>`` element in UTC text that ``static/js/local_time.js``
-  rewrites in the viewer's own time zone (the UTC text stays without JavaScript).
-- :func:`plural`: "1 coin", "2 coins".
-- :func:`money`: an amount in minor units with its currency ("$12.50 USD" style).
+- :func:`local_time`: a ``<time>`` element whose text is the time in the viewer's zone (the
+  one the browser reported, else UTC) and language; ``static/js/local_time.js`` rewrites it
+  with the browser's own clock and the page's language.
+- :func:`plural`: "1 coin", "2 coins" (English nouns; templates use ``ngettext`` for words
+  that are translated).
+- :func:`money`: an amount in minor units with its currency, in the viewer's locale
+  (``$12.50 USD``, ``US$12.50``).
 """
 
 from __future__ import annotations
@@ -12,20 +16,24 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
 
-_FORMATS = {"date": "%d %b %Y", "time": "%H:%M", "datetime": "%d %b %Y %H:%M"}
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+from app.i18n import current_locale
+from app.i18n.formatting import format_date, format_datetime, format_money, format_time
 
 
 def local_time(when: datetime | None, kind: str = "datetime") -> Markup:
-    """``<time datetime="…" data-local="kind">`` with UTC text inside (empty for None).
-
-    ``kind`` is ``date``, ``time`` or ``datetime``."""
+    """``<time datetime="…" data-local="kind">`` with the viewer's local text inside (empty
+    for None). ``kind`` is ``date``, ``time`` or ``datetime``."""
     if when is None:
         return Markup("")
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     utc = when.astimezone(UTC)
-    text = utc.strftime(_FORMATS.get(kind, _FORMATS["datetime"])) + " UTC"
+    if kind == "date":
+        text = format_date(utc)
+    elif kind == "time":
+        text = format_time(utc)
+    else:
+        text = format_datetime(utc, "day")
     return Markup('<time datetime="{}" data-local="{}">{}</time>').format(
         utc.isoformat(), escape(kind), text
     )
@@ -38,11 +46,12 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def money(cents: int | None, currency: str = "USD") -> str:
-    """``cents`` minor units with the currency: ``money(1250, "USD")`` → ``"$12.50 USD"``."""
-    value = (cents or 0) / 100
+    """``cents`` minor units of ``currency`` in the viewer's locale, the currency always
+    plain: ``$12.50 USD`` in English (where ``$`` alone is ambiguous), ``US$12.50`` in
+    Chinese."""
     code = (currency or "USD").upper()
-    symbol = _SYMBOLS.get(code, "")
-    return f"{symbol}{value:,.2f} {code}"
+    text = format_money(cents or 0, code)
+    return f"{text} {code}" if current_locale() == "en" else text
 
 
 JINJA_GLOBALS = {"local_time": local_time, "plural": plural, "money": money}

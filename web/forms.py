@@ -6,8 +6,12 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from app.accounts import services as accounts
 from app.accounts.models import User
 from app.auth import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_ok, principal_for
+from app.i18n import current_locale, valid_timezone
+from app.i18n.catalog import set_locale
+from app.i18n.negotiation import TIMEZONE_COOKIE
 
 MAX_FORM_BYTES = 64 * 1024
 
@@ -29,11 +33,28 @@ async def checked_form(request: Request) -> FormData:
 
 
 async def load_user(request: Request) -> User | None:
-    """The signed-in user of this browser (cached on ``request.state``)."""
+    """The signed-in user of this browser (cached on ``request.state``).
+
+    A signed-in user's saved language becomes the request's; the time zone their browser
+    reports (the ``lm_tz`` cookie) is saved on the account when it changed, so mails and
+    notifications show their times in it too."""
     if not hasattr(request.state, "user"):
         principal = await principal_for(session_secret=request.cookies.get(SESSION_COOKIE))
         request.state.user = principal.user
+        if principal.user is not None:
+            await _user_preferences(request, principal.user)
     return request.state.user
+
+
+async def _user_preferences(request: Request, user: User) -> None:
+    if user.language:
+        set_locale(user.language)
+    reported = request.cookies.get(TIMEZONE_COOKIE)
+    if reported and valid_timezone(reported) is not None:
+        if reported != user.timezone:
+            await accounts.set_timezone(user, reported)
+    elif user.timezone:
+        set_locale(current_locale(), valid_timezone(user.timezone))
 
 
 def field(form: FormData, name: str, limit: int = 10_000) -> str:

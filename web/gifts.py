@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.errors import UserError
 from app.gifts import services as gifts
 from app.gifts import topups, wallet
+from app.i18n import _
 from app.payments.cards import APPROVED_TEST_CARD, DECLINED_TEST_CARD
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
@@ -153,7 +154,7 @@ async def wallet_page(request: Request) -> Response:
     ctx = await _wallet_context(user, request)
     topped = _int(request.query_params.get("topped", ""), 0)
     if topped:
-        ctx["notice"] = f"Added {topped} coins to your wallet."
+        ctx["notice"] = _("Added %(n)s coins to your wallet.", n=topped)
     return render(request, "gifts/wallet.html", ctx)
 
 

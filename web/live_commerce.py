@@ -26,6 +26,7 @@ from app.commerce import auctions, catalog, flash_sales, orders, pinned, shelf
 from app.commerce.live_models import Auction, FlashSale
 from app.commerce.models import Order
 from app.errors import UserError
+from app.i18n import N_, _
 from app.predict import service as predict
 from app.rooms import services as rooms
 from app.rooms.models import Room
@@ -295,7 +296,7 @@ def _refused(
 
 
 def _ask_address(request: Request, room: Room, action: str, form: Any) -> Response:
-    return _refused(request, room, "Where should we ship it?", action, form, need_address=True)
+    return _refused(request, room, _("Where should we ship it?"), action, form, need_address=True)
 
 
 async def _place_order(
@@ -337,7 +338,7 @@ async def buy_flash_sale(request: Request) -> Response:
             user, sale.id, quantity, shipping=address, idempotency_key=idempotency_key
         )
 
-    done = "You got it! Pay within the time limit to keep it."
+    done = _("You got it! Pay within the time limit to keep it.")
     return await _place_order(request, room, user, form, action, buy, done)
 
 
@@ -364,7 +365,7 @@ async def quick_buy(request: Request) -> Response:
             idempotency_key=idempotency_key,
         )
 
-    done = "Ordered! It is yours once you pay, within the time limit."
+    done = _("Ordered! It is yours once you pay, within the time limit.")
     return await _place_order(request, room, user, form, action, buy, done)
 
 
@@ -388,7 +389,7 @@ async def place_bid(request: Request) -> Response:
     except UserError as exc:
         need = exc.code in ("SHIPPING_REQUIRED", "INVALID_ADDRESS")
         return _refused(request, room, exc.message, action, form, need_address=need)
-    return _result(request, room, "You are the highest bidder.", ok=True)
+    return _result(request, room, _("You are the highest bidder."), ok=True)
 
 
 # -- the streamer's console ------------------------------------------------------------------
@@ -440,7 +441,7 @@ async def console(request: Request) -> Response:
             user,
             room,
             lambda: shelf.add_to_shelf(user, room.id, _int(field(form, "product_id", 12))),
-            "Added to the shelf.",
+            N_("Added to the shelf."),
         )
     return render(request, "live_commerce/console.html", await _console_context(user, room))
 
@@ -476,13 +477,13 @@ async def console_post(request: Request) -> Response:
         async def run() -> Any:
             return await shelf.pin_product(user, room.id, product_id)
 
-        notice = "Pinned." if product_id else "Unpinned."
+        notice = N_("Pinned.") if product_id else N_("Unpinned.")
     elif what == "remove":
 
         async def run() -> Any:
             return await shelf.remove_from_shelf(user, room.id, num("product_id"))
 
-        notice = "Removed from the shelf."
+        notice = N_("Removed from the shelf.")
     elif what == "flash-sale":
 
         async def run() -> Any:
@@ -496,13 +497,13 @@ async def console_post(request: Request) -> Response:
                 duration_seconds=num("duration_seconds", 300),
             )
 
-        notice = "Flash sale started."
+        notice = N_("Flash sale started.")
     elif what == "end-sale":
 
         async def run() -> Any:
             return await flash_sales.end_flash_sale(user, num("sale_id"))
 
-        notice = "Flash sale ended."
+        notice = N_("Flash sale ended.")
     elif what == "auction":
 
         async def run() -> Any:
@@ -516,7 +517,7 @@ async def console_post(request: Request) -> Response:
                 extension_seconds=num("extension_seconds", 15),
             )
 
-        notice = "Auction started."
+        notice = N_("Auction started.")
     else:
         raise HTTPException(404, "Unknown action.")
     return await _console_action(request, user, room, run, notice)

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.ratelimit_ext import write_limiter
 from app.auth import SESSION_COOKIE
+from app.i18n import _
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT = ("/graphql", "/webhooks/")
@@ -47,7 +48,7 @@ class PageWriteLimit:
         if wait:
             seconds = math.ceil(wait)
             response = PlainTextResponse(
-                f"Too many requests: try again in {seconds} s.",
+                _("Too many requests: try again in %(n)s s.", n=seconds),
                 status_code=429,
                 headers={"Retry-After": str(seconds)},
             )

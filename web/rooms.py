@@ -15,6 +15,7 @@ from app.commerce import coupons, orders
 from app.commerce.models import Product
 from app.errors import UserError
 from app.gifts import services as gifts
+from app.i18n import N_, _, current_locale, current_timezone
 from app.moderation import services as moderation
 from app.recognition import services as recognition
 from app.rooms import likes
@@ -32,9 +33,9 @@ from web.sse import EventStreamResponse, room_stream
 from web.templating import page_csrf_token, render, templates, with_csrf_cookie
 
 RECOGNITION_NOTICES = {
-    "off": "Product recognition is off.",
-    "offer": "Product recognition is on: the console offers to pin what the camera shows.",
-    "auto": "Product recognition is on: what the camera shows is pinned automatically.",
+    "off": N_("Product recognition is off."),
+    "offer": N_("Product recognition is on: the console offers to pin what the camera shows."),
+    "auto": N_("Product recognition is on: what the camera shows is pinned automatically."),
 }
 
 
@@ -46,11 +47,22 @@ async def _room_or_404(request: Request) -> Room:
 
 
 def page_cache(request: Request) -> RoomPageCache:
-    """This app's cache of room pages (one per app: each test's app starts empty)."""
+    """This app's cache of room pages for the viewer's language and time zone (one set per
+    app: each test's app starts empty); pages in one language never leak into another."""
     state = request.app.state
     if not hasattr(state, "room_pages"):
-        state.room_pages = RoomPageCache()
-    return state.room_pages
+        state.room_pages = {}
+    variant = (current_locale(), current_timezone().key)
+    if variant not in state.room_pages:
+        state.room_pages[variant] = RoomPageCache()
+    cache: RoomPageCache = state.room_pages[variant]
+    return cache
+
+
+def invalidate_room_pages(request: Request, room_id: int) -> None:
+    """Drop ``room_id``'s cached pages in every language."""
+    for cache in getattr(request.app.state, "room_pages", {}).values():
+        cache.invalidate(room_id)
 
 
 async def _shared_page_context(room_id: int) -> dict[str, Any]:
@@ -153,7 +165,7 @@ async def follow(request: Request) -> Response:
             await rooms.follow(user, room.owner_id)
     except UserError as exc:
         return _message(request, exc.message, 422, ok=False)
-    page_cache(request).invalidate(room.id)  # the follower count it shows
+    invalidate_room_pages(request, room.id)  # the follower count it shows
     if is_htmx(request):
         following = await rooms.is_following(user, room.owner_id)
         return render(
@@ -188,7 +200,7 @@ async def studio(request: Request) -> Response:
                 scheduled,
             )
         except ValueError:
-            errors["scheduled_at"] = "enter a valid date and time"
+            errors["scheduled_at"] = _("enter a valid date and time")
         except UserError as exc:
             errors[exc.field or "form"] = exc.message
             status = error_status(exc)
@@ -252,15 +264,15 @@ async def studio_room(request: Request) -> Response:
         try:
             if action == "open":
                 room = await rooms.open_room(user, room.id)
-                notice = "You are live."
+                notice = _("You are live.")
             elif action == "end" and field(form, "confirm", 3) != "yes":
                 confirm_end = True  # the confirmation step (works without JavaScript)
             elif action == "end":
                 room = await rooms.end_room(user, room.id)
-                notice = "The live has ended."
+                notice = _("The live has ended.")
             elif action == "rotate":
                 room = await rooms.rotate_stream_key(user, room.id)
-                notice = "New stream key: update OBS."
+                notice = _("New stream key: update OBS.")
             elif action == "drop":
                 raw = {k: field(form, k, 9) for k in ("coupon_id", "first_n", "duration")}
                 nums = {k: int(v) if v.isdigit() else -1 for k, v in raw.items()}
@@ -271,10 +283,14 @@ async def studio_room(request: Request) -> Response:
                     nums["first_n"],
                     nums["duration"] if nums["duration"] > 0 else None,
                 )
-                notice = f"Dropped {coupon.code} for the first {coupon.drop_limit} viewers."
+                notice = _(
+                    "Dropped %(code)s for the first %(n)s viewers.",
+                    code=coupon.code,
+                    n=coupon.drop_limit,
+                )
             elif action == "recognition":
                 room = await recognition.set_recognition(user, room.id, field(form, "mode", 8))
-                notice = RECOGNITION_NOTICES[room.recognition]
+                notice = _(RECOGNITION_NOTICES[room.recognition])
             elif action == "pin_recognized":
                 product_id = field(form, "product_id", 12)
                 item = await recognition.pin_recognized(

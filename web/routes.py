@@ -8,6 +8,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from app.i18n import gettext
 from web import (
     accounts,
     admin,
@@ -24,6 +25,7 @@ from web import (
     marketing,
     media,
     notifications,
+    preferences,
     profiles,
     replays,
     rooms,
@@ -61,6 +63,7 @@ def page_routes() -> list[BaseRoute]:
         *attribution.routes,
         *notifications.routes,
         *profiles.routes,
+        *preferences.routes,
     ]
     return [
         *ids_in_range(pages),
@@ -75,6 +78,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     )
     if not wants_html or request.url.path.startswith(("/graphql", "/hls", "/static")):
         return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    message = gettext(str(exc.detail))  # the English detail is the message id
     return render(
-        request, "error.html", {"status": exc.status_code, "message": exc.detail}, exc.status_code
+        request, "error.html", {"status": exc.status_code, "message": message}, exc.status_code
     )

@@ -42,7 +42,7 @@ def _page_number(raw: str) -> int:
     except ValueError:
         raise UserError("INVALID_PAGE", "not a page number", "page") from None
     if not 1 <= page <= MAX_PAGE:
-        raise UserError("INVALID_PAGE", f"pages run from 1 to {MAX_PAGE}", "page")
+        raise UserError("INVALID_PAGE", "pages run from 1 to {max}", "page", {"max": MAX_PAGE})
     return page
 
 

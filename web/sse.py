@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from app.accounts.models import User
 from app.events import Event, get_bus
+from app.i18n import current_locale, current_timezone
 from app.rooms.events import payload_of, room_channel, viewer_channel
 from app.rooms.models import Room
 from app.rooms.presence import get_presence
@@ -103,7 +104,9 @@ def render_shared(event: Event, context: dict[str, Any]) -> str | None:
         return template.render({**context, "event": event, "data": payload})
     viewer = tuple(_viewer_value(name, context.get(name)) for name in names)
     room = context.get("room")
-    key = (event.id, template.name, room.id if room is not None else None, viewer)
+    # the viewer's language and time zone are part of what a fragment shows
+    language = (current_locale(), current_timezone().key)
+    key = (event.id, template.name, room.id if room is not None else None, viewer, language)
     html = _shared.get(key)
     if html is None:
         html = template.render({**context, "event": event, "data": payload})

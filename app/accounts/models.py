@@ -31,6 +31,10 @@ class User(Model):
     avatar_url = fields.CharField(max_length=500, default="")
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    #: The interface language the user chose (``en``, ``zh_CN``); None: the browser's.
+    language = fields.CharField(max_length=16, null=True)
+    #: The IANA time zone the user's browser reported (``Asia/Shanghai``); None: UTC.
+    timezone = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "users"

@@ -34,6 +34,7 @@ from app.accounts.passwords import (
 )
 from app.accounts.tokens import digest, new_secret
 from app.errors import NotFound, UserError
+from app.i18n import _, normalize_locale, using_locale, valid_timezone
 from app.ratelimit import RateLimiter
 from app.text import one_line
 
@@ -200,11 +201,15 @@ async def request_password_reset(email: str, base_url: str) -> None:
         await PasswordReset.create(
             user=user, token_hash=digest(secret), expires_at=now() + RESET_TTL
         )
-        await OutboxMessage.create(
-            to=email,
-            subject="Reset your livemart password",
-            body=f"Open this link within an hour to choose a new password:\n{link}\n",
-        )
+        with using_locale(user.language, user.timezone):  # the mail speaks the user's language
+            await OutboxMessage.create(
+                to=email,
+                subject=_("Reset your livemart password"),
+                body=_(
+                    "Open this link within an hour to choose a new password:\n%(link)s\n",
+                    link=link,
+                ),
+            )
     log.info("password reset mail queued for user %s", user.id)
 
 
@@ -348,3 +353,24 @@ async def is_banned(user_id: int) -> bool:
 
 async def get_users(ids: list[int]) -> dict[int, User]:
     return {u.id: u for u in await User.filter(id__in=ids)}
+
+
+async def set_language(user: User, language: str) -> User:
+    """Save the interface language ``user`` chose (``en`` or ``zh_CN``; ``zh-CN`` works)."""
+    locale = normalize_locale(language)
+    if locale is None:
+        raise UserError("INVALID_LANGUAGE", "choose English or Simplified Chinese", "language")
+    if user.language != locale:
+        user.language = locale
+        await user.save(update_fields=["language"])
+    return user
+
+
+async def set_timezone(user: User, name: str) -> User:
+    """Save the IANA time zone ``user``'s browser reported (``Asia/Shanghai``)."""
+    if valid_timezone(name) is None:
+        raise UserError("INVALID_TIMEZONE", "unknown time zone", "timezone")
+    if user.timezone != name:
+        user.timezone = name
+        await user.save(update_fields=["timezone"])
+    return user

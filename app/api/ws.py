@@ -53,6 +53,8 @@ from app.auth import (
     principal_for,
 )
 from app.events import get_bus
+from app.i18n import _, negotiate
+from app.i18n.catalog import set_locale
 from app.rooms.events import room_channel
 from app.rooms.presence import TooManyWatchers, get_presence
 from app.settings import Settings
@@ -437,6 +439,9 @@ class Connection:
             await self.socket.close(4400, "Invalid connection init payload")
             return
         params = payload or {}
+        language = params.get("language") or params.get("acceptLanguage")
+        if isinstance(language, str):  # the socket's operations speak it from now on
+            set_locale(negotiate(language[:200]))
         raw = params.get("authorization") or params.get("Authorization") or ""
         token = bearer_from(raw) if isinstance(raw, str) else None
         if token is None and isinstance(params.get("token"), str):
@@ -472,13 +477,13 @@ class Connection:
             await self.socket.close(4409, f"Subscriber for {sub_id} already exists"[:120])
             return
         if len(self.tasks) >= MAX_SUBSCRIPTIONS:
-            await self._send_error(sub_id, [GraphQLError("too many subscriptions")])
+            await self._send_error(sub_id, [GraphQLError(_("too many subscriptions"))])
             return
         query = payload.get("query")
         variables = payload.get("variables") or {}
         operation_name = payload.get("operationName")
         if not isinstance(query, str) or not isinstance(variables, dict):
-            await self._send_error(sub_id, [GraphQLError("query must be a string")])
+            await self._send_error(sub_id, [GraphQLError(_("query must be a string"))])
             return
         try:
             doc = parse(query, max_tokens=limits.MAX_TOKENS)
@@ -571,7 +576,7 @@ class Connection:
             operation_name=operation_name,
         )
         if isinstance(stream, ExecutionResult):
-            await self._send_error(sub_id, stream.errors or [GraphQLError("invalid operation")])
+            await self._send_error(sub_id, stream.errors or [GraphQLError(_("invalid operation"))])
             return
         try:
             async for result in stream:

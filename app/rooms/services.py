@@ -15,6 +15,7 @@ from app import signals
 from app.accounts.models import Role, User
 from app.errors import NotFound, PermissionDenied, UserError
 from app.events.changes import announce
+from app.i18n import N_, gettext
 from app.rooms import events
 from app.rooms.models import Follow, LiveSession, Room, RoomStatus
 from app.text import one_line
@@ -29,6 +30,17 @@ CATEGORIES = (
     "collectibles",
     "games",
 )
+#: What pages call each category (translated where shown: ``category_label``).
+CATEGORY_LABELS = {
+    "general": N_("General"),
+    "fashion": N_("Fashion"),
+    "beauty": N_("Beauty"),
+    "electronics": N_("Electronics"),
+    "home": N_("Home & living"),
+    "food": N_("Food"),
+    "collectibles": N_("Collectibles"),
+    "games": N_("Games"),
+}
 MAX_ROOMS_PER_STREAMER = 50
 
 
@@ -108,7 +120,12 @@ def check_cover(url: str | None) -> str:
 def _check_category(category: str) -> str:
     category = (category or "general").strip().lower()
     if category not in CATEGORIES:
-        raise UserError("INVALID_CATEGORY", f"choose one of: {', '.join(CATEGORIES)}", "category")
+        raise UserError(
+            "INVALID_CATEGORY",
+            "choose one of: {choices}",
+            "category",
+            {"choices": ", ".join(CATEGORIES)},
+        )
     return category
 
 
@@ -437,3 +454,9 @@ async def record_peak(room_id: int, count: int) -> int:
     )
     room = await Room.get_or_none(id=room_id)
     return room.peak_viewers if room else count
+
+
+def category_label(category: str) -> str:
+    """The name of ``category`` in the current language (the raw value when unknown)."""
+    label = CATEGORY_LABELS.get(category)
+    return gettext(label) if label else category

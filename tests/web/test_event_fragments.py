@@ -57,7 +57,7 @@ async def test_times_render_as_iso_and_clock_text(app: object) -> None:
         html = render_event(ev.envelope(7, event), context)
         assert html is not None and 'data-ends-at="2026-03-01T10:30:00+00:00"' in html
     muted = render_event(ev.envelope(7, ev.UserMuted(user_id=3, until=ends)), context)
-    assert muted is not None and "You are muted until 10:30 UTC." in muted
+    assert muted is not None and "You are muted until 10:30\u202fAM." in muted  # viewer's zone: UTC
     unmuted = render_event(ev.envelope(7, ev.UserMuted(user_id=3)), context)
     assert unmuted is not None and "You can chat again." in unmuted
 

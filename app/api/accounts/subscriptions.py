@@ -10,6 +10,7 @@ import strawberry
 from app.accounts.notify import user_channel
 from app.api.context import Info
 from app.events import get_bus
+from app.i18n import _
 from graphql import GraphQLError
 
 
@@ -28,7 +29,7 @@ class Subscription:
     async def account_events(self, info: Info) -> AsyncGenerator[AccountEvent, None]:
         user = info.context.principal.user
         if user is None:
-            raise GraphQLError("log in first", extensions={"code": "UNAUTHENTICATED"})
+            raise GraphQLError(_("log in first"), extensions={"code": "UNAUTHENTICATED"})
         async with get_bus().subscribe(user_channel(user.id)) as events:
             async for event in events:
                 yield AccountEvent(

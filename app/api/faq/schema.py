@@ -16,6 +16,7 @@ from app.api.rooms.events import FaqAnswerEvent, to_graphql
 from app.api.rooms.schema import room_for_subscription
 from app.events import get_bus
 from app.faq import services as faq
+from app.i18n import _
 from app.rooms.events import viewer_channel
 from graphql import GraphQLError
 
@@ -163,7 +164,7 @@ class Subscription:
     ) -> AsyncGenerator[FaqAnswerEvent, None]:
         user = info.context.principal.user
         if user is None:
-            raise GraphQLError("log in first", extensions={"code": "UNAUTHENTICATED"})
+            raise GraphQLError(_("log in first"), extensions={"code": "UNAUTHENTICATED"})
         pk = await room_for_subscription(room_id)
         async with get_bus().subscribe(viewer_channel(pk, user.id)) as events:
             async for event in events:

@@ -17,6 +17,7 @@ from app.api.rooms.schema import room_for_subscription
 from app.commerce.shelf import require_room_seller
 from app.errors import PermissionDenied
 from app.events import get_bus
+from app.i18n import _
 from app.recognition import services as recognition
 from app.rooms.events import viewer_channel
 from app.rooms.models import Room
@@ -77,7 +78,7 @@ class Subscription:
     ) -> AsyncGenerator[ProductRecognizedEvent, None]:
         user = info.context.principal.user
         if user is None:
-            raise GraphQLError("log in first", extensions={"code": "UNAUTHENTICATED"})
+            raise GraphQLError(_("log in first"), extensions={"code": "UNAUTHENTICATED"})
         pk = await room_for_subscription(room_id)
         try:
             require_room_seller(user, await Room.get(id=pk))

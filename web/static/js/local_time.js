@@ -12,7 +12,7 @@
         : kind === "time" ? { timeStyle: "short" }
         : { dateStyle: "medium", timeStyle: "short" };
       el.title = el.textContent.trim();
-      el.textContent = new Intl.DateTimeFormat(undefined, options).format(when);
+      el.textContent = new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(when);
       el.dataset.localized = "1";
     });
   }
