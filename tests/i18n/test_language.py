@@ -126,3 +126,17 @@ async def test_websocket_messages_follow_the_connection_params(settings: Setting
             message = await ws.receive()
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
         assert errors[0]["message"] == "log in first"
+
+
+async def test_cached_room_page_never_crosses_languages(client: httpx.AsyncClient) -> None:
+    from app.rooms import services as rooms
+    from tests.live_commerce.conftest import make_shop
+
+    shop = await make_shop()
+    await rooms.set_media_state(shop.room.id, "live")
+    url = f"/rooms/{shop.room.id}"
+    for _ in range(2):  # the second round is served from the caches
+        chinese = (await client.get(url, headers=ZH)).text
+        english = (await client.get(url, headers={"Accept-Language": "en"})).text
+        assert '<html lang="zh-CN">' in chinese and "弹幕" in chinese
+        assert '<html lang="en">' in english and "弹幕" not in english
