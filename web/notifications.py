@@ -18,6 +18,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from app.errors import UserError
+from app.i18n import gettext
 from app.notify import prefs, services
 from app.notify.hub import get_hub, read_changed
 from app.notify.models import Channel, Kind
@@ -119,8 +120,8 @@ def _settings_context(
         return "" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
 
     return {
-        "kinds": [(kind, prefs.LABELS[kind]) for kind in Kind],
-        "channels": [(channel, prefs.CHANNEL_LABELS[channel]) for channel in Channel],
+        "kinds": [(kind, gettext(prefs.LABELS[kind])) for kind in Kind],
+        "channels": [(channel, gettext(prefs.CHANNEL_LABELS[channel])) for channel in Channel],
         "chosen": chosen,
         "quiet": quiet,
         "quiet_start": clock(quiet.start),
@@ -229,7 +230,9 @@ async def unsubscribe(request: Request) -> Response:
         return render(request, "error.html", {"status": 400, "message": exc.message}, 400)
     if request.method == "POST":
         return HTMLResponse("unsubscribed")
-    return render(request, "notifications/unsubscribed.html", {"label": prefs.LABELS[kind]})
+    return render(
+        request, "notifications/unsubscribed.html", {"label": gettext(prefs.LABELS[kind])}
+    )
 
 
 routes = [

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.accounts.models import User
+from app.i18n import using_locale
 from app.notify.mail import build_mail, send_mail
 from app.notify.models import (
     Channel,
@@ -87,7 +88,13 @@ async def deliver_due(settings: Settings, pusher: Pusher, limit: int = BATCH) ->
             id__in={r.subscription_id for r in rows if r.subscription_id is not None}
         )
     }
-    emails = dict(await User.filter(id__in=user_ids).values_list("id", "email"))
+    people = {
+        uid: (email, language, timezone)
+        for uid, email, language, timezone in await User.filter(id__in=user_ids).values_list(
+            "id", "email", "language", "timezone"
+        )
+    }
+    emails = {uid: email for uid, (email, _, _) in people.items()}
     quiet = await quiet_hours_of(user_ids)
     outcomes = Outcomes([], [], [], [])
     gate = asyncio.Semaphore(CONCURRENCY)
@@ -104,21 +111,24 @@ async def deliver_due(settings: Settings, pusher: Pusher, limit: int = BATCH) ->
             outcomes.held.append((row.id, until))
             return
         send: Callable[[], Awaitable[None]]
-        if row.channel == Channel.PUSH:
-            sub = subs.get(row.subscription_id or 0)
-            if sub is None:
-                outcomes.gone.append(row.id)
-                return
-            send = _push(pusher, sub, note)
-        else:
-            to = emails.get(note.user_id)
-            if not to:
-                outcomes.gone.append(row.id)
-                return
-            message = build_mail(
-                settings, to, note.user_id, Kind(note.kind), note.title, note.body, note.url
-            )
-            send = _mail(settings, message)
+        _, language, timezone = people.get(note.user_id, ("", None, None))
+        with using_locale(language, timezone):  # in the recipient's language
+            title, body = note.texts()
+            if row.channel == Channel.PUSH:
+                sub = subs.get(row.subscription_id or 0)
+                if sub is None:
+                    outcomes.gone.append(row.id)
+                    return
+                send = _push(pusher, sub, note, title, body)
+            else:
+                to = emails.get(note.user_id)
+                if not to:
+                    outcomes.gone.append(row.id)
+                    return
+                message = build_mail(
+                    settings, to, note.user_id, Kind(note.kind), title, body, note.url
+                )
+                send = _mail(settings, message)
         async with gate:
             try:
                 await send()
@@ -136,9 +146,9 @@ async def deliver_due(settings: Settings, pusher: Pusher, limit: int = BATCH) ->
 
 
 def _push(
-    pusher: Pusher, sub: PushSubscription, note: Notification
+    pusher: Pusher, sub: PushSubscription, note: Notification, title: str, body: str
 ) -> Callable[[], Awaitable[None]]:
-    payload = {"title": note.title, "body": note.body, "url": note.url, "id": note.id}
+    payload = {"title": title, "body": body, "url": note.url, "id": note.id}
     return lambda: pusher.send(sub.endpoint, sub.p256dh, sub.auth, payload)
 
 

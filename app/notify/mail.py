@@ -15,6 +15,7 @@ from email.utils import parseaddr
 import aiosmtplib
 
 from app.accounts.models import OutboxMessage
+from app.i18n import gettext
 from app.notify.models import Kind
 from app.notify.prefs import LABELS, unsubscribe_token
 from app.settings import Settings
@@ -34,7 +35,8 @@ def unsubscribe_url(settings: Settings, user_id: int, kind: Kind) -> str:
 def build_mail(
     settings: Settings, to: str, user_id: int, kind: Kind, title: str, body: str, url: str
 ) -> EmailMessage:
-    """The mail of one notification, with its unsubscribe link and headers."""
+    """The mail of one notification, with its unsubscribe link and headers, in the current
+    language (the delivery sets the recipient's)."""
     leave = unsubscribe_url(settings, user_id, kind)
     link = f"{settings.public_url}{url}" if url.startswith("/") else url
     message = EmailMessage(policy=MAIL_POLICY)
@@ -50,8 +52,10 @@ def build_mail(
         lines += [link, ""]
     lines += [
         "--",
-        f"You get this mail because of your setting: {LABELS[kind]}.",
-        f"Stop these mails with one click: {leave}",
+        gettext(
+            "You get this mail because of your setting: %(label)s.", label=gettext(LABELS[kind])
+        ),
+        gettext("Stop these mails with one click: %(url)s", url=leave),
     ]
     message.set_content("\n".join(lines) + "\n")
     return message

@@ -8,6 +8,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from app.notify.texts import localized
+
 
 class Kind(StrEnum):
     """What a notification is about."""
@@ -46,6 +48,9 @@ class Notification(Model):
     title = fields.CharField(max_length=200)
     body = fields.CharField(max_length=500, default="")
     url = fields.CharField(max_length=300, default="")
+    # The message ids and values of title and body (JSON, app.notify.texts): each reader
+    # sees them in their language; title and body keep the English text.
+    message = fields.TextField(default="")
     # Every notification of one fan-out carries the same batch key, so the deliveries of
     # that fan-out are queued with one INSERT ... SELECT.
     batch = fields.CharField(max_length=32, default="", db_index=True)
@@ -57,6 +62,10 @@ class Notification(Model):
     class Meta:
         table = "notifications"
         indexes = (("user_id", "read_at"),)
+
+    def texts(self) -> tuple[str, str]:
+        """Title and body in the current language."""
+        return localized(self.title, self.body, self.message)
 
 
 class NotificationPreference(Model):

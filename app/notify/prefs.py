@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from tortoise.transactions import in_transaction
 
 from app.errors import UserError
+from app.i18n import N_
 from app.notify.models import (
     Channel,
     Kind,
@@ -23,18 +24,18 @@ from app.notify.models import (
 _MAIL_OFF = {Kind.GO_LIVE, Kind.COUPON_DROP}
 
 LABELS: dict[Kind, str] = {
-    Kind.GO_LIVE: "A streamer I follow goes live",
-    Kind.REMINDER: "A live I asked to be reminded of starts",
-    Kind.ORDER_SHIPPED: "My order is shipped",
-    Kind.ORDER_DELIVERED: "My order is delivered",
-    Kind.ORDER_REFUNDED: "My order is refunded",
-    Kind.OUTBID: "Someone outbids me in an auction",
-    Kind.COUPON_DROP: "A coupon drops in a followed streamer's room",
+    Kind.GO_LIVE: N_("A streamer I follow goes live"),
+    Kind.REMINDER: N_("A live I asked to be reminded of starts"),
+    Kind.ORDER_SHIPPED: N_("My order is shipped"),
+    Kind.ORDER_DELIVERED: N_("My order is delivered"),
+    Kind.ORDER_REFUNDED: N_("My order is refunded"),
+    Kind.OUTBID: N_("Someone outbids me in an auction"),
+    Kind.COUPON_DROP: N_("A coupon drops in a followed streamer's room"),
 }
 CHANNEL_LABELS: dict[Channel, str] = {
-    Channel.IN_APP: "In the app",
-    Channel.PUSH: "Browser push",
-    Channel.EMAIL: "E-mail",
+    Channel.IN_APP: N_("In the app"),
+    Channel.PUSH: N_("Browser push"),
+    Channel.EMAIL: N_("E-mail"),
 }
 
 

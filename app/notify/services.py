@@ -54,6 +54,9 @@ class Content:
     title: str
     body: str = ""
     url: str = ""
+    # The message ids and values of title and body, translated for each reader
+    # (app.notify.texts); empty: the title and body are shown as they are.
+    message: str = ""
 
 
 def now() -> datetime:
@@ -107,12 +110,14 @@ async def _fan_out(
         "title": content.title[:200],
         "body": content.body[:500],
         "url": content.url[:300],
+        "message": content.message,
         "batch": batch,
         "at": at,
     }
     insert = (
-        "INSERT INTO notifications (user_id, kind, title, body, url, batch, shown, created_at)"
-        f" SELECT {user_column}, {{kind}}, {{title}}, {{body}}, {{url}}, {{batch}},"
+        "INSERT INTO notifications"
+        " (user_id, kind, title, body, url, message, batch, shown, created_at)"
+        f" SELECT {user_column}, {{kind}}, {{title}}, {{body}}, {{url}}, {{message}}, {{batch}},"
         f" {_enabled(user_column, kind, Channel.IN_APP)}, {{at}} FROM {source}"
     )
     sql, values = _sql(conn, insert, named)
