@@ -69,13 +69,15 @@ EXPECTED_MINUTES: list[dict[str, Any]] = [
         "viewers_peak": 3,
         "viewers_avg": 3.0,
         "impressions": 1,
-        "clicks": 1,
+        # the product page (anonymous) and the two buys, which no page of theirs preceded
+        # (a buy from the room's card is a click on the product)
+        "clicks": 3,
         "add_to_cart": 1,
         "orders_placed": 2,
         "orders": 2,
         "gmv_cents": 2 * PRICE,
-        "cvr": 2.0,
-        "ctr": 1.0,
+        "cvr": 0.6667,
+        "ctr": 3.0,
         "new_followers": 1,
         "gifts": 1,
         "gift_coins": 10,
@@ -85,6 +87,7 @@ EXPECTED_MINUTES: list[dict[str, Any]] = [
         "watch_seconds": 20 + 30 + 40,
         "viewers_peak": 3,
         "viewers_avg": 1.5,
+        "clicks": 1,  # the third buy
         "orders_placed": 1,
         "cancelled": 1,
         "refunds": 1,
@@ -103,12 +106,12 @@ EXPECTED_TOTALS: dict[str, Any] = {
     "gifts": 1,
     "gift_coins": 10,
     "impressions": 3,
-    "clicks": 2,
-    "ctr": 0.6667,
+    "clicks": 5,  # two product pages and three buys from the room
+    "ctr": 1.6667,
     "add_to_cart": 1,
     "orders_placed": 3,
     "orders": 2,
-    "cvr": 1.0,
+    "cvr": 0.4,
     "gmv_cents": 2 * PRICE,
     "refunds": 1,
     "refunded_cents": PRICE,
@@ -253,11 +256,11 @@ async def test_a_scripted_live_session_gives_hand_computed_metrics(
     assert found.totals["avg_watch_seconds"] == 97.5
     assert [(s.key, s.count) for s in found.funnel] == [
         ("impressions", 3),
-        ("clicks", 2),
+        ("clicks", 5),
         ("orders_placed", 3),
         ("orders", 2),
     ]
-    assert [round(s.rate, 4) for s in found.funnel] == [1.0, 0.6667, 1.5, 0.6667]
+    assert [round(s.rate, 4) for s in found.funnel] == [1.0, 1.6667, 0.6, 0.6667]
 
     # By hour: one point with the same totals (unique viewers from the visits).
     hourly = await analytics.room_stats(
@@ -281,8 +284,8 @@ async def test_a_scripted_live_session_gives_hand_computed_metrics(
     assert result["series"][0]["values"]["watchSeconds"] == 130
     totals = result["totals"]
     assert totals["uniqueViewers"] == 4 and totals["avgWatchSeconds"] == 97.5
-    assert totals["viewersAvg"] == 2.2 and totals["ctr"] == pytest.approx(0.6667)
-    assert [s["count"] for s in result["funnel"]] == [3, 2, 3, 2]
+    assert totals["viewersAvg"] == 2.2 and totals["ctr"] == pytest.approx(1.6667)
+    assert [s["count"] for s in result["funnel"]] == [3, 5, 3, 2]
 
     # CSV: one row per minute and the totals.
     response = await client.get(f"/studio/rooms/{room_id}/stats.csv?session={session_id}")
@@ -300,8 +303,8 @@ async def test_a_scripted_live_session_gives_hand_computed_metrics(
     assert 'data-testid="chart-viewers"' in page.text and 'data-testid="funnel"' in page.text
     cards = dict(re.findall(r'data-testid="stat-(\w+)">.*?class="value">([^<]*)<', page.text))
     assert cards["avg_watch_seconds"] == "1m 38s"  # 97.5 s
-    assert cards["gmv_cents"] == "50.00" and cards["unique_viewers"] == "4"
-    assert cards["ctr"] == "66.7%" and cards["viewers_avg"] == "2.2"
+    assert cards["gmv_cents"] == "$50.00 USD" and cards["unique_viewers"] == "4"
+    assert cards["ctr"] == "166.7%" and cards["viewers_avg"] == "2.2"
     assert "hx-trigger" not in page.text.split('id="stats-dashboard"')[1].split(">")[0]
 
 
