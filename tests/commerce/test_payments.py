@@ -22,6 +22,7 @@ from app.commerce.models import (
 from app.commerce.orders import OrderLine, create_order
 from app.errors import UserError
 from app.gifts import wallet
+from app.gifts.coin_price import coins_for_cents
 from app.gifts.models import LedgerEntry
 from app.payments import cards, webhooks
 from app.rooms import events
@@ -183,13 +184,14 @@ async def test_paying_an_expired_order_is_refused_and_a_late_charge_is_refunded(
 async def test_pay_with_coins_and_refund_put_everything_back() -> None:
     """Must-show: refund → stock and balances back, the ledger balanced."""
     merchant, buyer, product, variant, order = await _setup(price=1500, qty=2)
+    cost = coins_for_cents(3000)  # at the coin rate (app.gifts.coin_price)
     await fund(buyer, 5000)
     paid = await orders.pay_with_coins(buyer, order.id, "pay-1")
     assert paid.status == OrderStatus.PAID and paid.payment_method == "coins"
-    assert await wallet.balance_of(buyer.id) == 2000
-    assert await wallet.balance_of(merchant.id) == 3000
+    assert await wallet.balance_of(buyer.id) == 5000 - cost
+    assert await wallet.balance_of(merchant.id) == cost
     replay = await orders.pay_with_coins(buyer, order.id, "pay-1")
-    assert replay.id == order.id and await wallet.balance_of(buyer.id) == 2000
+    assert replay.id == order.id and await wallet.balance_of(buyer.id) == 5000 - cost
     assert (await Product.get(id=product.id)).sold_count == 2
     assert await stock_of(variant.id) == 3
     refunded = await orders.refund_order(merchant, order.id)
@@ -212,6 +214,7 @@ async def test_pay_with_coins_and_refund_put_everything_back() -> None:
 
 async def test_concurrent_coin_payments_charge_once() -> None:
     merchant, buyer, _, _, order = await _setup(price=1000, qty=1)
+    cost = coins_for_cents(1000)
     await fund(buyer, 5000)
     results = await asyncio.gather(
         orders.pay_with_coins(buyer, order.id, "a"),
@@ -220,19 +223,20 @@ async def test_concurrent_coin_payments_charge_once() -> None:
     )
     assert sum(isinstance(r, Order) for r in results) == 1
     assert [r.code for r in results if isinstance(r, UserError)] == ["ALREADY_PAID"]
-    assert await wallet.balance_of(buyer.id) == 4000
-    assert await wallet.balance_of(merchant.id) == 1000
+    assert await wallet.balance_of(buyer.id) == 5000 - cost
+    assert await wallet.balance_of(merchant.id) == cost
     assert await wallet.audit() == []
 
 
 async def test_insufficient_coins_and_spent_coins_change_nothing() -> None:
     merchant, buyer, _, variant, order = await _setup(price=1000, qty=1)
-    await fund(buyer, 999)
+    cost = coins_for_cents(1000)
+    await fund(buyer, cost - 1)
     with pytest.raises(UserError) as err:
         await orders.pay_with_coins(buyer, order.id, "pay")
     assert err.value.code == "INSUFFICIENT_COINS"
     assert (await Order.get(id=order.id)).status == OrderStatus.PENDING
-    assert await Payment.all().count() == 0 and await wallet.balance_of(buyer.id) == 999
+    assert await Payment.all().count() == 0 and await wallet.balance_of(buyer.id) == cost - 1
     await fund(buyer, 1)
     await orders.pay_with_coins(buyer, order.id, "pay")
     # The merchant spends the coins; the refund cannot take them back.

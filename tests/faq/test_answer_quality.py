@@ -22,7 +22,7 @@ def load_questions() -> list[dict[str, str | None]]:
 
 
 async def test_paraphrased_questions_over_the_demo_faqs(app: object, settings: Settings) -> None:
-    await seed_demo(settings)
+    await seed_demo(settings, live_rooms=1)  # the room whose FAQs the questions are about
     room = await Room.get(status="live")
     ids = {f"faq:{slug}": f"faq:{faq_id}" for slug, faq_id in (await demo_faq_ids(room.id)).items()}
     rows = load_questions()
