@@ -94,6 +94,19 @@ async def _new_faq_answer(w: World, unhelpful: bool = False) -> str:
     return encode_id("FaqAnswer", given.id)
 
 
+async def _new_destination(w: World) -> str:
+    """A simulcast destination of the world's owner (made directly: no per-user limit)."""
+    from app.api.ids import encode_id
+    from app.simulcast.models import SimulcastDestination
+
+    dest = await SimulcastDestination.create(
+        owner_id=w.users[OWNER].id, name="YouTube", url_sealed="sealed", url_hint="rtmp://x/••••"
+    )
+    return encode_id("SimulcastDestination", dest.id)
+
+
+RTMP_URL = "rtmp://a.rtmp.youtube.com/live2/key-1234-5678"
+
 MUTATIONS: dict[str, Rule | tuple[Rule, ...]] = {
     # accounts
     "register": Rule(EVERYONE, lambda w: {"input": {"email": w.unique_email(), "password": PASSWORD, "displayName": "New Person"}}),
@@ -176,6 +189,10 @@ MUTATIONS: dict[str, Rule | tuple[Rule, ...]] = {
     "buyFlashSale": Rule(USERS, lambda w: {"saleId": w.new_sale(), "shipping": ADDRESS, "idempotencyKey": w.key()}),
     "startAuction": Rule(ROOM_OWNER, lambda w: {"input": _room(w, variantId=w.variant_id, startPrice=100, increment=10)}),
     "placeBid": Rule(USERS, lambda w: {"auctionId": w.new_auction(), "amount": 100, "shipping": ADDRESS}),
+    # simulcast (a streamer's own RTMP destinations; another's look like none at all)
+    "addSimulcastDestination": Rule(STREAMERS, lambda w: {"name": "YouTube", "url": RTMP_URL}),
+    "setSimulcastDestinationEnabled": Rule(TOKEN_OWNER, lambda w: {"destinationId": _new_destination(w), "enabled": False}, hides=True),
+    "removeSimulcastDestination": Rule(TOKEN_OWNER, lambda w: {"destinationId": _new_destination(w)}, hides=True),
     # analytics
     "decideFraudFlag": Rule(SITE_MODS, lambda w: {"flagId": w.new_fraud_flag(), "decision": "DISMISSED"}),
 }
@@ -267,6 +284,8 @@ PAGES: dict[str, PageRule] = {
     # faq (chat auto-answers)
     "/studio/rooms/{room_id:int}/faq": PageRule(P_MODS, lambda w: _p(_rid(w), action="create", questions="Do you ship?", answer="Yes.")),
     "/rooms/{room_id:int}/faq-answers/{answer_id:int}/unhelpful": PageRule(frozenset({VIEWER}), lambda w: _p({**_rid(w), "answer_id": w.pk(_new_faq_answer(w))}), hides=True),
+    # simulcast
+    "/studio/simulcast": PageRule(P_STREAMERS, lambda w: _p(action="add", name="YouTube", url=RTMP_URL)),
     # analytics
     "/admin/fraud/scan": PageRule(P_SITE_MODS, lambda w: _p()),
     "/admin/fraud/{flag_id:int}/decide": PageRule(P_SITE_MODS, lambda w: _p({"flag_id": w.pk(w.new_fraud_flag())}, decision="dismissed")),
