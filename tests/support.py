@@ -143,7 +143,7 @@ def serving(
 
 
 @contextmanager
-def live_server(env: dict[str, str], port: int | None = None, within: float = 30) -> Iterator[str]:
+def live_server(env: dict[str, str], port: int | None = None, within: float = 120) -> Iterator[str]:
     """Run ``uvicorn app.asgi:create_app`` in a subprocess; yields its base URL once it
     answers (``within`` seconds at most)."""
     port = port or free_port()
