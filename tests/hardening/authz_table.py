@@ -296,3 +296,8 @@ NOT_PAGE_ACTIONS = {
     "/graphql": "the API: covered by the mutation table",
     "/webhooks/payments": "the payment provider's webhook: HMAC-signed body, no session",
 }
+
+from tests.hardening import authz_growth as _growth  # noqa: E402
+
+MUTATIONS.update(_growth.MUTATIONS)
+PAGES.update(_growth.PAGES)

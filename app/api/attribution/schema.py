@@ -15,7 +15,7 @@ from app.attribution.models import ShareLink
 from app.attribution.recorder import VisitHit, record_visit
 from app.attribution.sources import SOURCES
 from app.auth import client_ip
-from app.errors import AuthRequired, UserError
+from app.errors import UserError
 from app.signals import now
 
 
@@ -196,9 +196,7 @@ class Mutation:
         source: str | None = None,
         share_code: str | None = None,
     ) -> RecordVisitPayload:
-        user = info.context.principal.user
-        if user is None:
-            raise AuthRequired()
+        user = info.context.principal.require_user()  # a visit is a write: no read token
         room = _optional_id(room_id, "Room", "roomId")
         product = _optional_id(product_id, "Product", "productId")
         if (room is None) == (product is None):
