@@ -298,6 +298,10 @@ NOT_PAGE_ACTIONS = {
 }
 
 from tests.hardening import authz_growth as _growth  # noqa: E402
+from tests.hardening import authz_reach as _reach  # noqa: E402
 
 MUTATIONS.update(_growth.MUTATIONS)
 PAGES.update(_growth.PAGES)
+MUTATIONS.update(_reach.MUTATIONS)
+PAGES.update(_reach.PAGES)
+NOT_PAGE_ACTIONS.update(_reach.NOT_PAGE_ACTIONS)

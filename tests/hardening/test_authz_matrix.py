@@ -140,6 +140,15 @@ def page_denied(response: Any) -> bool:
     return target.startswith("/login") and "reset=" not in target  # not "password reset: log in"
 
 
+def _body(built: dict[str, Any], csrf: str | None) -> dict[str, Any]:
+    """The request body: a JSON object (``json``: the CSRF token rides in the header), or
+    the form fields (and files) with the CSRF token when ``csrf`` is given."""
+    if "json" in built:
+        return {"json": built["json"]}
+    data = {**built["data"], "csrf_token": csrf} if csrf else built["data"]
+    return {"data": data, "files": built.get("files")}
+
+
 @pytest.mark.parametrize("path", sorted(PAGES))
 async def test_page_authorization(world: World, app: Any, path: str) -> None:
     if path not in post_routes(app):
@@ -149,10 +158,7 @@ async def test_page_authorization(world: World, app: Any, path: str) -> None:
     for role in PAGE_ROLES:
         world.caller = _caller(world, role)
         built = await resolve(rule.form(world))
-        data = {**built["data"], "csrf_token": world.csrf}
-        response = await world.post(
-            role, _url(path, built["path"]), data=data, files=built.get("files")
-        )
+        response = await world.post(role, _url(path, built["path"]), **_body(built, world.csrf))
         where = f"POST {path} as {role}"
         if response.status_code >= 500:
             problems.append(f"{where}: {response.status_code}")
@@ -167,10 +173,6 @@ async def test_page_authorization(world: World, app: Any, path: str) -> None:
 async def test_page_post_without_csrf_is_refused(world: World, app: Any, path: str) -> None:
     built = await resolve(PAGES[path].form(world))
     response = await world.post(
-        "owner",
-        _url(path, built["path"]),
-        data=built["data"],
-        files=built.get("files"),
-        csrf=False,
+        "owner", _url(path, built["path"]), **_body(built, None), csrf=False
     )
     assert response.status_code == 403, (path, response.status_code)
