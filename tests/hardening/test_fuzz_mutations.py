@@ -28,10 +28,18 @@ from tests.hardening.world import ADMIN, ANON, OWNER, TOKEN_WRITE, VIEWER, World
 
 EXAMPLES = int(os.environ.get("LIVEMART_FUZZ_EXAMPLES", "12"))
 # Tables a refused call may legitimately add to: failed logins are recorded on purpose;
-# the interaction log and analytics are written in the background from signals of
-# earlier, accepted calls.
-MAY_GROW_ON_REFUSAL = {"login_attempts", "interactions", "fraud_flags"}
-BACKGROUND_PREFIXES = ("analytics_",)
+# the interaction log, analytics, profiles (their batched updater), visit attribution
+# (buffered) and notifications (fanned out after the request) are written in the
+# background from signals of earlier, accepted calls.
+MAY_GROW_ON_REFUSAL = {
+    "login_attempts",
+    "interactions",
+    "fraud_flags",
+    "attribution_visits",
+    "attribution_follows",
+    "attribution_orders",
+}
+BACKGROUND_PREFIXES = ("analytics_", "profile", "notification")
 MASKED = "Internal server error."
 
 
