@@ -15,6 +15,7 @@ from app.commerce.live_models import Auction, AuctionState
 from app.commerce.models import Order
 from app.commerce.ordering.rules import MAX_UNIT_PRICE
 from app.gifts import wallet
+from app.gifts.coin_price import coins_for_cents
 from app.gifts.models import EntryKind
 from tests.hardening.world import ADDRESS, OWNER, VIEWER, World
 
@@ -45,8 +46,10 @@ async def test_a_bidder_without_coins_cannot_bid(world: World) -> None:
     assert _codes(payload) == ["INSUFFICIENT_COINS"] and payload["auction"] is None
     found = await Auction.get(id=_pk(auction_id))
     assert found.leader_id is None and found.bid_count == 0  # type: ignore[attr-defined]
+    short_by_one = coins_for_cents(5000) - 1  # a bid of $50.00 at the coin rate, less a coin
+    assert coins_for_cents(4999) <= short_by_one
     await wallet.credit(
-        broke.id, 4999, EntryKind.TOPUP, "probe", from_system=wallet.SYSTEM_EXTERNAL
+        broke.id, short_by_one, EntryKind.TOPUP, "probe", from_system=wallet.SYSTEM_EXTERNAL
     )
     short = await world.gql("broke", BID, {"a": auction_id, "n": 5000, "s": ADDRESS})
     assert _codes(short["data"]["placeBid"]) == ["INSUFFICIENT_COINS"]
