@@ -33,6 +33,7 @@ async def _stand_in(w: World) -> None:
     from app.accounts import services as accounts
 
     fresh = await w.make_user(f"standin_{w.caller.role.value}", w.caller.role)
+    w.stand_in = fresh  # type: ignore[attr-defined]  # (the write-limit test exhausts it too)
     for label, user in w.users.items():
         if user.id == w.caller.id and label in w.sessions:
             w.sessions[label] = await accounts.start_session(fresh)
