@@ -152,7 +152,8 @@ def served(installed: Path, site: Path) -> Iterator[str]:
     where = _run([installed / "python", "-c", "import app; print(app.__file__)"], cwd=site, env=env)
     assert Path(where.stdout.strip()).is_relative_to(installed.parent), where.stdout
     migrated = _run([livemart, "migrate"], cwd=site, env=env)
-    chain = sorted(p.name for p in (ROOT / "migrations" / "sqlite" / "models").glob("*.py"))
+    files = (ROOT / "migrations" / "sqlite" / "models").glob("*.py")
+    chain = sorted((p.name for p in files), key=lambda name: int(name.split("_", 1)[0]))
     assert f"applied {len(chain)} migration(s): {', '.join(chain)}" in migrated.stdout
     assert "demo room" in _run([livemart, "seed-demo"], cwd=site, env=env).stdout
     port = free_port()
