@@ -9,10 +9,7 @@ for each HTTP request and websocket, a mail or a notification sets the recipient
 """
 
 from app.i18n.catalog import (
-    DEFAULT_LOCALE,
-    LANGUAGE_NAMES,
     N_,
-    SUPPORTED_LOCALES,
     current_locale,
     current_timezone,
     gettext,
@@ -20,6 +17,7 @@ from app.i18n.catalog import (
     ngettext,
     using_locale,
 )
+from app.i18n.locales import DEFAULT_LOCALE, LANGUAGE_NAMES, SUPPORTED_LOCALES
 from app.i18n.negotiation import negotiate, normalize_locale, valid_timezone
 
 _ = gettext

@@ -11,11 +11,9 @@ from zoneinfo import ZoneInfo
 
 from babel.support import LazyProxy, NullTranslations, Translations
 
-DEFAULT_LOCALE = "en"
-#: The languages the interface speaks, as Babel locale identifiers.
-SUPPORTED_LOCALES = ("en", "zh_CN")
-#: Each language's name in itself, for the switcher.
-LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
+from app.i18n.locales import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from app.i18n.negotiation import normalize_locale, valid_timezone
+
 DOMAIN = "messages"
 UTC = ZoneInfo("UTC")
 
@@ -54,8 +52,6 @@ def set_locale(locale: str, timezone: ZoneInfo | None = None) -> None:
 def using_locale(locale: str | None, timezone: ZoneInfo | str | None = None) -> Iterator[None]:
     """Speak ``locale`` (and show times in ``timezone``) inside the block: a mail or a
     notification is written in its recipient's language, whoever triggered it."""
-    from app.i18n.negotiation import normalize_locale, valid_timezone
-
     zone = valid_timezone(timezone) if isinstance(timezone, str) else timezone
     token = _locale.set(normalize_locale(locale) or DEFAULT_LOCALE)
     tz_token = _timezone.set(zone) if zone is not None else None

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 
-from app.i18n.catalog import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from app.i18n.locales import DEFAULT_LOCALE, SUPPORTED_LOCALES
 
 #: The cookies the switcher and the time-zone script set.
 LANGUAGE_COOKIE = "lm_lang"

@@ -155,6 +155,13 @@ def test_buy_the_flash_sale_from_the_sheet_while_the_video_plays(
         animation = page.locator("#gift-stage [data-testid=gift-animation]").first
         animation.wait_for()
         assert "Gus Gifter" in animation.inner_text()
+        # It flies in from the left edge (gift-play's first 12 %); it lands over the video.
+        page.wait_for_function(
+            "() => { const toast = document.querySelector('#gift-stage .gift-toast');"
+            " const video = document.querySelector('[data-testid=video]');"
+            " return toast && toast.getBoundingClientRect().left"
+            " >= video.getBoundingClientRect().left; }"
+        )
         gift_box = animation.bounding_box()
         video_box = page.locator("[data-testid=video]").bounding_box()
         assert gift_box is not None and video_box is not None
