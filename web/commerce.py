@@ -190,13 +190,21 @@ async def _checkout_context(
             product = await catalog.get_product(variant.product_id, user)
         except UserError:
             raise HTTPException(404, "This product does not exist.") from None
+        room_id = _int(source.get("room_id"), 0)
+        # In a room the pinned product sells at its live price (the flash price while a
+        # sale of this variant runs): the page shows what placing the order charges.
+        offer = await pinned.pinned_offer(room_id) if room_id else None
+        flash = offer is not None and offer.sale_variant_id == variant.id
+        unit_cents = offer.price_cents(variant) if offer is not None else variant.price_cents
         ctx.update(
             mode="buy_now",
             variant=variant,
             product=product,
             quantity=quantity,
-            room_id=_int(source.get("room_id"), 0) or "",
-            totals={variant.currency: variant.price_cents * quantity},
+            room_id=room_id or "",
+            flash=flash,
+            unit_cents=unit_cents,
+            totals={variant.currency: unit_cents * quantity},
         )
     else:
         ctx.update(mode="cart", **(await _cart_context(user)))

@@ -173,6 +173,36 @@ async def test_buy_now_counts_a_checkout_and_goes_to_checkout(
     assert forged.status_code == 403
 
 
+async def test_checkout_in_the_room_shows_and_charges_the_flash_price(
+    client: httpx.AsyncClient, other_client: httpx.AsyncClient
+) -> None:
+    room, product, variant = await _setup(client)
+    seller = await User.get(email="mia@example.com")
+    await shelf.add_to_shelf(seller, room.id, product.id)
+    await shelf.pin_product(seller, room.id, product.id)
+    await flash_sales.start_flash_sale(seller, room.id, variant.id, 1000, 3)
+    await register(other_client, "bea@example.com", "Bea")
+    await fund_email("bea@example.com")
+    url = f"/checkout?variant_id={variant.id}&quantity=2&room_id={room.id}"
+    page = (await other_client.get(url)).text
+    assert 'data-testid="checkout-flash"' in page
+    assert "$20.00" in page and '<s class="muted">$50.00' in page  # 2 × $10.00, not $25.00
+    # Outside the room the list price stands.
+    plain = (await other_client.get(f"/checkout?variant_id={variant.id}&quantity=2")).text
+    assert "$50.00" in plain and 'data-testid="checkout-flash"' not in plain
+    # A coupon does not combine with it: a readable error, nothing ordered.
+    form = {"variant_id": variant.id, "quantity": 1, "room_id": room.id, **SHIPPING}
+    refused = await _post(
+        other_client, "/checkout", {**form, "idempotency_key": "c1", "coupon_code": "ANY"}
+    )
+    assert refused.status_code == 422 and "coupons do not apply to a flash sale" in refused.text
+    assert await Order.filter(room_id=room.id).count() == 0
+    placed = await _post(other_client, "/checkout", {**form, "idempotency_key": "c2"})
+    assert placed.status_code == 303
+    order = await Order.get(room_id=room.id)
+    assert order.total_cents == 1000
+
+
 def _render(type_: str, data: dict, room: object, user: object = None) -> str:  # type: ignore[type-arg]
     html = render_event(
         Event.create(type_, data, 7), {"room": room, "user": user, "can_moderate": False}
