@@ -100,6 +100,21 @@ def run_async(coro: Any) -> Any:
         return pool.submit(asyncio.run, coro).result()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2id at its lowest cost for the suite's in-process users (as Django's test
+    settings swap in a fast hasher): the recommended parameters cost ~50 ms of CPU a hash,
+    a sizeable share of the whole suite. Servers the tests start keep the real ones."""
+    from argon2 import PasswordHasher
+
+    from app.accounts import passwords
+
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = real
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database migrated once per run with the real aerich migrations."""

@@ -15,6 +15,7 @@ documents costs a bounded amount of memory.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import OrderedDict
@@ -40,13 +41,19 @@ def sha256(document: str) -> str:
 
 def documented_operations() -> dict[str, str]:
     """Every operation of ``graphql/operations`` by name: the text an app sends."""
+    return dict(_documented_operations())
+
+
+@functools.cache
+def _documented_operations() -> tuple[tuple[str, str], ...]:
+    """Parsed once per process: the files are package data (every app built reuses them)."""
     folder = resources.files("app") / "graphql" / "operations"
     found: dict[str, str] = {}
     for file in sorted(folder.iterdir(), key=lambda f: f.name):
         if file.name.endswith(".graphql"):
             for name, document in separate_operations(parse(file.read_text())).items():
                 found[name] = print_ast(document)
-    return found
+    return tuple(found.items())
 
 
 @dataclass(frozen=True)
