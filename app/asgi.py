@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await init_db(settings.database_url)
-        bus = EventBus(settings.broadcast_url)
+        bus = EventBus(settings.broadcast_url, prefix=settings.ratelimit_prefix)
         await bus.connect()
         set_bus(bus)
         app.state.bus = bus

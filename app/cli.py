@@ -101,7 +101,7 @@ def _ban_user(args: argparse.Namespace) -> int:
 
     async def run(settings):
         # On the deployment's bus, so every web process closes the user's websockets now.
-        bus = EventBus(settings.broadcast_url)
+        bus = EventBus(settings.broadcast_url, prefix=settings.ratelimit_prefix)
         await bus.connect()
         set_bus(bus)
         try:

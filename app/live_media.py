@@ -202,7 +202,7 @@ async def run_worker(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):  # as uvicorn does for the web process
         loop.add_signal_handler(sig, stop.set)
     await init_db(settings.database_url)
-    bus = EventBus(settings.broadcast_url)
+    bus = EventBus(settings.broadcast_url, prefix=settings.ratelimit_prefix)
     await bus.connect()
     set_bus(bus)
     try:

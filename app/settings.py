@@ -42,7 +42,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     ws_send_buffer: int = 512
     write_limit: int = 120  # writes (mutation fields, page POSTs) per 10 s per user; 0: off
-    ratelimit_prefix: str = "livemart"  # namespace of rate-limit keys in a shared Redis
+    ratelimit_prefix: str = "livemart"  # namespace of keys and bus channels in a shared Redis
     room_watchers_per_ip: int = 100  # open roomEvents subscriptions per client address
     env: str = "development"  # "production": no GraphiQL, no introspection
     # The studio's "go live with the test pattern" (demo and development; off by default

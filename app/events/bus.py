@@ -117,9 +117,14 @@ class _Channel:
 class EventBus:
     """Publish events to channels and subscribe to them, across processes on Redis."""
 
-    def __init__(self, url: str = "memory://", queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
+    def __init__(
+        self, url: str = "memory://", queue_size: int = DEFAULT_QUEUE_SIZE, prefix: str = ""
+    ) -> None:
         self.url = url
         self.queue_size = queue_size
+        # The deployment's namespace (``Settings.ratelimit_prefix``): channel ``room:1`` is
+        # ``<prefix>:room:1`` on the backend, so deployments sharing a Redis never meet.
+        self.prefix = prefix
         self._broadcast = _make_broadcast(url)
         self._channels: dict[str, _Channel] = {}
         self._connected = False
@@ -141,7 +146,7 @@ class EventBus:
                 await asyncio.wait_for(self._broadcast.disconnect(), 5)
 
     async def publish(self, channel: str, event: Event) -> None:
-        await self._broadcast.publish(channel=channel, message=event.encoded)
+        await self._broadcast.publish(channel=self._wire(channel), message=event.encoded)
 
     async def emit(
         self, channel: str, type: str, data: dict[str, Any], room_id: str | int | None = None
@@ -150,6 +155,9 @@ class EventBus:
         event = Event.create(type, data, room_id)
         await self.publish(channel, event)
         return event
+
+    def _wire(self, channel: str) -> str:
+        return f"{self.prefix}:{channel}" if self.prefix else channel
 
     def listener_count(self, channel: str) -> int:
         found = self._channels.get(channel)
@@ -182,7 +190,7 @@ class EventBus:
         failures = RetryLog(log, f"event bus subscription to {channel}")
         while True:
             try:
-                async with self._broadcast.subscribe(channel=channel) as upstream:
+                async with self._broadcast.subscribe(channel=self._wire(channel)) as upstream:
                     state.ready.set()
                     failures.succeeded()
                     backoff = 0.2

@@ -219,7 +219,7 @@ async def run_worker(settings: Settings) -> None:
     for sig in (os_signal.SIGINT, os_signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await init_db(settings.database_url)
-    bus = EventBus(settings.broadcast_url)
+    bus = EventBus(settings.broadcast_url, prefix=settings.ratelimit_prefix)
     await bus.connect()
     set_bus(bus)
     try:

@@ -10,7 +10,7 @@ subscriptions of one client IP address are capped (``per_ip``, the
 (the peak orders the room list) or the process's memory.
 
 Counts are kept per process; on Redis each process
-writes its count into the hash ``lm:presence:<room>`` (one field per process) and keeps
+writes its count into the hash ``<prefix>:presence:<room>`` (one field per process) and keeps
 a heartbeat key alive, so the total is right across processes and a process that dies
 stops counting within seconds. The total is published as a coalesced ``viewers`` event.
 """
@@ -52,7 +52,10 @@ class TooManyWatchers(UserError):
 
 
 class Presence:
-    def __init__(self, redis_url: str | None = None, per_ip: int = PER_IP) -> None:
+    def __init__(
+        self, redis_url: str | None = None, per_ip: int = PER_IP, prefix: str = "livemart"
+    ) -> None:
+        self.prefix = prefix  # the deployment's namespace in a shared Redis
         self.process_id = uuid.uuid4().hex[:12]
         self.per_ip = per_ip
         # Distinct viewers per room (what is counted), from the open handles of each.
@@ -159,13 +162,11 @@ class Presence:
                 await self._redis.hdel(self._key(room_id), proc_id)
         return total
 
-    @staticmethod
-    def _key(room_id: int) -> str:
-        return f"lm:presence:{room_id}"
+    def _key(self, room_id: int) -> str:
+        return f"{self.prefix}:presence:{room_id}"
 
-    @staticmethod
-    def _heartbeat_key(process_id: str) -> str:
-        return f"lm:proc:{process_id}"
+    def _heartbeat_key(self, process_id: str) -> str:
+        return f"{self.prefix}:proc:{process_id}"
 
     async def flush(self, full: bool = False) -> None:
         """Write local counts and publish changed totals (called by the loop)."""

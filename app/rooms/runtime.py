@@ -17,7 +17,9 @@ async def rooms_runtime(
     settings: Settings, on_room_ended: Sequence[RoomEndedHook] = ()
 ) -> AsyncIterator[None]:
     redis_url = settings.broadcast_url if settings.broadcast_url.startswith("redis") else None
-    presence = Presence(redis_url, per_ip=settings.room_watchers_per_ip)
+    presence = Presence(
+        redis_url, per_ip=settings.room_watchers_per_ip, prefix=settings.ratelimit_prefix
+    )
     await presence.start()
     set_presence(presence)
     likes = LikeCoalescer()
