@@ -81,15 +81,22 @@ async def test_postgres_connections_killed_mid_session(
     assert killed >= 1
     query = {"query": "{ viewer { displayName } }"}
     headers = {"X-CSRF-Token": client.cookies["lm_csrf"]}
-    first = await client.post("/graphql", json=query, headers=headers)
-    if first.status_code == 503:  # the lost connection surfaced: a clear, retryable answer
-        assert "retry" in first.text
-    else:
-        body = first.json()
-        if "errors" in body:  # or a masked error; never a traceback
+    # Each pooled connection that was killed can surface once (a busy machine may not have
+    # noticed them all yet): as a clear, retryable answer or a masked error, never a
+    # traceback; a client that retries gets through within a few tries.
+    for _ in range(5):
+        answer = await client.post("/graphql", json=query, headers=headers)
+        if answer.status_code == 503:
+            assert "retry" in answer.text
+            continue
+        body = answer.json()
+        if "errors" in body:
             assert body["errors"][0]["message"] == "Internal server error."
-    retry = (await client.post("/graphql", json=query, headers=headers)).json()
-    assert retry["data"]["viewer"]["displayName"] == "Pat"
+            continue
+        assert body["data"]["viewer"]["displayName"] == "Pat"
+        break
+    else:
+        raise AssertionError("still failing after 5 tries")
 
 
 async def test_a_thousand_websocket_clients_vanish(settings: Settings) -> None:
