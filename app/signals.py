@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,6 +52,25 @@ def connect(name: str, listener: Listener) -> None:
 def disconnect(name: str, listener: Listener) -> None:
     if listener in _listeners[name]:
         _listeners[name].remove(listener)
+
+
+def _pairs(
+    listeners: Mapping[str, Listener] | Iterable[tuple[str, Listener]],
+) -> Iterable[tuple[str, Listener]]:
+    return listeners.items() if isinstance(listeners, Mapping) else listeners
+
+
+def connect_all(listeners: Mapping[str, Listener] | Iterable[tuple[str, Listener]]) -> None:
+    """:func:`connect` each listener of a ``{name: listener}`` map (or ``(name, listener)``
+    pairs) to its signal."""
+    for name, listener in _pairs(listeners):
+        connect(name, listener)
+
+
+def disconnect_all(listeners: Mapping[str, Listener] | Iterable[tuple[str, Listener]]) -> None:
+    """Undo :func:`connect_all` with the same listeners."""
+    for name, listener in _pairs(listeners):
+        disconnect(name, listener)
 
 
 def now() -> datetime:

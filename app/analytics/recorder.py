@@ -152,12 +152,10 @@ class Recorder:
         }
 
     def connect(self) -> None:
-        for name, handler in self.handlers().items():
-            signals.connect(name, handler)
+        signals.connect_all(self.handlers())
 
     def disconnect(self) -> None:
-        for name, handler in self.handlers().items():
-            signals.disconnect(name, handler)
+        signals.disconnect_all(self.handlers())
 
     def _count(self, room_id: int | None, at: datetime, name: str, n: int = 1) -> None:
         if room_id is None or not n:

@@ -91,13 +91,14 @@ class AttributionRecorder:
 
     # --- listening ---------------------------------------------------------------------
 
+    def _listeners(self) -> dict[str, signals.Listener]:
+        return {"order.paid": self.on_order_paid, "follow.added": self.on_follow}
+
     def connect(self) -> None:
-        signals.connect("order.paid", self.on_order_paid)
-        signals.connect("follow.added", self.on_follow)
+        signals.connect_all(self._listeners())
 
     def disconnect(self) -> None:
-        signals.disconnect("order.paid", self.on_order_paid)
-        signals.disconnect("follow.added", self.on_follow)
+        signals.disconnect_all(self._listeners())
 
     def add_visit(self, hit: VisitHit) -> None:
         """Buffer one visit (no I/O)."""

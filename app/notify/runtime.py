@@ -190,8 +190,7 @@ async def notify_runtime(settings: Settings) -> AsyncIterator[None]:
     bus = get_bus()
     jobs = FanOutJobs()
     wired = jobs.connections()
-    for name, listener in wired:
-        signals.connect(name, listener)
+    signals.connect_all(wired)
     _jobs = jobs
     writer = asyncio.create_task(jobs.run(), name="notify fan-outs")
     reminders = asyncio.create_task(_remind_forever(jobs), name="notify reminders")
@@ -201,8 +200,7 @@ async def notify_runtime(settings: Settings) -> AsyncIterator[None]:
                 await stack.enter_async_context(delivering(settings, bus))
             yield
     finally:
-        for name, listener in wired:
-            signals.disconnect(name, listener)
+        signals.disconnect_all(wired)
         _jobs = None
         await stop_task(reminders)
         await stop_task(writer)

@@ -235,12 +235,10 @@ class ProfileUpdater:
 
     def connect(self) -> None:
         """Listen to every signal a profile learns from."""
-        for name, listener in self._listeners().items():
-            signals.connect(name, listener)
+        signals.connect_all(self._listeners())
 
     def disconnect(self) -> None:
-        for name, listener in self._listeners().items():
-            signals.disconnect(name, listener)
+        signals.disconnect_all(self._listeners())
 
     # -- writing -----------------------------------------------------------------------
 

@@ -225,12 +225,10 @@ class InteractionLog:
 
     def connect(self) -> None:
         """Listen to every signal the log records."""
-        for name, listener in self._listeners().items():
-            signals.connect(name, listener)
+        signals.connect_all(self._listeners())
 
     def disconnect(self) -> None:
-        for name, listener in self._listeners().items():
-            signals.disconnect(name, listener)
+        signals.disconnect_all(self._listeners())
 
     # -- writing -----------------------------------------------------------------------
 
