@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -109,3 +109,52 @@ class RetryLog:
             return None
         self.succeeded()
         return result
+
+
+class Recorder(Protocol):
+    """A buffer fed by signal listeners and written out by ``flush``."""
+
+    def connect(self) -> None: ...
+
+    def disconnect(self) -> None: ...
+
+    async def flush(self) -> Any: ...
+
+
+R = TypeVar("R", bound=Recorder)
+
+
+@contextlib.asynccontextmanager
+async def recording(
+    recorder: R,
+    *,
+    name: str,
+    logger: logging.Logger,
+    every: float,
+    install: Callable[[R | None], None],
+    step: Callable[[], Awaitable[Any]] | None = None,
+) -> AsyncIterator[R]:
+    """Run a buffered recorder as a runtime: install it, connect its listeners, run ``step``
+    (default: its flush) every ``every`` seconds, retried quietly (:class:`RetryLog`); on
+    the way out stop the loop, disconnect, flush once more (a failure is logged) and
+    uninstall it."""
+
+    async def loop(step: Callable[[], Awaitable[Any]]) -> None:
+        failures = RetryLog(logger, f"{name} flush")
+        while True:
+            await asyncio.sleep(every)
+            await failures.attempt(step)
+
+    install(recorder)
+    recorder.connect()
+    task = asyncio.create_task(loop(step or recorder.flush))
+    try:
+        yield recorder
+    finally:
+        await cancel_and_wait(task)
+        recorder.disconnect()
+        try:
+            await recorder.flush()
+        except Exception:
+            logger.exception("%s: the last flush failed", name)
+        install(None)

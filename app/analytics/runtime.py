@@ -7,20 +7,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from app.analytics import fraud
 from app.analytics.recorder import Recorder, set_recorder
 from app.settings import Settings
-from app.tasks import RetryLog, cancel_and_wait
+from app.tasks import recording
 
 log = logging.getLogger("livemart.analytics")
 
 
-async def _loop(recorder: Recorder, flush_every: float, scan_every: float) -> None:
+def _step(recorder: Recorder, scan_every: float) -> Callable[[], Awaitable[None]]:
+    """One round of the loop: sample, flush, and scan for fraud when it is time."""
     loop = asyncio.get_running_loop()
     next_scan = loop.time() + scan_every if scan_every > 0 else None
-    failures = RetryLog(log, "analytics flush")
 
     async def step() -> None:
         nonlocal next_scan
@@ -30,9 +30,7 @@ async def _loop(recorder: Recorder, flush_every: float, scan_every: float) -> No
             next_scan = loop.time() + scan_every
             await fraud.scan()
 
-    while True:
-        await asyncio.sleep(flush_every)
-        await failures.attempt(step)
+    return step
 
 
 @contextlib.asynccontextmanager
@@ -40,22 +38,12 @@ async def analytics_runtime(settings: Settings) -> AsyncIterator[Recorder]:
     """Background service: record signals, flush every ``Settings.analytics_flush_seconds``,
     scan for fraud every ``Settings.analytics_scan_seconds`` (0: never); flush on shutdown."""
     recorder = Recorder()
-    set_recorder(recorder)
-    recorder.connect()
-    task = asyncio.create_task(
-        _loop(
-            recorder,
-            settings.analytics_flush_seconds,
-            settings.analytics_scan_seconds,
-        )
-    )
-    try:
+    async with recording(
+        recorder,
+        name="analytics",
+        logger=log,
+        every=settings.analytics_flush_seconds,
+        install=set_recorder,
+        step=_step(recorder, settings.analytics_scan_seconds),
+    ):
         yield recorder
-    finally:
-        await cancel_and_wait(task)
-        recorder.disconnect()
-        try:
-            await recorder.flush()
-        except Exception:
-            log.exception("analytics: the last flush failed")
-        set_recorder(None)
