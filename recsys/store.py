@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,14 @@ from recsys.model import HybridParams, Recommender
 FORMAT = 1
 _VERSION = re.compile(r"^v(\d{6,})$")
 POINTER = "current"
+
+
+def write_json(path: Path, obj: Any, **options: Any) -> None:
+    """Write ``obj`` as indented JSON to ``path`` and sync it to disk."""
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=1, **options)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def model_arrays(model: Recommender) -> dict[str, np.ndarray]:
@@ -159,17 +168,23 @@ class ModelStore:
 
     def save(self, model: Recommender, *, activate: bool = True) -> str:
         """Write ``model`` as a new version and (by default) make it current; returns its name."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
-        try:
-            with open(tmp / "model.npz", "wb") as f:
+
+        def write(folder: Path) -> None:
+            with open(folder / "model.npz", "wb") as f:
                 np.savez(f, allow_pickle=True, **model_arrays(model))
                 f.flush()
                 os.fsync(f.fileno())
-            with open(tmp / "meta.json", "w") as f:
-                json.dump(model_meta(model), f, indent=1, default=str)
-                f.flush()
-                os.fsync(f.fileno())
+            write_json(folder / "meta.json", model_meta(model), default=str)
+
+        return self.save_version(write, activate=activate)
+
+    def save_version(self, write: Callable[[Path], None], *, activate: bool = True) -> str:
+        """A new version: ``write(folder)`` fills a temporary folder, which is then renamed
+        into place and (by default) made current; returns the version's name."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
+        try:
+            write(tmp)
             name = self._claim(tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

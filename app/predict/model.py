@@ -10,19 +10,15 @@ see either the old model or the new one, never half, are the same code.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from app.predict.features import FEATURES, Examples
 from recsys.errors import NoModel
-from recsys.store import ModelStore
+from recsys.store import ModelStore, write_json
 
 FORMAT = 1
 
@@ -119,20 +115,9 @@ class PredictStore(ModelStore):
     atomic ``current`` pointer."""
 
     def save(self, model: Any, *, activate: bool = True) -> str:
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
-        try:
-            with open(tmp / "meta.json", "w") as f:
-                json.dump(model.to_json(), f, indent=1)
-                f.flush()
-                os.fsync(f.fileno())
-            name = self._claim(tmp)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        if activate:
-            self.activate(name)
-        return name
+        return self.save_version(
+            lambda folder: write_json(folder / "meta.json", model.to_json()), activate=activate
+        )
 
     def load(self, version: str | None = None) -> Any:
         name = version or self.current()
