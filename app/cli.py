@@ -7,12 +7,14 @@ import asyncio
 import getpass
 import logging
 import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from app.packaged import NotACheckout
 from app.predict.cli import add_predict_commands
 from app.recs.cli import add_recsys_commands
-from app.settings import SettingsError, load_settings
+from app.settings import Settings, SettingsError, load_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -148,24 +150,25 @@ def _export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _media_worker(args: argparse.Namespace) -> int:
-    from app.live_media import run_worker
-
+def _run_worker(run_worker: Callable[[Settings], Coroutine[Any, Any, None]]) -> int:
+    """Run a worker process until it ends or is interrupted."""
     try:
         asyncio.run(run_worker(load_settings()))
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _media_worker(args: argparse.Namespace) -> int:
+    from app.live_media import run_worker
+
+    return _run_worker(run_worker)
 
 
 def _notify_worker(args: argparse.Namespace) -> int:
     from app.notify.runtime import run_worker
 
-    try:
-        asyncio.run(run_worker(load_settings()))
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return _run_worker(run_worker)
 
 
 def build_parser() -> argparse.ArgumentParser:

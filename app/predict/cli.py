@@ -7,6 +7,8 @@ import argparse
 import asyncio
 from typing import Any
 
+from app.cli_types import positive
+
 
 def _eval(args: argparse.Namespace) -> int:
     from app.predict.evaluate import evaluate_simulated
@@ -36,13 +38,6 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
 def add_predict_commands(sub: Any) -> None:
     """Add ``predict eval`` and ``predict train`` to the ``livemart`` command."""
     cmd = sub.add_parser("predict", help="purchase prediction: offline report, training")
@@ -51,9 +46,9 @@ def add_predict_commands(sub: Any) -> None:
         "eval",
         help="AUC, log-loss and calibration against baselines on a simulated log (time split)",
     )
-    ev.add_argument("--users", type=_positive, default=2000)
-    ev.add_argument("--products", type=_positive, default=60)
-    ev.add_argument("--days", type=_positive, default=14)
+    ev.add_argument("--users", type=positive, default=2000)
+    ev.add_argument("--products", type=positive, default=60)
+    ev.add_argument("--days", type=positive, default=14)
     ev.add_argument("--seed", type=int, default=7)
     ev.set_defaults(func=_eval)
     tr = inner.add_parser("train", help="train the purchase model on the interaction log now")

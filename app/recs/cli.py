@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.cli_types import positive
+
 
 def _limit_blas_threads() -> None:
     # implicit's advice for processes that train; must precede numpy's first import.
@@ -95,13 +97,6 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
 def add_recsys_commands(sub: Any) -> None:
     """Add ``recsys train`` and ``recsys eval`` to the ``livemart`` command."""
     recsys_cmd = sub.add_parser("recsys", help="the recommender: train models, evaluate offline")
@@ -116,7 +111,7 @@ def add_recsys_commands(sub: Any) -> None:
     train.set_defaults(func=_train)
 
     ev = inner.add_parser("eval", help="offline evaluation on MovieLens-100k (prints a table)")
-    ev.add_argument("--sample", type=_positive, default=None, help="evaluate N sampled users")
+    ev.add_argument("--sample", type=positive, default=None, help="evaluate N sampled users")
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument(
         "--data",
