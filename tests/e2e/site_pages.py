@@ -61,11 +61,20 @@ async def seed_pages(settings: Settings) -> list[SitePage]:
     ]
 
 
-def signed_in(browser: Any, base: str, who: str | None, viewport: dict[str, int]) -> Any:
-    """A new browser context (its own cookies) signed in as ``who``; returns its page."""
-    context = browser.new_context(viewport=viewport)
+def signed_in(
+    browser: Any,
+    base: str,
+    who: str | None,
+    viewport: dict[str, int],
+    *,
+    timeout: int = 15_000,
+    **context_options: Any,
+) -> Any:
+    """A new browser context (its own cookies; ``context_options`` such as ``locale`` go to
+    ``new_context``) signed in as ``who``; returns its page."""
+    context = browser.new_context(viewport=viewport, **context_options)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(timeout)
     if who:
         page.goto(base + "/login")
         page.fill("#email", who)

@@ -10,22 +10,15 @@ from typing import Any
 
 from app.settings import Settings
 from tests.conftest import run_async
-from tests.e2e.site_pages import DESKTOP, PASSWORD, PHONE, seed_pages
+from tests.e2e.site_pages import DESKTOP, PHONE, seed_pages, signed_in
 
 EXPECTED = {"home": "正在直播", "room": "弹幕", "checkout": "结算"}
 
 
 def _chinese_page(browser: Any, base: str, who: str | None, viewport: dict[str, int]) -> Any:
-    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    if who:
-        page.goto(base + "/login")
-        page.fill("#email", who)
-        page.fill("#password", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_selector("[data-testid=me]")
-    return page
+    return signed_in(
+        browser, base, who, viewport, timeout=20_000, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
 
 
 def test_home_room_and_checkout_in_chinese(
