@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,56 @@ def browser_login(browser: Any, server: str, email: str, **context: Any) -> Any:
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=me]")
     return page
+
+
+async def seed_open_room(
+    database_url: str,
+    title: str,
+    people: list[tuple[str, str, str]],
+    then: Callable[[Any, Any], Awaitable[object]] | None = None,
+) -> int:
+    """For a browser test's server: create ``people`` (e-mail, display name, role; the first
+    a streamer) with :data:`STRONG_PASSWORD`, the first opens a room ``title``, then
+    ``then(streamer, room)`` adds to it; returns the room's id."""
+    from app.accounts import services as accounts
+    from app.accounts.models import Role
+    from app.db import close_db, init_db
+    from app.rooms import services as rooms
+
+    await init_db(database_url)
+    try:
+        users = [
+            await accounts.create_user(email, STRONG_PASSWORD, name, Role(role))
+            for email, name, role in people
+        ]
+        room = await rooms.create_room(users[0], title)
+        await rooms.open_room(users[0], room.id)
+        if then is not None:
+            await then(users[0], room)
+        return room.id
+    finally:
+        await close_db()
+
+
+def sse_login(browser: Any, base: str, email: str, to: str) -> Any:
+    """A new Playwright page logged in as ``email`` and sent on to ``to``; it notes when its
+    SSE stream opens (see :func:`sse_connected`)."""
+    context = browser.new_context()
+    context.add_init_script(
+        "document.addEventListener('htmx:sseOpen', () => { window.__sseOpen = true; });"
+    )
+    page = context.new_page()
+    page.goto(f"{base}/login?next={to}")
+    page.fill("#email", email)
+    page.fill("#password", STRONG_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{to}")
+    return page
+
+
+def sse_connected(page: Any) -> None:
+    """Wait until a :func:`sse_login` page's SSE stream is open (htmx's sse extension)."""
+    page.wait_for_function("() => window.__sseOpen === true")
 
 
 def free_port() -> int:

@@ -12,48 +12,21 @@ import pytest
 from app.settings import Settings
 from tests.conftest import run_async, settings_env
 from tests.e2e.conftest import browser  # noqa: F401  (the fixture)
-from tests.support import STRONG_PASSWORD, live_server
+from tests.support import live_server, seed_open_room, sse_connected, sse_login
 
 pytestmark = pytest.mark.e2e
 
 
 async def _set_up(database_url: str) -> int:
-    from app.accounts import services as accounts
-    from app.accounts.models import Role
-    from app.db import close_db, init_db
-    from app.rooms import services as rooms
-
-    await init_db(database_url)
-    try:
-        streamer = await accounts.create_user(
-            "sam@example.com", STRONG_PASSWORD, "Sam", Role.STREAMER
-        )
-        await accounts.create_user("vi@example.com", STRONG_PASSWORD, "Vi", Role.VIEWER)
-        await accounts.create_user("mo@example.com", STRONG_PASSWORD, "Mo", Role.MODERATOR)
-        room = await rooms.create_room(streamer, "Chatty live")
-        await rooms.open_room(streamer, room.id)
-        return room.id
-    finally:
-        await close_db()
-
-
-def _login(browser: Any, base: str, email: str, to: str) -> Any:  # noqa: F811
-    context = browser.new_context()
-    context.add_init_script(
-        "document.addEventListener('htmx:sseOpen', () => { window.__sseOpen = true; });"
+    return await seed_open_room(
+        database_url,
+        "Chatty live",
+        [
+            ("sam@example.com", "Sam", "streamer"),
+            ("vi@example.com", "Vi", "viewer"),
+            ("mo@example.com", "Mo", "moderator"),
+        ],
     )
-    page = context.new_page()
-    page.goto(f"{base}/login?next={to}")
-    page.fill("#email", email)
-    page.fill("#password", STRONG_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}{to}")
-    return page
-
-
-def _connected(page: Any) -> None:
-    """Wait until the page's SSE stream is open (htmx's sse extension)."""
-    page.wait_for_function("() => window.__sseOpen === true")
 
 
 def test_chat_moderation_in_the_browser(
@@ -64,10 +37,10 @@ def test_chat_moderation_in_the_browser(
     room_id = run_async(_set_up(settings.database_url))
     with live_server(settings_env(settings)) as base:
         room = f"/rooms/{room_id}"
-        viewer = _login(browser, base, "vi@example.com", room)
-        owner = _login(browser, base, "sam@example.com", room)
-        _connected(viewer)
-        _connected(owner)
+        viewer = sse_login(browser, base, "vi@example.com", room)
+        owner = sse_login(browser, base, "sam@example.com", room)
+        sse_connected(viewer)
+        sse_connected(owner)
 
         # Slow mode: the viewer sees it announced.
         owner.select_option("[data-testid=slow-mode-form] select", "30")
@@ -102,6 +75,6 @@ def test_chat_moderation_in_the_browser(
         print("screenshots in", tmp_path)
 
         # The moderator's admin page shows the message in the live chat queue.
-        admin = _login(browser, base, "mo@example.com", "/admin")
+        admin = sse_login(browser, base, "mo@example.com", "/admin")
         admin.wait_for_selector("[data-testid=queue-message]:has-text('welcome all')")
         admin.screenshot(path=str(tmp_path / "admin.png"))

@@ -10,36 +10,31 @@ from typing import Any
 import pytest
 
 from app.settings import Settings
-from tests.chat.test_chat_browser import _connected, _login
 from tests.conftest import run_async, settings_env
 from tests.e2e.conftest import browser  # noqa: F401  (the fixture)
-from tests.support import STRONG_PASSWORD, live_server
+from tests.support import live_server, seed_open_room, sse_connected, sse_login
 
 pytestmark = pytest.mark.e2e
 
 
 async def _set_up(database_url: str) -> int:
-    from app.accounts import services as accounts
-    from app.accounts.models import Role
-    from app.db import close_db, init_db
     from app.faq import services as faq
-    from app.rooms import services as rooms
 
-    await init_db(database_url)
-    try:
-        streamer = await accounts.create_user(
-            "sam@example.com", STRONG_PASSWORD, "Sam", Role.STREAMER
-        )
-        await accounts.create_user("vi@example.com", STRONG_PASSWORD, "Vi", Role.VIEWER)
-        await accounts.create_user("ot@example.com", STRONG_PASSWORD, "Ot", Role.VIEWER)
-        room = await rooms.create_room(streamer, "Answers live")
-        await rooms.open_room(streamer, room.id)
+    async def add_faq(streamer: Any, room: Any) -> None:
         await faq.create_faq(
             streamer, room.id, ["How long does shipping take?"], "Orders ship within 24 hours."
         )
-        return room.id
-    finally:
-        await close_db()
+
+    return await seed_open_room(
+        database_url,
+        "Answers live",
+        [
+            ("sam@example.com", "Sam", "streamer"),
+            ("vi@example.com", "Vi", "viewer"),
+            ("ot@example.com", "Ot", "viewer"),
+        ],
+        add_faq,
+    )
 
 
 def test_auto_answer_and_didnt_help_in_the_browser(
@@ -50,10 +45,10 @@ def test_auto_answer_and_didnt_help_in_the_browser(
     room_id = run_async(_set_up(settings.database_url))
     with live_server(settings_env(settings)) as base:
         room = f"/rooms/{room_id}"
-        asker = _login(browser, base, "vi@example.com", room)
-        other = _login(browser, base, "ot@example.com", room)
-        _connected(asker)
-        _connected(other)
+        asker = sse_login(browser, base, "vi@example.com", room)
+        other = sse_login(browser, base, "ot@example.com", room)
+        sse_connected(asker)
+        sse_connected(other)
 
         asker.fill("[data-testid=chat-input]", "how long does delivery take?")
         asker.press("[data-testid=chat-input]", "Enter")
@@ -70,7 +65,7 @@ def test_auto_answer_and_didnt_help_in_the_browser(
         asker.click(f"{answer} [data-testid=faq-unhelpful]")
         asker.wait_for_selector("[data-testid=faq-unhelpful-sent]")
 
-        console = _login(browser, base, "sam@example.com", f"/studio/rooms/{room_id}/faq")
+        console = sse_login(browser, base, "sam@example.com", f"/studio/rooms/{room_id}/faq")
         console.wait_for_selector(
             "[data-testid=faq-queue-item]:has-text('how long does delivery take?')"
         )
