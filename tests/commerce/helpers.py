@@ -14,6 +14,7 @@ from PIL import Image
 
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
+from app.api.ids import encode_id
 from app.commerce import catalog
 from app.commerce.models import Product, Variant
 from app.gifts import wallet
@@ -21,7 +22,7 @@ from app.gifts.models import EntryKind
 from app.rooms import services as rooms
 from app.rooms.events import room_channel
 from app.rooms.models import Room
-from tests.support import collecting, register
+from tests.support import collecting, op, register
 
 PASSWORD = "correct-horse-42"
 ADDRESS = {
@@ -92,6 +93,29 @@ async def login_as(
     if role != Role.VIEWER:
         await User.filter(email=email).update(role=role)
     return await User.get(email=email)
+
+
+async def ordered_over_api(
+    client: httpx.AsyncClient,
+    other_client: httpx.AsyncClient,
+    *,
+    price_cents: int,
+    stock: int,
+    idempotency_key: str,
+) -> tuple[Variant, str]:
+    """A shop logged in on ``other_client`` with one product, and a buyer on ``client``
+    who ordered one of it with ``buyNow`` over GraphQL; returns the product's variant and
+    the order's global id."""
+    shop = await login_as(other_client, "shop@example.com", "Shop", Role.STREAMER)
+    await login_as(client, "buyer@example.com", "Buyer")
+    _, variant = await make_product(shop, price_cents=price_cents, stock=stock)
+    buy = {
+        "variantId": encode_id("Variant", variant.id),
+        "shipping": ADDRESS_INPUT,
+        "idempotencyKey": idempotency_key,
+    }
+    placed = await op(client, "commerce", "BuyNow", {"input": buy})
+    return variant, placed["data"]["buyNow"]["order"]["id"]
 
 
 def png_bytes(size: tuple[int, int] = (64, 48), color: str = "red", mode: str = "RGB") -> bytes:

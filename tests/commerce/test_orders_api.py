@@ -15,6 +15,7 @@ from tests.commerce.helpers import (
     live_room,
     login_as,
     make_product,
+    ordered_over_api,
     stock_of,
 )
 from tests.support import gql, op
@@ -86,15 +87,9 @@ async def test_buy_now_pay_ship_deliver_complete(
 async def test_card_payment_and_refund_over_the_api(
     client: httpx.AsyncClient, other_client: httpx.AsyncClient, app: object
 ) -> None:
-    shop = await login_as(other_client, "shop@example.com", "Shop", Role.STREAMER)
-    await login_as(client, "buyer@example.com", "Buyer")
-    _, variant = await make_product(shop, price_cents=999, stock=2)
-    buy = {
-        "variantId": encode_id("Variant", variant.id),
-        "shipping": ADDRESS_INPUT,
-        "idempotencyKey": "k",
-    }
-    oid = (await op(client, "commerce", "BuyNow", {"input": buy}))["data"]["buyNow"]["order"]["id"]
+    variant, oid = await ordered_over_api(
+        client, other_client, price_cents=999, stock=2, idempotency_key="k"
+    )
     started = await op(
         client, "commerce", "PayOrderWithCard", {"orderId": oid, "cardNumber": "4242424242424242"}
     )

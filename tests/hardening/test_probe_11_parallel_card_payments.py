@@ -12,29 +12,20 @@ import asyncio
 
 import httpx
 
-from app.accounts.models import Role
-from app.api.ids import encode_id
 from app.commerce.models import Order, OrderStatus, Payment, PaymentStatus
 from app.payments import get_payments
 from app.payments.backends.simulated import SimulatedBackend
 from app.payments.models import PaymentOutbox
-from tests.commerce.helpers import ADDRESS_INPUT, login_as, make_product
+from tests.commerce.helpers import ordered_over_api
 from tests.support import eventually, op
 
 
 async def test_parallel_card_payments_for_one_order_charge_once(
     client: httpx.AsyncClient, other_client: httpx.AsyncClient, app: object
 ) -> None:
-    shop = await login_as(other_client, "shop@example.com", "Shop", Role.STREAMER)
-    await login_as(client, "buyer@example.com", "Buyer")
-    _, variant = await make_product(shop, price_cents=1500, stock=1)
-    buy = {
-        "variantId": encode_id("Variant", variant.id),
-        "shipping": ADDRESS_INPUT,
-        "idempotencyKey": "probe-11",
-    }
-    placed = await op(client, "commerce", "BuyNow", {"input": buy})
-    oid = placed["data"]["buyNow"]["order"]["id"]
+    _, oid = await ordered_over_api(
+        client, other_client, price_cents=1500, stock=1, idempotency_key="probe-11"
+    )
     pay = {"orderId": oid, "cardNumber": "4242 4242 4242 4242"}
 
     answers = await asyncio.gather(
