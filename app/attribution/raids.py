@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.attribution.models import Raid
-from app.errors import AuthRequired, NotFound, PermissionDenied, UserError
+from app.errors import NotFound, UserError
 from app.rooms import events
+from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
 from app.rooms.presence import get_presence
 
@@ -25,13 +26,9 @@ def raid_path(to_room_id: int) -> str:
 
 
 async def _own_ended_room(user: User | None, room_id: int) -> Room:
-    if user is None:
-        raise AuthRequired()
-    room = await Room.get_or_none(id=room_id)
-    if room is None:
-        raise NotFound("room", "fromRoomId")
-    if room.owner_id != user.id and user.role != Role.ADMIN:
-        raise PermissionDenied("only the room's streamer can raid with its viewers")
+    room = await rooms.owned_room(
+        user, room_id, "only the room's streamer can raid with its viewers", "fromRoomId"
+    )
     if room.status != RoomStatus.ENDED or room.ended_at is None:
         raise UserError("NOT_ENDED", "end the live first, then raid", "fromRoomId")
     if datetime.now(UTC) - room.ended_at > RAID_WINDOW:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from tortoise.functions import Count, Sum
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.attribution.models import (
     AttributedFollow,
     AttributedOrder,
@@ -19,8 +19,8 @@ from app.attribution.models import (
     Visit,
 )
 from app.attribution.sources import SOURCES
-from app.errors import AuthRequired, NotFound, PermissionDenied, UserError
-from app.rooms.models import Room
+from app.errors import AuthRequired, UserError
+from app.rooms import services as rooms
 
 
 @dataclass
@@ -90,13 +90,7 @@ async def room_traffic(
     user: User | None, room_id: int, since: datetime | None = None, until: datetime | None = None
 ) -> list[SourceStats]:
     """:func:`by_source` for the room's owner (or an admin)."""
-    if user is None:
-        raise AuthRequired()
-    room = await Room.get_or_none(id=room_id)
-    if room is None:
-        raise NotFound("room", "roomId")
-    if room.owner_id != user.id and user.role != Role.ADMIN:
-        raise PermissionDenied("only the room's owner sees where its viewers came from")
+    await rooms.owned_room(user, room_id, "only the room's owner sees where its viewers came from")
     if since is not None and until is not None and until <= since:
         raise UserError("INVALID_WINDOW", "the window must end after it starts", "until")
     return await by_source(room_id, since, until)

@@ -18,14 +18,15 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.functions import Min
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.analytics.models import ViewerVisit
 from app.attribution import reports as attribution
 from app.attribution.sources import SOURCES
 from app.commerce.models import Order
-from app.errors import AuthRequired, NotFound, PermissionDenied
+from app.errors import NotFound
 from app.profiles import decay
 from app.profiles.models import Profile, ProfileTag
+from app.rooms import services as rooms
 from app.rooms.models import Follow, LiveSession, Room
 
 #: The smallest group of people the view shows.
@@ -103,14 +104,7 @@ def _utc(at: datetime) -> datetime:
 
 
 async def _owned_room(user: User | None, room_id: int) -> Room:
-    if user is None:
-        raise AuthRequired()
-    room = await Room.get_or_none(id=room_id)
-    if room is None:
-        raise NotFound("room", "roomId")
-    if room.owner_id != user.id and user.role != Role.ADMIN:
-        raise PermissionDenied("only the room's owner sees its audience")
-    return room
+    return await rooms.owned_room(user, room_id, "only the room's owner sees its audience")
 
 
 async def sessions_of(user: User | None, room_id: int) -> list[LiveSession]:

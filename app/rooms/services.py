@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from app import signals
 from app.accounts.models import Role, User
-from app.errors import NotFound, PermissionDenied, UserError
+from app.errors import AuthRequired, NotFound, PermissionDenied, UserError
 from app.events.changes import announce
 from app.i18n import N_, gettext
 from app.rooms import events
@@ -188,6 +188,19 @@ async def get_rooms(ids: list[int]) -> dict[int, Room]:
 def _require_owner(user: User, room: Room) -> None:
     if room.owner_id != user.id and user.role != Role.ADMIN:
         raise PermissionDenied("only the room's owner can do this")
+
+
+async def owned_room(user: User | None, room_id: int, denied: str, field: str = "roomId") -> Room:
+    """The room when ``user`` owns it or is an admin: ``AuthRequired`` for no user,
+    ``NOT_FOUND`` (on ``field``) for no room, else ``PermissionDenied(denied)``."""
+    if user is None:
+        raise AuthRequired()
+    room = await Room.get_or_none(id=room_id)
+    if room is None:
+        raise NotFound("room", field)
+    if room.owner_id != user.id and user.role != Role.ADMIN:
+        raise PermissionDenied(denied)
+    return room
 
 
 def can_moderate(user: User | None, room: Room) -> bool:
