@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from app.accounts.models import User
 from app.attribution.models import Raid
 from app.errors import NotFound, UserError
+from app.i18n import N_
 from app.rooms import events
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
@@ -27,7 +28,7 @@ def raid_path(to_room_id: int) -> str:
 
 async def _own_ended_room(user: User | None, room_id: int) -> Room:
     room = await rooms.owned_room(
-        user, room_id, "only the room's streamer can raid with its viewers", "fromRoomId"
+        user, room_id, N_("only the room's streamer can raid with its viewers"), "fromRoomId"
     )
     if room.status != RoomStatus.ENDED or room.ended_at is None:
         raise UserError("NOT_ENDED", "end the live first, then raid", "fromRoomId")

@@ -20,6 +20,7 @@ from app.attribution.models import (
 )
 from app.attribution.sources import SOURCES
 from app.errors import AuthRequired, UserError
+from app.i18n import N_
 from app.rooms import services as rooms
 
 
@@ -90,7 +91,9 @@ async def room_traffic(
     user: User | None, room_id: int, since: datetime | None = None, until: datetime | None = None
 ) -> list[SourceStats]:
     """:func:`by_source` for the room's owner (or an admin)."""
-    await rooms.owned_room(user, room_id, "only the room's owner sees where its viewers came from")
+    await rooms.owned_room(
+        user, room_id, N_("only the room's owner sees where its viewers came from")
+    )
     if since is not None and until is not None and until <= since:
         raise UserError("INVALID_WINDOW", "the window must end after it starts", "until")
     return await by_source(room_id, since, until)

@@ -24,6 +24,7 @@ from app.attribution import reports as attribution
 from app.attribution.sources import SOURCES
 from app.commerce.models import Order
 from app.errors import NotFound
+from app.i18n import N_
 from app.profiles import decay
 from app.profiles.models import Profile, ProfileTag
 from app.rooms import services as rooms
@@ -104,7 +105,7 @@ def _utc(at: datetime) -> datetime:
 
 
 async def _owned_room(user: User | None, room_id: int) -> Room:
-    return await rooms.owned_room(user, room_id, "only the room's owner sees its audience")
+    return await rooms.owned_room(user, room_id, N_("only the room's owner sees its audience"))
 
 
 async def sessions_of(user: User | None, room_id: int) -> list[LiveSession]:
