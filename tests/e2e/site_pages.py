@@ -67,18 +67,19 @@ def signed_in(
     who: str | None,
     viewport: dict[str, int],
     *,
+    password: str = PASSWORD,
     timeout: int = 15_000,
     **context_options: Any,
 ) -> Any:
     """A new browser context (its own cookies; ``context_options`` such as ``locale`` go to
-    ``new_context``) signed in as ``who``; returns its page."""
+    ``new_context``) signed in as ``who`` (with ``password``); returns its page."""
     context = browser.new_context(viewport=viewport, **context_options)
     page = context.new_page()
     page.set_default_timeout(timeout)
     if who:
         page.goto(base + "/login")
         page.fill("#email", who)
-        page.fill("#password", PASSWORD)
+        page.fill("#password", password)
         page.click("main button[type=submit]")
         page.wait_for_selector("[data-testid=me]")
     return page

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.settings import Settings
 from tests.conftest import run_async
+from tests.e2e.site_pages import signed_in
 
 PASSWORD = "correct-horse-42"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
@@ -31,15 +32,7 @@ async def _setup(settings: Settings) -> int:
 
 
 def _login(browser: Any, base: str, email: str, viewport: dict[str, int]) -> Any:
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("[data-testid=me]")
-    return page
+    return signed_in(browser, base, email, viewport, password=PASSWORD)
 
 
 def test_experiments_admin_and_coupon_advisor(

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.settings import Settings
 from tests.conftest import run_async
-from tests.e2e.site_pages import DESKTOP, PHONE
+from tests.e2e.site_pages import DESKTOP, PHONE, signed_in
 from tests.support import STRONG_PASSWORD
 
 VIEWER = "ada@example.com"
@@ -59,14 +59,7 @@ async def _seed(settings: Settings) -> int:
 
 
 def _login(browser: Any, site: str, email: str, viewport: dict[str, int]) -> Any:
-    page = browser.new_context(viewport=viewport).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(site + "/login")
-    page.fill("#email", email)
-    page.fill("#password", STRONG_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("[data-testid=me]")
-    return page
+    return signed_in(browser, site, email, viewport, password=STRONG_PASSWORD)
 
 
 def test_profile_and_audience_pages(
