@@ -73,6 +73,38 @@ def disconnect_all(listeners: Mapping[str, Listener] | Iterable[tuple[str, Liste
         disconnect(name, listener)
 
 
+# What a viewer does in rooms and shops: what the interaction log and the profiles learn from.
+VIEWER_ACTIVITY = (
+    "room.joined",
+    "room.watched",
+    "chat.sent",
+    "like.sent",
+    "gift.sent",
+    "follow.added",
+    "product.clicked",
+    "cart.added",
+    "order.created",
+    "order.paid",
+)
+
+
+class Listening:
+    """For a class that listens to the signals in ``SIGNALS`` with its methods named
+    ``on_<signal>`` (``room.joined`` → ``on_room_joined``): :meth:`connect` and
+    :meth:`disconnect` them all."""
+
+    SIGNALS: tuple[str, ...] = ()
+
+    def listeners(self) -> dict[str, Listener]:
+        return {name: getattr(self, "on_" + name.replace(".", "_")) for name in self.SIGNALS}
+
+    def connect(self) -> None:
+        connect_all(self.listeners())
+
+    def disconnect(self) -> None:
+        disconnect_all(self.listeners())
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

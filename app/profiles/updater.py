@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -102,8 +102,10 @@ def _utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
-class ProfileUpdater:
+class ProfileUpdater(signals.Listening):
     """Buffers profile-relevant signals and folds them into profiles in batches."""
+
+    SIGNALS = (*signals.VIEWER_ACTIVITY, "order.refunded")  # every signal a profile learns from
 
     def __init__(self, flush_interval: float = FLUSH_INTERVAL) -> None:
         self.flush_interval = flush_interval
@@ -217,28 +219,6 @@ class ProfileUpdater:
         if subject is not None:
             self.users[subject] = int(user_id or 0)
             self.money[subject].cents -= int(total_cents or 0)
-
-    def _listeners(self) -> dict[str, Callable[..., None]]:
-        return {
-            "room.joined": self.on_room_joined,
-            "room.watched": self.on_room_watched,
-            "chat.sent": self.on_chat_sent,
-            "like.sent": self.on_like_sent,
-            "gift.sent": self.on_gift_sent,
-            "follow.added": self.on_follow_added,
-            "product.clicked": self.on_product_clicked,
-            "cart.added": self.on_cart_added,
-            "order.created": self.on_order_created,
-            "order.paid": self.on_order_paid,
-            "order.refunded": self.on_order_refunded,
-        }
-
-    def connect(self) -> None:
-        """Listen to every signal a profile learns from."""
-        signals.connect_all(self._listeners())
-
-    def disconnect(self) -> None:
-        signals.disconnect_all(self._listeners())
 
     # -- writing -----------------------------------------------------------------------
 

@@ -90,8 +90,10 @@ class Pending:
 FlushHook = Callable[[], Awaitable[None]]
 
 
-class InteractionLog:
+class InteractionLog(signals.Listening):
     """Buffers interactions from signals and writes them in batches."""
+
+    SIGNALS = (*signals.VIEWER_ACTIVITY, "product.impression")  # every signal the log records
 
     def __init__(
         self,
@@ -207,28 +209,6 @@ class InteractionLog:
         self, *, user_id: int | None, at: datetime, product_ids: Iterable[int] = (), **_: Any
     ) -> None:
         self._order(user_id, product_ids, Kind.PURCHASE, at)
-
-    def _listeners(self) -> dict[str, Callable[..., None]]:
-        return {
-            "room.joined": self.on_room_joined,
-            "room.watched": self.on_room_watched,
-            "chat.sent": self.on_chat_sent,
-            "like.sent": self.on_like_sent,
-            "gift.sent": self.on_gift_sent,
-            "follow.added": self.on_follow_added,
-            "product.impression": self.on_product_impression,
-            "product.clicked": self.on_product_clicked,
-            "cart.added": self.on_cart_added,
-            "order.created": self.on_order_created,
-            "order.paid": self.on_order_paid,
-        }
-
-    def connect(self) -> None:
-        """Listen to every signal the log records."""
-        signals.connect_all(self._listeners())
-
-    def disconnect(self) -> None:
-        signals.disconnect_all(self._listeners())
 
     # -- writing -----------------------------------------------------------------------
 
