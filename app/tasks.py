@@ -42,6 +42,26 @@ async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
         await task
 
 
+async def stop_then_flush(
+    task: asyncio.Task[Any] | None,
+    flush: Callable[[], Awaitable[Any]],
+    *,
+    within: float,
+    logger: logging.Logger,
+    failed: str,
+    pending: Callable[[], int],
+) -> None:
+    """Stop a buffer's flush loop ``task`` (if any), then write what is left with ``flush``
+    (bounded by ``within`` seconds, so a shutdown never hangs); a failure is logged as
+    ``failed % pending()``, never raised."""
+    if task is not None:
+        await cancel_and_wait(task)
+    try:
+        await asyncio.wait_for(flush(), within)
+    except Exception:
+        logger.exception(failed, pending())
+
+
 class BoundedExit:
     """Enter ``manager`` as usual; leaving it takes at most ``within`` seconds (then the
     shutdown goes on without it, and says so). For the app's runtimes: one stuck step

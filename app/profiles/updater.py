@@ -40,7 +40,7 @@ from app.profiles import decay
 from app.profiles.models import Profile, ProfileTag
 from app.recs.log import watch_weight
 from app.rooms.models import Room
-from app.tasks import RetryLog, cancel_and_wait
+from app.tasks import RetryLog, stop_then_flush
 
 log = logging.getLogger("livemart.profiles")
 
@@ -252,13 +252,15 @@ class ProfileUpdater(signals.Listening):
 
     async def stop(self) -> None:
         """Stop the loop and write what is left (bounded, so shutdown never hangs)."""
-        if self._task is not None:
-            await cancel_and_wait(self._task)
-            self._task = None
-        try:
-            await asyncio.wait_for(self.flush(), STOP_TIMEOUT)
-        except Exception:
-            log.exception("final flush of the profiles failed (%d pending)", self.pending())
+        task, self._task = self._task, None
+        await stop_then_flush(
+            task,
+            self.flush,
+            within=STOP_TIMEOUT,
+            logger=log,
+            failed="final flush of the profiles failed (%d pending)",
+            pending=self.pending,
+        )
 
     async def _loop(self) -> None:
         failures = RetryLog(log, "profiles flush")

@@ -35,7 +35,7 @@ from typing import Any
 from app import signals
 from app.recs import data
 from app.recs.models import Interaction, ItemType, Kind
-from app.tasks import RetryLog, cancel_and_wait
+from app.tasks import RetryLog, stop_then_flush
 
 log = logging.getLogger("livemart.recs.log")
 
@@ -288,13 +288,15 @@ class InteractionLog(signals.Listening):
 
     async def stop(self) -> None:
         """Stop the loop and write what is left (bounded, so shutdown never hangs)."""
-        if self._task is not None:
-            await cancel_and_wait(self._task)
-            self._task = None
-        try:
-            await asyncio.wait_for(self.flush(), STOP_TIMEOUT)
-        except Exception:
-            log.exception("final flush of the interaction log failed (%d rows)", self.pending())
+        task, self._task = self._task, None
+        await stop_then_flush(
+            task,
+            self.flush,
+            within=STOP_TIMEOUT,
+            logger=log,
+            failed="final flush of the interaction log failed (%d rows)",
+            pending=self.pending,
+        )
 
     async def _loop(self) -> None:
         failures = RetryLog(log, "interaction log flush")
