@@ -77,28 +77,34 @@ def _makemigrations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_reporting(run: Any, report: Callable[[Any], str]) -> int:
+    """Run ``run(settings)`` with the database and print ``report(result)``; an error the
+    user can fix is printed instead (exit status 2)."""
+    from app.errors import UserError
+
+    try:
+        result = asyncio.run(_with_db(run))
+    except UserError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(report(result))
+    return 0
+
+
 def _create_user(args: argparse.Namespace) -> int:
     from app.accounts import services as accounts
     from app.accounts.models import Role
-    from app.errors import UserError
 
     password = args.password or getpass.getpass("Password: ")
 
     async def run(settings):
         return await accounts.create_user(args.email, password, args.name, Role(args.role))
 
-    try:
-        user = asyncio.run(_with_db(run))
-    except UserError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
-    print(f"created {user.role} {user.email} (id {user.id})")
-    return 0
+    return _run_reporting(run, lambda user: f"created {user.role} {user.email} (id {user.id})")
 
 
 def _ban_user(args: argparse.Namespace) -> int:
     from app.accounts import services as accounts
-    from app.errors import UserError
     from app.events import EventBus, set_bus
 
     async def run(settings):
@@ -113,13 +119,8 @@ def _ban_user(args: argparse.Namespace) -> int:
             set_bus(None)
             await bus.disconnect()
 
-    try:
-        user = asyncio.run(_with_db(run))
-    except UserError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
-    print(f"{'lifted the ban of' if args.lift else 'banned'} {user.email} (id {user.id})")
-    return 0
+    done = "lifted the ban of" if args.lift else "banned"
+    return _run_reporting(run, lambda user: f"{done} {user.email} (id {user.id})")
 
 
 def _seed_demo(args: argparse.Namespace) -> int:
