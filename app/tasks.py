@@ -42,24 +42,38 @@ async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
         await task
 
 
-async def stop_then_flush(
-    task: asyncio.Task[Any] | None,
-    flush: Callable[[], Awaitable[Any]],
-    *,
-    within: float,
-    logger: logging.Logger,
-    failed: str,
-    pending: Callable[[], int],
-) -> None:
-    """Stop a buffer's flush loop ``task`` (if any), then write what is left with ``flush``
-    (bounded by ``within`` seconds, so a shutdown never hangs); a failure is logged as
-    ``failed % pending()``, never raised."""
-    if task is not None:
-        await cancel_and_wait(task)
-    try:
-        await asyncio.wait_for(flush(), within)
-    except Exception:
-        logger.exception(failed, pending())
+class FlushLoop:
+    """A buffer that a background loop writes out with ``flush``: :meth:`start` runs
+    ``_loop`` as a task; :meth:`stop` ends it and writes what is left, bounded by
+    ``stop_timeout`` so a shutdown never hangs (a failure is logged, never raised)."""
+
+    task_name = "flush loop"
+    stop_timeout = 5.0
+    logger = log
+    final_flush_failed = "final flush failed (%d pending)"  # formatted with pending()
+    _task: asyncio.Task[None] | None = None
+
+    async def flush(self) -> Any:
+        raise NotImplementedError
+
+    def pending(self) -> int:
+        raise NotImplementedError
+
+    async def _loop(self) -> None:
+        raise NotImplementedError
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name=self.task_name)
+
+    async def stop(self) -> None:
+        """Stop the loop and write what is left (bounded, so shutdown never hangs)."""
+        if self._task is not None:
+            await cancel_and_wait(self._task)
+            self._task = None
+        try:
+            await asyncio.wait_for(self.flush(), self.stop_timeout)
+        except Exception:
+            self.logger.exception(self.final_flush_failed, self.pending())
 
 
 class BoundedExit:

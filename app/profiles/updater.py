@@ -40,7 +40,7 @@ from app.profiles import decay
 from app.profiles.models import Profile, ProfileTag
 from app.recs.log import watch_weight
 from app.rooms.models import Room
-from app.tasks import RetryLog, stop_then_flush
+from app.tasks import FlushLoop, RetryLog
 
 log = logging.getLogger("livemart.profiles")
 
@@ -102,10 +102,14 @@ def _utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
-class ProfileUpdater(signals.Listening):
+class ProfileUpdater(signals.Listening, FlushLoop):
     """Buffers profile-relevant signals and folds them into profiles in batches."""
 
     SIGNALS = (*signals.VIEWER_ACTIVITY, "order.refunded")  # every signal a profile learns from
+    task_name = "profiles-updater"
+    stop_timeout = STOP_TIMEOUT
+    logger = log
+    final_flush_failed = "final flush of the profiles failed (%d pending)"
 
     def __init__(self, flush_interval: float = FLUSH_INTERVAL) -> None:
         self.flush_interval = flush_interval
@@ -115,7 +119,6 @@ class ProfileUpdater(signals.Listening):
         self.dropped = 0
         self.flushes = 0
         self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
 
     # -- buffer ------------------------------------------------------------------------
 
@@ -246,21 +249,6 @@ class ProfileUpdater(signals.Listening):
             return len(deltas)
 
     # -- lifecycle ---------------------------------------------------------------------
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="profiles-updater")
-
-    async def stop(self) -> None:
-        """Stop the loop and write what is left (bounded, so shutdown never hangs)."""
-        task, self._task = self._task, None
-        await stop_then_flush(
-            task,
-            self.flush,
-            within=STOP_TIMEOUT,
-            logger=log,
-            failed="final flush of the profiles failed (%d pending)",
-            pending=self.pending,
-        )
 
     async def _loop(self) -> None:
         failures = RetryLog(log, "profiles flush")

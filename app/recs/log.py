@@ -35,7 +35,7 @@ from typing import Any
 from app import signals
 from app.recs import data
 from app.recs.models import Interaction, ItemType, Kind
-from app.tasks import RetryLog, stop_then_flush
+from app.tasks import FlushLoop, RetryLog
 
 log = logging.getLogger("livemart.recs.log")
 
@@ -90,10 +90,14 @@ class Pending:
 FlushHook = Callable[[], Awaitable[None]]
 
 
-class InteractionLog(signals.Listening):
+class InteractionLog(signals.Listening, FlushLoop):
     """Buffers interactions from signals and writes them in batches."""
 
     SIGNALS = (*signals.VIEWER_ACTIVITY, "product.impression")  # every signal the log records
+    task_name = "recs-interaction-log"
+    stop_timeout = STOP_TIMEOUT
+    logger = log
+    final_flush_failed = "final flush of the interaction log failed (%d rows)"
 
     def __init__(
         self,
@@ -111,7 +115,6 @@ class InteractionLog(signals.Listening):
         self._follows: list[tuple[int, int, datetime]] = []
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
 
     # -- buffer ------------------------------------------------------------------------
 
@@ -282,21 +285,6 @@ class InteractionLog(signals.Listening):
                 self.dropped += 1
 
     # -- lifecycle ---------------------------------------------------------------------
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="recs-interaction-log")
-
-    async def stop(self) -> None:
-        """Stop the loop and write what is left (bounded, so shutdown never hangs)."""
-        task, self._task = self._task, None
-        await stop_then_flush(
-            task,
-            self.flush,
-            within=STOP_TIMEOUT,
-            logger=log,
-            failed="final flush of the interaction log failed (%d rows)",
-            pending=self.pending,
-        )
 
     async def _loop(self) -> None:
         failures = RetryLog(log, "interaction log flush")
