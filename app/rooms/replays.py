@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tortoise.queryset import QuerySet
+
 from app.accounts.models import User
 from app.chat.models import ChatMessage
 from app.commerce.models import PinMoment
@@ -109,25 +111,20 @@ def pinned_product_ids(steps: list[PinStep]) -> list[int]:
     return seen
 
 
+async def _newest_replays(
+    sessions: QuerySet[LiveSession], limit: int
+) -> list[tuple[Room, LiveSession]]:
+    """The recorded ones of ``sessions``, newest first, with their rooms."""
+    found = await sessions.exclude(replay_path="").order_by("-started_at").limit(limit)
+    rooms = {r.id: r for r in await Room.filter(id__in=[s.room_id for s in found])}
+    return [(rooms[s.room_id], s) for s in found if s.room_id in rooms]
+
+
 async def replays_of(owner_id: int, limit: int = 12) -> list[tuple[Room, LiveSession]]:
     """A streamer's recorded lives, newest first, with their rooms."""
-    sessions = (
-        await LiveSession.filter(room__owner_id=owner_id)
-        .exclude(replay_path="")
-        .order_by("-started_at")
-        .limit(limit)
-    )
-    found = {r.id: r for r in await Room.filter(id__in=[s.room_id for s in sessions])}
-    return [(found[s.room_id], s) for s in sessions if s.room_id in found]
+    return await _newest_replays(LiveSession.filter(room__owner_id=owner_id), limit)
 
 
 async def recent_replays(limit: int = 8) -> list[tuple[Room, LiveSession]]:
     """Recorded lives of every streamer, newest first (the home page's replays row)."""
-    sessions = (
-        await LiveSession.filter(ended_at__isnull=False)
-        .exclude(replay_path="")
-        .order_by("-started_at")
-        .limit(limit)
-    )
-    found = {r.id: r for r in await Room.filter(id__in=[s.room_id for s in sessions])}
-    return [(found[s.room_id], s) for s in sessions if s.room_id in found]
+    return await _newest_replays(LiveSession.filter(ended_at__isnull=False), limit)
