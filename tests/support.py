@@ -155,6 +155,15 @@ def sse_connected(page: Any) -> None:
     page.wait_for_function("() => window.__sseOpen === true")
 
 
+def sse_pages(browser: Any, base: str, to: str, *emails: str) -> list[Any]:
+    """A :func:`sse_login` page at ``to`` for each of ``emails``, once all their SSE
+    streams are open."""
+    pages = [sse_login(browser, base, email, to) for email in emails]
+    for page in pages:
+        sse_connected(page)
+    return pages
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

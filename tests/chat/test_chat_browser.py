@@ -12,7 +12,7 @@ import pytest
 from app.settings import Settings
 from tests.conftest import run_async, settings_env
 from tests.e2e.conftest import browser  # noqa: F401  (the fixture)
-from tests.support import live_server, seed_open_room, sse_connected, sse_login
+from tests.support import live_server, seed_open_room, sse_login, sse_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -37,10 +37,7 @@ def test_chat_moderation_in_the_browser(
     room_id = run_async(_set_up(settings.database_url))
     with live_server(settings_env(settings)) as base:
         room = f"/rooms/{room_id}"
-        viewer = sse_login(browser, base, "vi@example.com", room)
-        owner = sse_login(browser, base, "sam@example.com", room)
-        sse_connected(viewer)
-        sse_connected(owner)
+        viewer, owner = sse_pages(browser, base, room, "vi@example.com", "sam@example.com")
 
         # Slow mode: the viewer sees it announced.
         owner.select_option("[data-testid=slow-mode-form] select", "30")

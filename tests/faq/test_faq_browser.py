@@ -12,7 +12,7 @@ import pytest
 from app.settings import Settings
 from tests.conftest import run_async, settings_env
 from tests.e2e.conftest import browser  # noqa: F401  (the fixture)
-from tests.support import live_server, seed_open_room, sse_connected, sse_login
+from tests.support import live_server, seed_open_room, sse_login, sse_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -45,10 +45,7 @@ def test_auto_answer_and_didnt_help_in_the_browser(
     room_id = run_async(_set_up(settings.database_url))
     with live_server(settings_env(settings)) as base:
         room = f"/rooms/{room_id}"
-        asker = sse_login(browser, base, "vi@example.com", room)
-        other = sse_login(browser, base, "ot@example.com", room)
-        sse_connected(asker)
-        sse_connected(other)
+        asker, other = sse_pages(browser, base, room, "vi@example.com", "ot@example.com")
 
         asker.fill("[data-testid=chat-input]", "how long does delivery take?")
         asker.press("[data-testid=chat-input]", "Enter")
