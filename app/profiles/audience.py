@@ -100,10 +100,6 @@ def segments(counts: Counter[str], labels: dict[str, str] | None = None) -> list
     return out
 
 
-def _utc(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
 async def _owned_room(user: User | None, room_id: int) -> Room:
     return await rooms.owned_room(user, room_id, N_("only the room's owner sees its audience"))
 
@@ -129,8 +125,8 @@ async def audience(
         session = await LiveSession.get_or_none(id=session_id, room_id=room.id)
         if session is None:
             raise NotFound("live session", "sessionId")
-        since = _utc(session.started_at)
-        until = _utc(session.ended_at) if session.ended_at else now
+        since = decay.utc(session.started_at)
+        until = decay.utc(session.ended_at) if session.ended_at else now
         visits = visits.filter(session_id=session.id)
     else:
         since, until = now - DEFAULT_WINDOW, now
@@ -143,7 +139,7 @@ async def audience(
     # New vs returning: returning viewers watched this streamer (any room) before.
     first = (
         {
-            r["viewer_key"]: _utc(r["first"])
+            r["viewer_key"]: decay.utc(r["first"])
             for r in await ViewerVisit.filter(
                 room__owner_id=room.owner_id, viewer_key__in=list(keys)
             )
@@ -173,7 +169,7 @@ async def audience(
         for tag in await ProfileTag.filter(
             profile_id__in=list(profiles), dimension__in=("category", "price")
         ):
-            weight = decay.decayed(tag.weight, _utc(tag.updated_at), until)
+            weight = decay.decayed(tag.weight, decay.utc(tag.updated_at), until)
             key = (tag.profile_id, tag.dimension)
             if key not in best or weight > best[key][0]:
                 best[key] = (weight, tag.key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 #: A tag's weight halves every this long without new activity.
 HALF_LIFE = timedelta(days=14)
@@ -31,6 +31,11 @@ STOPWORDS = frozenset(
     """.split()
 )
 MAX_TOPICS_PER_TITLE = 4
+
+
+def utc(at: datetime) -> datetime:
+    """``at`` as an aware UTC time (SQLite reads times back naive)."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def factor(elapsed: timedelta) -> float:

@@ -29,10 +29,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _utc(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
 @dataclass(frozen=True)
 class Tag:
     dimension: str
@@ -75,7 +71,7 @@ class ProfileView:
     def recency_days(self) -> int | None:
         if self.last_order_at is None:
             return None
-        return max(0, (self.at - _utc(self.last_order_at)).days)
+        return max(0, (self.at - decay.utc(self.last_order_at)).days)
 
 
 def _subject(user: User) -> str:
@@ -119,7 +115,7 @@ async def view_profile(profile: Profile, at: datetime | None = None, top: int = 
     streamers = await _labels(rows)
     by_dim: dict[str, list[Tag]] = {}
     for row in rows:
-        weight = decay.decayed(row.weight, _utc(row.updated_at), at)
+        weight = decay.decayed(row.weight, decay.utc(row.updated_at), at)
         if weight < MIN_WEIGHT:
             continue
         by_dim.setdefault(row.dimension, []).append(
@@ -217,7 +213,7 @@ async def interest_categories(user_id: int, at: datetime | None = None) -> list[
     scores: dict[str, float] = {c: CHOSEN_WEIGHT for c in profile.interests or []}
     for row in await ProfileTag.filter(profile_id=profile.id, dimension="category"):
         scores[row.key] = scores.get(row.key, 0.0) + decay.decayed(
-            row.weight, _utc(row.updated_at), at
+            row.weight, decay.utc(row.updated_at), at
         )
     ranked = sorted(
         ((w, c) for c, w in scores.items() if w >= MIN_WEIGHT), key=lambda x: (-x[0], x[1])
@@ -238,7 +234,7 @@ async def price_band_match(
         return 0.0
     at = at or now()
     weights = {
-        row.key: decay.decayed(row.weight, _utc(row.updated_at), at)
+        row.key: decay.decayed(row.weight, decay.utc(row.updated_at), at)
         for row in await ProfileTag.filter(profile_id=profile.id, dimension="price")
     }
     total = sum(weights.values())
@@ -287,7 +283,7 @@ async def merge_anonymous(user: User, browser_key: str, at: datetime | None = No
                 )
             else:
                 own.weight, own.updated_at = decay.add(
-                    own.weight, _utc(own.updated_at), tag.weight, _utc(tag.updated_at)
+                    own.weight, decay.utc(own.updated_at), tag.weight, decay.utc(tag.updated_at)
                 )
                 changed.append(own)
         if changed:

@@ -27,7 +27,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -98,10 +98,6 @@ def subject_of(user_id: int | None, viewer_key: str | None = None) -> str | None
     return None
 
 
-def _utc(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
 class ProfileUpdater(signals.Listening, FlushLoop):
     """Buffers profile-relevant signals and folds them into profiles in batches."""
 
@@ -139,7 +135,7 @@ class ProfileUpdater(signals.Listening, FlushLoop):
             self.dropped += 1
         if user_id is not None:
             self.users[subject] = int(user_id)
-        self.events.append(_Event(subject, user_id, item, int(item_id), weight, _utc(at)))
+        self.events.append(_Event(subject, user_id, item, int(item_id), weight, decay.utc(at)))
 
     def pending(self) -> int:
         return len(self.events) + len(self.money)
@@ -212,7 +208,7 @@ class ProfileUpdater(signals.Listening, FlushLoop):
             money = self.money[subject]
             money.orders += 1
             money.cents += int(total_cents or 0)
-            at = _utc(at)
+            at = decay.utc(at)
             money.last_order_at = (
                 at if money.last_order_at is None else max(money.last_order_at, at)
             )
@@ -350,7 +346,8 @@ async def _write(deltas: dict[str, _Delta]) -> None:
                     ProfileTag(profile_id=pid, dimension=dim, key=key, weight=weight, updated_at=at)
                 )
             else:
-                tag.weight, tag.updated_at = decay.add(tag.weight, _utc(tag.updated_at), weight, at)
+                since = decay.utc(tag.updated_at)
+                tag.weight, tag.updated_at = decay.add(tag.weight, since, weight, at)
                 changed.append(tag)
     async with in_transaction() as conn:
         if changed:
