@@ -8,6 +8,8 @@ pages show ``message`` next to ``field``. Nothing is changed when one is raised.
 which is the catalog's message id. A message with values names them as ``{name}``
 placeholders filled from ``params``, so the sentence is translated once:
 ``UserError("INVALID_DURATION", "mute for 1 to {max} minutes", "minutes", {"max": 60})``.
+A value that is a word is passed translated when shown (``lazy_gettext`` of a marked
+msgid); a value that is another :class:`UserError` stands for its message.
 """
 
 from __future__ import annotations
@@ -37,7 +39,11 @@ class UserError(Exception):
     def message(self) -> str:
         """The message in the current language (English where no translation is known)."""
         text = gettext(self.template)
-        return text.format(**self.params) if self.params else text
+        if not self.params:
+            return text
+        # A value that is itself an error (a reason) is read in the current language too.
+        values = {k: v.message if isinstance(v, UserError) else v for k, v in self.params.items()}
+        return text.format(**values)
 
     def __str__(self) -> str:
         return self.message

@@ -151,8 +151,9 @@ async def buy(request: Request) -> Response:
         elif ctx["balance"] < ctx["coins"]:
             raise UserError(
                 "INSUFFICIENT_COINS",
-                f"you need {ctx['coins']} coins and have {ctx['balance']}: pay by card or top up",
+                "you need {coins} coins and have {have}: pay by card or top up",
                 "coins",
+                {"coins": ctx["coins"], "have": ctx["balance"]},
             )
         order = await pinned.buy_pinned(
             user,

@@ -43,8 +43,9 @@ def check_handle(raw: str) -> str:
     if not HANDLE_MIN <= len(handle) <= HANDLE_MAX:
         raise UserError(
             "INVALID_HANDLE",
-            f"a handle has {HANDLE_MIN} to {HANDLE_MAX} characters",
+            "a handle has {min} to {max} characters",
             "handle",
+            {"min": HANDLE_MIN, "max": HANDLE_MAX},
         )
     if not _HANDLE.fullmatch(handle) or ".." in handle:
         raise UserError(
@@ -53,14 +54,16 @@ def check_handle(raw: str) -> str:
             "handle",
         )
     if handle in RESERVED:
-        raise UserError("HANDLE_TAKEN", f"@{handle} is reserved", "handle")
+        raise UserError("HANDLE_TAKEN", "@{handle} is reserved", "handle", {"handle": handle})
     return handle
 
 
 def check_bio(raw: str) -> str:
     bio = one_line(raw)
     if len(bio) > MAX_BIO:
-        raise UserError("INVALID_BIO", f"keep the bio under {MAX_BIO} characters", "bio")
+        raise UserError(
+            "INVALID_BIO", "keep the bio under {max} characters", "bio", {"max": MAX_BIO}
+        )
     return bio
 
 
@@ -73,6 +76,12 @@ def check_avatar(raw: str) -> str:
         raise UserError("INVALID_AVATAR", message, "avatarUrl") from None
 
 
+def _taken(handle: str) -> UserError:
+    return UserError(
+        "HANDLE_TAKEN", "@{handle} is taken; try another", "handle", {"handle": handle}
+    )
+
+
 async def update_public_profile(
     user: User, handle: str, bio: str = "", avatar_url: str = ""
 ) -> User:
@@ -82,11 +91,11 @@ async def update_public_profile(
     clean_bio = check_bio(bio)
     avatar = check_avatar(avatar_url)
     if await User.filter(handle=clean).exclude(id=user.id).exists():
-        raise UserError("HANDLE_TAKEN", f"@{clean} is taken; try another", "handle")
+        raise _taken(clean)
     try:
         await User.filter(id=user.id).update(handle=clean, bio=clean_bio, avatar_url=avatar)
     except IntegrityError:  # taken between the check and the write
-        raise UserError("HANDLE_TAKEN", f"@{clean} is taken; try another", "handle") from None
+        raise _taken(clean) from None
     user.handle, user.bio, user.avatar_url = clean, clean_bio, avatar
     return user
 

@@ -80,9 +80,11 @@ def needs_rehash(password_hash: str) -> bool:
 def check_policy(password: str, email: str = "", field: str = "password") -> None:
     """Raise ``UserError(WEAK_PASSWORD)`` unless ``password`` is strong enough."""
     if len(password) < MIN_LENGTH:
-        raise UserError("WEAK_PASSWORD", f"use at least {MIN_LENGTH} characters", field)
+        raise UserError(
+            "WEAK_PASSWORD", "use at least {min} characters", field, {"min": MIN_LENGTH}
+        )
     if len(password) > MAX_LENGTH:
-        raise UserError("WEAK_PASSWORD", f"use at most {MAX_LENGTH} characters", field)
+        raise UserError("WEAK_PASSWORD", "use at most {max} characters", field, {"max": MAX_LENGTH})
     classes = sum(
         (
             any(c.isalpha() for c in password),

@@ -32,6 +32,7 @@ from app.analytics.models import COUNTERS, MinuteBucket, ViewerVisit
 from app.analytics.recorder import MINUTE, minute_of
 from app.commerce.models import Order, OrderItem, OrderStatus
 from app.errors import NotFound, PermissionDenied, UserError
+from app.i18n import lazy_gettext
 from app.rooms.models import LiveSession, Room, RoomStatus
 
 HOUR = timedelta(hours=1)
@@ -143,9 +144,12 @@ def _check_range(start: datetime, end: datetime, interval: Interval) -> None:
     if end <= start:
         raise UserError("INVALID_RANGE", "the range must end after it starts", "to")
     if end - start > MAX_RANGE[interval.value]:
-        limit = "24 hours" if interval == Interval.MINUTE else "31 days"
+        limit = lazy_gettext("24 hours") if interval == Interval.MINUTE else lazy_gettext("31 days")
         raise UserError(
-            "RANGE_TOO_LONG", f"show at most {limit} at a time with this interval", "from"
+            "RANGE_TOO_LONG",
+            "show at most {limit} at a time with this interval",
+            "from",
+            {"limit": limit},
         )
 
 

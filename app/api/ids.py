@@ -25,7 +25,7 @@ def decode_id(value: str, type_name: str, field: str = "id") -> int:
     except (relay.GlobalIDValueError, ValueError, TypeError):
         raise UserError("INVALID_ID", "not a valid ID", field) from None
     if gid.type_name != type_name:
-        raise UserError("INVALID_ID", f"expected the ID of a {type_name}", field)
+        raise UserError("INVALID_ID", "expected the ID of a {type}", field, {"type": type_name})
     try:
         pk = int(gid.node_id)
     except ValueError:

@@ -60,7 +60,9 @@ def decode_cursor(cursor: str | None) -> int:
 
 def check_first(first: int) -> int:
     if not 0 <= first <= MAX_PAGE:
-        raise UserError("INVALID_PAGE_SIZE", f"first must be between 0 and {MAX_PAGE}", "first")
+        raise UserError(
+            "INVALID_PAGE_SIZE", "first must be between 0 and {max}", "first", {"max": MAX_PAGE}
+        )
     return first
 
 

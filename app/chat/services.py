@@ -52,9 +52,14 @@ class ChatRejected(UserError):
     """A message refused by a chat rule; ``retry_after`` is set for waits."""
 
     def __init__(
-        self, code: str, message: str, field: str | None = "text", retry_after: int = 0
+        self,
+        code: str,
+        message: str,
+        field: str | None = "text",
+        retry_after: int = 0,
+        params: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(code, message, field)
+        super().__init__(code, message, field, params)
         self.retry_after = retry_after
 
 
@@ -117,9 +122,10 @@ async def check_can_chat(user: User, room: Room) -> None:
         left = max(1, math.ceil((until - now()).total_seconds()))
         raise ChatRejected(
             "MUTED",
-            f"you are muted here until {until.strftime('%H:%M:%S')} UTC",
+            "you are muted here until {time} UTC",
             None,
             retry_after=left,
+            params={"time": until.strftime("%H:%M:%S")},
         )
 
 
@@ -129,7 +135,9 @@ def check_text(text: str) -> str:
     if not text:
         raise ChatRejected("EMPTY", "write a message first")
     if len(text) > MAX_LENGTH:
-        raise ChatRejected("TOO_LONG", f"keep messages to {MAX_LENGTH} characters")
+        raise ChatRejected(
+            "TOO_LONG", "keep messages to {max} characters", params={"max": MAX_LENGTH}
+        )
     return text
 
 
@@ -140,7 +148,10 @@ def _rate_key(user: User) -> str:
 def _rate_limited(retry: float) -> ChatRejected:
     seconds = max(1, math.ceil(retry))
     return ChatRejected(
-        "RATE_LIMITED", f"you are sending messages too fast; wait {seconds} s", retry_after=seconds
+        "RATE_LIMITED",
+        "you are sending messages too fast; wait {seconds} s",
+        retry_after=seconds,
+        params={"seconds": seconds},
     )
 
 
@@ -187,8 +198,9 @@ async def post_message(user: User, room_id: int, text: str) -> ChatMessage:
                     seconds = max(1, math.ceil(wait))
                     raise ChatRejected(
                         "SLOW_MODE",
-                        f"slow mode is on: wait {seconds} s before your next message",
+                        "slow mode is on: wait {seconds} s before your next message",
                         retry_after=seconds,
+                        params={"seconds": seconds},
                     )
         if not await RATE_LIMIT.hit(key):
             raise _rate_limited(await RATE_LIMIT.retry_after(key))
@@ -288,7 +300,9 @@ async def history(
     """
     await get_room(room_id)
     if not 0 <= first <= MAX_HISTORY:
-        raise UserError("INVALID_PAGE_SIZE", f"first must be between 0 and {MAX_HISTORY}", "first")
+        raise UserError(
+            "INVALID_PAGE_SIZE", "first must be between 0 and {max}", "first", {"max": MAX_HISTORY}
+        )
     query = _history_query(room_id, include_deleted)
     if before_id is not None:
         query = query.filter(id__lt=before_id)

@@ -147,23 +147,31 @@ async def start_auction(
     variant = await shelf.variant_for_room(room, variant_id)
     if not 0 < start_price <= MAX_PRICE:
         raise UserError(
-            "INVALID_PRICE", f"the start price must be 1 to {MAX_PRICE} (minor units)", "startPrice"
+            "INVALID_PRICE",
+            "the start price must be 1 to {max} (minor units)",
+            "startPrice",
+            {"max": MAX_PRICE},
         )
     if not 0 < increment <= MAX_PRICE:
         raise UserError(
-            "INVALID_INCREMENT", f"the bid increment must be 1 to {MAX_PRICE}", "increment"
+            "INVALID_INCREMENT",
+            "the bid increment must be 1 to {max}",
+            "increment",
+            {"max": MAX_PRICE},
         )
     if not MIN_DURATION <= duration_seconds <= MAX_DURATION:
         raise UserError(
             "INVALID_DURATION",
-            f"an auction lasts {MIN_DURATION} seconds to {MAX_DURATION // 3600} hours",
+            "an auction lasts {min} seconds to {max} hours",
             "durationSeconds",
+            {"min": MIN_DURATION, "max": MAX_DURATION // 3600},
         )
     if not 0 <= extension_seconds <= MAX_EXTENSION:
         raise UserError(
             "INVALID_EXTENSION",
-            f"the extension is 0 to {MAX_EXTENSION} seconds",
+            "the extension is 0 to {max} seconds",
             "extensionSeconds",
+            {"max": MAX_EXTENSION},
         )
     await shelf.ensure_on_shelf(room.id, variant.product_id)
     async with in_transaction() as conn:
@@ -202,9 +210,11 @@ def _check_bid(auction: Auction, user: User, amount: int, now: datetime) -> None
         raise UserError("AUCTION_ENDED", "this auction has ended", "auctionId")
     least = minimum_bid(auction)
     if amount < least:
-        raise UserError("BID_TOO_LOW", f"bid at least {least} (minor units)", "amount")
+        raise UserError("BID_TOO_LOW", "bid at least {min} (minor units)", "amount", {"min": least})
     if amount > MAX_PRICE:
-        raise UserError("BID_TOO_HIGH", f"bid at most {MAX_PRICE} (minor units)", "amount")
+        raise UserError(
+            "BID_TOO_HIGH", "bid at most {max} (minor units)", "amount", {"max": MAX_PRICE}
+        )
 
 
 async def check_funds(user: User, auction: Auction, amount: int) -> None:
@@ -217,7 +227,9 @@ async def check_funds(user: User, auction: Auction, amount: int) -> None:
     need = coins_for(amount, auction.currency)
     if balance < need:
         error = wallet.insufficient(need, int(balance))
-        raise UserError(error.code, f"to bid {amount} {error.message}", "amount")
+        raise UserError(
+            error.code, "to bid {amount} {reason}", "amount", {"amount": amount, "reason": error}
+        )
 
 
 async def place_bid(

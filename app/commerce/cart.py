@@ -70,7 +70,7 @@ async def add_to_cart(
 ) -> CartItem:
     """Add ``quantity`` of a variant (added to what the cart holds, at most 99)."""
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
-        raise UserError("INVALID_QUANTITY", f"add 1 to {MAX_QUANTITY}", "quantity")
+        raise UserError("INVALID_QUANTITY", "add 1 to {max}", "quantity", {"max": MAX_QUANTITY})
     variant = await Variant.get_or_none(id=variant_id).prefetch_related("product")
     if variant is None:
         raise NotFound("variant", "variantId")
@@ -102,7 +102,9 @@ async def _add(cart_id: int, variant_id: int, quantity: int, room_id: int | None
         item = await CartItem.filter(cart_id=cart_id, variant_id=variant_id).using_db(conn).first()
         if item is None:
             if await CartItem.filter(cart_id=cart_id).using_db(conn).count() >= MAX_CART_ITEMS:
-                raise UserError("CART_FULL", f"a cart holds at most {MAX_CART_ITEMS} items", None)
+                raise UserError(
+                    "CART_FULL", "a cart holds at most {max} items", None, {"max": MAX_CART_ITEMS}
+                )
             item = await CartItem.create(
                 cart_id=cart_id,
                 variant_id=variant_id,
@@ -127,7 +129,7 @@ async def _add(cart_id: int, variant_id: int, quantity: int, room_id: int | None
 async def set_cart_quantity(user: User, variant_id: int, quantity: int) -> None:
     """Set an item's quantity (0 removes it)."""
     if not isinstance(quantity, int) or not 0 <= quantity <= MAX_QUANTITY:
-        raise UserError("INVALID_QUANTITY", f"choose 0 to {MAX_QUANTITY}", "quantity")
+        raise UserError("INVALID_QUANTITY", "choose 0 to {max}", "quantity", {"max": MAX_QUANTITY})
     cart_id = await _cart_id(user)
     query = CartItem.filter(cart_id=cart_id, variant_id=variant_id)
     if quantity == 0:

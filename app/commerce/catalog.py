@@ -60,7 +60,12 @@ def clean_description(description: str | None) -> str:
 def check_currency(currency: str | None, field: str = "currency") -> str:
     currency = (currency or "USD").strip().upper()
     if currency not in SUPPORTED_CURRENCIES:
-        raise UserError("INVALID_CURRENCY", f"use one of: {', '.join(SUPPORTED_CURRENCIES)}", field)
+        raise UserError(
+            "INVALID_CURRENCY",
+            "use one of: {choices}",
+            field,
+            {"choices": ", ".join(SUPPORTED_CURRENCIES)},
+        )
     return currency
 
 
@@ -68,15 +73,18 @@ def check_price(price_cents: int, field: str = "priceCents") -> int:
     if not isinstance(price_cents, int) or not 1 <= price_cents <= MAX_PRICE_CENTS:
         raise UserError(
             "INVALID_PRICE",
-            f"the price must be between 1 and {MAX_PRICE_CENTS} (minor units)",
+            "the price must be between 1 and {max} (minor units)",
             field,
+            {"max": MAX_PRICE_CENTS},
         )
     return price_cents
 
 
 def check_stock(stock: int, field: str = "stock") -> int:
     if not isinstance(stock, int) or not 0 <= stock <= MAX_STOCK:
-        raise UserError("INVALID_STOCK", f"the stock must be between 0 and {MAX_STOCK}", field)
+        raise UserError(
+            "INVALID_STOCK", "the stock must be between 0 and {max}", field, {"max": MAX_STOCK}
+        )
     return stock
 
 
@@ -97,7 +105,10 @@ def clean_options(options: dict[str, Any] | None) -> dict[str, str]:
         return {}
     if not isinstance(options, dict) or len(options) > MAX_OPTIONS:
         raise UserError(
-            "INVALID_OPTIONS", f"give at most {MAX_OPTIONS} options as name → value", "options"
+            "INVALID_OPTIONS",
+            "give at most {max} options as name → value",
+            "options",
+            {"max": MAX_OPTIONS},
         )
     cleaned: dict[str, str] = {}
     for name, value in options.items():
@@ -280,7 +291,9 @@ def products_query(
         "popularity": ("-sold_count", "-id"),
     }.get(sort)
     if order is None:
-        raise UserError("INVALID_SORT", f"sort by one of: {', '.join(SORTS)}", "sort")
+        raise UserError(
+            "INVALID_SORT", "sort by one of: {choices}", "sort", {"choices": ", ".join(SORTS)}
+        )
     return query.order_by(*order)
 
 
@@ -333,7 +346,10 @@ async def add_variant(
     cleaned = clean_options(options)
     if currency is not None and check_currency(currency) != product.currency:
         raise UserError(
-            "CURRENCY_MISMATCH", f"this product is priced in {product.currency}", "currency"
+            "CURRENCY_MISMATCH",
+            "this product is priced in {currency}",
+            "currency",
+            {"currency": product.currency},
         )
     if await Variant.filter(product_id=product.id).count() >= MAX_VARIANTS_PER_PRODUCT:
         raise UserError("TOO_MANY_VARIANTS", "a product has at most 100 variants", None)

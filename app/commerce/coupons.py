@@ -28,6 +28,7 @@ from app.commerce.catalog import check_currency, require_merchant
 from app.commerce.models import Coupon, CouponClaim, CouponKind, CouponRedemption, Order
 from app.errors import NotFound, PermissionDenied, UserError
 from app.experiments import coupons as experiment_coupons
+from app.i18n.formatting import format_decimal_money
 from app.rooms import events
 from app.rooms.models import Room, RoomStatus
 
@@ -217,12 +218,15 @@ async def check_coupon(
     if coupon.room_id is not None and coupon.room_id != room_id:
         raise UserError("COUPON_WRONG_ROOM", "this coupon is only valid in its live room", field)
     if coupon.kind == CouponKind.FIXED and coupon.currency != currency:
-        raise UserError("COUPON_CURRENCY", f"this coupon is in {coupon.currency}", field)
+        raise UserError(
+            "COUPON_CURRENCY", "this coupon is in {currency}", field, {"currency": coupon.currency}
+        )
     if subtotal_cents < coupon.min_spend_cents:
         raise UserError(
             "COUPON_MIN_SPEND",
-            f"spend at least {coupon.min_spend_cents / 100:.2f} to use this coupon",
+            "spend at least {amount} to use this coupon",
             field,
+            {"amount": format_decimal_money(coupon.min_spend_cents)},
         )
     if coupon.max_uses is not None and coupon.used_count >= coupon.max_uses:
         raise UserError("COUPON_USED_UP", "this coupon has been used up", field)
@@ -274,8 +278,14 @@ async def consume(
 
 
 def _limit_reached(coupon: Coupon) -> UserError:
-    times = "once" if coupon.per_user_limit == 1 else f"{coupon.per_user_limit} times"
-    return UserError("COUPON_LIMIT_REACHED", f"you can use this coupon {times}", "couponCode")
+    if coupon.per_user_limit == 1:
+        return UserError("COUPON_LIMIT_REACHED", "you can use this coupon once", "couponCode")
+    return UserError(
+        "COUPON_LIMIT_REACHED",
+        "you can use this coupon {count} times",
+        "couponCode",
+        {"count": coupon.per_user_limit},
+    )
 
 
 async def release(order: Order, using_db: Any) -> None:
@@ -318,7 +328,9 @@ async def drop_coupon(
     if room.status != RoomStatus.LIVE:
         raise UserError("ROOM_NOT_LIVE", "drop coupons while the room is live", "roomId")
     if not isinstance(first_n, int) or not 1 <= first_n <= MAX_DROP:
-        raise UserError("INVALID_LIMIT", f"first N is between 1 and {MAX_DROP}", "firstN")
+        raise UserError(
+            "INVALID_LIMIT", "first N is between 1 and {max}", "firstN", {"max": MAX_DROP}
+        )
     if duration_seconds is not None and not 10 <= duration_seconds <= 86_400:
         raise UserError("INVALID_DURATION", "a drop lasts 10 seconds to a day", "durationSeconds")
     if coupon.room_id is not None and coupon.room_id != room.id:

@@ -173,7 +173,9 @@ async def start_flash_sale(
             "priceCents",
         )
     if not 0 < quantity <= MAX_QUANTITY:
-        raise UserError("INVALID_QUANTITY", f"sell 1 to {MAX_QUANTITY} units", "quantity")
+        raise UserError(
+            "INVALID_QUANTITY", "sell 1 to {max} units", "quantity", {"max": MAX_QUANTITY}
+        )
     if not 0 < per_user_limit <= min(quantity, MAX_PER_USER):
         raise UserError(
             "INVALID_LIMIT",
@@ -183,8 +185,9 @@ async def start_flash_sale(
     if not MIN_DURATION <= duration_seconds <= MAX_DURATION:
         raise UserError(
             "INVALID_DURATION",
-            f"a sale lasts {MIN_DURATION} seconds to {MAX_DURATION // 3600} hours",
+            "a sale lasts {min} seconds to {max} hours",
             "durationSeconds",
+            {"min": MIN_DURATION, "max": MAX_DURATION // 3600},
         )
     begins = _aware(starts_at) if starts_at else now
     if begins < now - timedelta(minutes=1) or begins > now + timedelta(days=7):
@@ -303,7 +306,7 @@ def _not_buyable(sale: FlashSale, now: datetime, quantity: int) -> UserError | N
     if sale.remaining <= 0:
         return UserError("SOLD_OUT", "this flash sale is sold out", "saleId")
     if sale.remaining < quantity:
-        return UserError("SOLD_OUT", f"only {sale.remaining} left", "quantity")
+        return UserError("SOLD_OUT", "only {left} left", "quantity", {"left": sale.remaining})
     return None
 
 
@@ -339,7 +342,7 @@ async def buy_flash_sale(
         taken = await stock_gate.take(gate, buyer.id, key, quantity, sale.per_user_limit)
     if taken.verdict == Verdict.SOLD_OUT:
         if taken.left > 0:
-            raise UserError("SOLD_OUT", f"only {taken.left} left", "quantity")
+            raise UserError("SOLD_OUT", "only {left} left", "quantity", {"left": taken.left})
         raise UserError("SOLD_OUT", "this flash sale is sold out", "saleId")
     if taken.verdict == Verdict.LIMIT:
         raise _limit_error(sale.per_user_limit, taken.held)
@@ -369,8 +372,9 @@ def _checked_key(idempotency_key: str) -> str:
     if not key or len(key) > MAX_KEY:
         raise UserError(
             "INVALID_IDEMPOTENCY_KEY",
-            f"send an idempotency key of 1 to {MAX_KEY} characters",
+            "send an idempotency key of 1 to {max} characters",
             "idempotencyKey",
+            {"max": MAX_KEY},
         )
     return key
 
@@ -383,10 +387,21 @@ def _check_quantity(sale: FlashSale, quantity: int) -> None:
 
 
 def _limit_error(limit: int, held: int) -> UserError:
-    message = f"you can buy at most {limit} in this sale"
-    if 0 < held < limit:
-        message += f"; {limit - held} more for you"
-    return UserError("PURCHASE_LIMIT", message, "quantity")
+    return _purchase_limit(limit, limit - held if 0 < held < limit else 0)
+
+
+def _purchase_limit(limit: int, more: int) -> UserError:
+    """At most ``limit`` per buyer in a sale; ``more`` (when above 0) still for this one."""
+    if more > 0:
+        return UserError(
+            "PURCHASE_LIMIT",
+            "you can buy at most {limit} in this sale; {more} more for you",
+            "quantity",
+            {"limit": limit, "more": more},
+        )
+    return UserError(
+        "PURCHASE_LIMIT", "you can buy at most {limit} in this sale", "quantity", {"limit": limit}
+    )
 
 
 async def _buy_in_database(
@@ -460,11 +475,7 @@ async def _purchase(
         )
         free = [n for n in range(1, limit + 1) if n not in taken][:quantity]
         if len(free) < quantity:
-            left = limit - len(taken)
-            message = f"you can buy at most {limit} in this sale"
-            if left > 0:
-                message += f"; {left} more for you"
-            raise UserError("PURCHASE_LIMIT", message, "quantity")
+            raise _purchase_limit(limit, limit - len(taken))
         # First, so that a buyer who lost the race stops here; the row lock it takes is
         # what serialises buyers of one sale.
         decremented = (

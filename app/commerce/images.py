@@ -16,6 +16,7 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
@@ -25,6 +26,7 @@ from app.commerce.config import get_config
 from app.commerce.models import ProductImage
 from app.errors import NotFound, PermissionDenied, UserError
 from app.events.changes import announce
+from app.i18n import N_
 from app.recognition import services as recognition
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -49,8 +51,21 @@ class EncodedImage:
         return "webp" if self.format == "webp" else "jpg"
 
 
-def _invalid(message: str = "upload a JPEG, PNG, WebP or GIF image") -> UserError:
-    return UserError("INVALID_IMAGE", message, "image")
+def _invalid(
+    message: str = N_("upload a JPEG, PNG, WebP or GIF image"),
+    params: dict[str, Any] | None = None,
+) -> UserError:
+    """``message`` is a msgid (marked with ``N_`` where it is written)."""
+    return UserError("INVALID_IMAGE", message, "image", params)
+
+
+def _too_large() -> UserError:
+    return UserError(
+        "IMAGE_TOO_LARGE",
+        "images are limited to {mb} MB",
+        "image",
+        {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+    )
 
 
 def output_format() -> str:
@@ -73,13 +88,9 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
 def encode_image(data: bytes) -> EncodedImage:
     """Validate ``data`` by its content and re-encode it (blocking: run in a thread)."""
     if not data:
-        raise _invalid("the file is empty")
+        raise _invalid(N_("the file is empty"))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UserError(
-            "IMAGE_TOO_LARGE",
-            f"images are limited to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
-            "image",
-        )
+        raise _too_large()
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -88,9 +99,11 @@ def encode_image(data: bytes) -> EncodedImage:
                     raise _invalid()
                 width, height = probe.size
                 if width * height > MAX_PIXELS:
-                    raise _invalid("the image has too many pixels")
+                    raise _invalid(N_("the image has too many pixels"))
                 if min(width, height) < MIN_SIDE:
-                    raise _invalid(f"the image must be at least {MIN_SIDE}×{MIN_SIDE} pixels")
+                    raise _invalid(
+                        N_("the image must be at least {side}×{side} pixels"), {"side": MIN_SIDE}
+                    )
                 probe.verify()
             with Image.open(io.BytesIO(data)) as source:
                 source.seek(0)  # the first frame of an animation
@@ -144,15 +157,14 @@ async def add_product_image(merchant: User, product_id: int, data: bytes) -> Pro
     """
     product = await owned_product(merchant, product_id)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UserError(
-            "IMAGE_TOO_LARGE",
-            f"images are limited to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
-            "image",
-        )
+        raise _too_large()
     count = await ProductImage.filter(product_id=product.id).count()
     if count >= MAX_IMAGES_PER_PRODUCT:
         raise UserError(
-            "TOO_MANY_IMAGES", f"a product has at most {MAX_IMAGES_PER_PRODUCT} images", "image"
+            "TOO_MANY_IMAGES",
+            "a product has at most {max} images",
+            "image",
+            {"max": MAX_IMAGES_PER_PRODUCT},
         )
     encoded = await asyncio.to_thread(encode_image, data)
     uploads = get_config().uploads_dir

@@ -104,7 +104,9 @@ async def ensure_on_shelf(room_id: int, product_id: int) -> ShelfItem:
     if existing is not None:
         return existing
     if await ShelfItem.filter(room_id=room_id).count() >= MAX_SHELF:
-        raise UserError("SHELF_FULL", f"a shelf holds at most {MAX_SHELF} products", "productId")
+        raise UserError(
+            "SHELF_FULL", "a shelf holds at most {max} products", "productId", {"max": MAX_SHELF}
+        )
     row = await ShelfItem.filter(room_id=room_id).annotate(top=Max("position")).values("top")
     top = row[0]["top"] if row and row[0]["top"] is not None else 0
     item, created = await ShelfItem.get_or_create(

@@ -25,6 +25,10 @@ from app.accounts.models import ROLE_RANK, Role, User
 from app.errors import NotFound, PermissionDenied, UserError
 from app.experiments.assignment import assign, subject_key
 from app.experiments.models import Experiment, ExperimentKind, ExperimentStatus, Exposure
+from app.i18n import N_, lazy_gettext
+
+#: Experiment kinds as words in messages.
+_KIND_WORDS = {"recs": N_("recs"), "coupon": N_("coupon"), "generic": N_("generic")}
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 MAX_VARIANTS = 6
@@ -60,7 +64,10 @@ class VariantSpec:
 def _clean_variants(variants: list[VariantSpec]) -> list[dict[str, Any]]:
     if not 2 <= len(variants) <= MAX_VARIANTS:
         raise UserError(
-            "INVALID_VARIANTS", f"an experiment has 2 to {MAX_VARIANTS} variants", "variants"
+            "INVALID_VARIANTS",
+            "an experiment has 2 to {max} variants",
+            "variants",
+            {"max": MAX_VARIANTS},
         )
     names: set[str] = set()
     cleaned: list[dict[str, Any]] = []
@@ -69,7 +76,9 @@ def _clean_variants(variants: list[VariantSpec]) -> list[dict[str, Any]]:
         if not name or len(name) > 40:
             raise UserError("INVALID_VARIANTS", "each variant needs a name (1-40)", "variants")
         if name in names:
-            raise UserError("INVALID_VARIANTS", f"variant {name!r} appears twice", "variants")
+            raise UserError(
+                "INVALID_VARIANTS", "variant {name} appears twice", "variants", {"name": repr(name)}
+            )
         if not (isinstance(v.weight, int | float) and 0 < float(v.weight) <= 100):
             raise UserError("INVALID_VARIANTS", "weights are between 0 and 100", "variants")
         names.add(name)
@@ -116,8 +125,9 @@ async def create_experiment(
     if not isinstance(sample_size, int) or not MIN_SAMPLE <= sample_size <= MAX_SAMPLE:
         raise UserError(
             "INVALID_SAMPLE_SIZE",
-            f"the sample size per variant is {MIN_SAMPLE} to {MAX_SAMPLE}",
+            "the sample size per variant is {min} to {max}",
             "sampleSize",
+            {"min": MIN_SAMPLE, "max": MAX_SAMPLE},
         )
     if await Experiment.filter(key=key).exists():
         raise UserError("KEY_TAKEN", "an experiment with this key exists", "key")
@@ -181,8 +191,9 @@ async def start_experiment(user: User | None, experiment_id: int) -> Experiment:
     if clash and experiment.kind != ExperimentKind.GENERIC:
         raise UserError(
             "ALREADY_RUNNING",
-            f"another {experiment.kind} experiment is running: stop it first",
+            "another {kind} experiment is running: stop it first",
             "experimentId",
+            {"kind": lazy_gettext(_KIND_WORDS.get(experiment.kind, experiment.kind))},
         )
     updated = await Experiment.filter(id=experiment.id, status=ExperimentStatus.DRAFT).update(
         status=ExperimentStatus.RUNNING, started_at=now()

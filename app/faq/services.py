@@ -47,15 +47,19 @@ def clean_questions(questions: list[str] | None) -> list[str]:
         if len(text) > MAX_QUESTION_LENGTH:
             raise UserError(
                 "QUESTION_TOO_LONG",
-                f"keep each question to {MAX_QUESTION_LENGTH} characters",
+                "keep each question to {max} characters",
                 "questions",
+                {"max": MAX_QUESTION_LENGTH},
             )
         seen.setdefault(text.lower(), text)
     if not seen:
         raise UserError("NO_QUESTIONS", "write at least one question", "questions")
     if len(seen) > MAX_QUESTIONS:
         raise UserError(
-            "TOO_MANY_QUESTIONS", f"give at most {MAX_QUESTIONS} phrasings", "questions"
+            "TOO_MANY_QUESTIONS",
+            "give at most {max} phrasings",
+            "questions",
+            {"max": MAX_QUESTIONS},
         )
     return list(seen.values())
 
@@ -66,7 +70,10 @@ def clean_answer(answer: str | None) -> str:
         raise UserError("EMPTY_ANSWER", "write the answer", "answer")
     if len(text) > MAX_ANSWER_LENGTH:
         raise UserError(
-            "ANSWER_TOO_LONG", f"keep the answer to {MAX_ANSWER_LENGTH} characters", "answer"
+            "ANSWER_TOO_LONG",
+            "keep the answer to {max} characters",
+            "answer",
+            {"max": MAX_ANSWER_LENGTH},
         )
     return text
 
@@ -113,7 +120,10 @@ async def create_faq(
     async with in_transaction():
         if await Faq.filter(room_id=room.id).count() >= MAX_FAQS_PER_ROOM:
             raise UserError(
-                "TOO_MANY_FAQS", f"a room holds at most {MAX_FAQS_PER_ROOM} FAQs", "roomId"
+                "TOO_MANY_FAQS",
+                "a room holds at most {max} FAQs",
+                "roomId",
+                {"max": MAX_FAQS_PER_ROOM},
             )
         faq = await Faq.create(
             room_id=room.id,

@@ -97,9 +97,13 @@ async def get_gift_sends(ids: list[int]) -> dict[int, GiftSend]:
 
 def _check_quantity(quantity: int) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise UserError("INVALID_QUANTITY", f"send 1 to {MAX_QUANTITY} at a time", "quantity")
+        raise UserError(
+            "INVALID_QUANTITY", "send 1 to {max} at a time", "quantity", {"max": MAX_QUANTITY}
+        )
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise UserError("INVALID_QUANTITY", f"send 1 to {MAX_QUANTITY} at a time", "quantity")
+        raise UserError(
+            "INVALID_QUANTITY", "send 1 to {max} at a time", "quantity", {"max": MAX_QUANTITY}
+        )
     return quantity
 
 

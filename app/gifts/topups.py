@@ -105,7 +105,10 @@ async def top_up(user: User, pack_id: str, card_number: str, idempotency_key: st
     since = datetime.now(UTC) - timedelta(hours=1)
     if await TopUp.filter(user_id=user.id, created_at__gte=since).count() >= MAX_TOPUPS_PER_HOUR:
         raise UserError(
-            "TOO_MANY_TOPUPS", f"at most {MAX_TOPUPS_PER_HOUR} top-ups an hour; try later", None
+            "TOO_MANY_TOPUPS",
+            "at most {max} top-ups an hour; try later",
+            None,
+            {"max": MAX_TOPUPS_PER_HOUR},
         )
     charge = await get_payments().charge_card(
         amount_cents=pack.price_cents,

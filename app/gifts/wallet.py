@@ -87,8 +87,16 @@ def now() -> datetime:
 
 
 def insufficient(coins: int, have: int | None = None) -> UserError:
-    extra = f" (you have {have})" if have is not None else ""
-    return UserError("INSUFFICIENT_COINS", f"you need {coins} coins{extra}; top up first", "coins")
+    if have is None:
+        return UserError(
+            "INSUFFICIENT_COINS", "you need {coins} coins; top up first", "coins", {"coins": coins}
+        )
+    return UserError(
+        "INSUFFICIENT_COINS",
+        "you need {coins} coins (you have {have}); top up first",
+        "coins",
+        {"coins": coins, "have": have},
+    )
 
 
 def frozen_error() -> UserError:

@@ -90,7 +90,12 @@ async def mute(actor: User, room_id: int, user_id: int, minutes: int) -> RoomMut
     target = await _get_user(user_id)
     check_target(actor, room, target)
     if not 1 <= minutes <= MAX_MUTE_MINUTES:
-        raise UserError("INVALID_DURATION", f"mute for 1 to {MAX_MUTE_MINUTES} minutes", "minutes")
+        raise UserError(
+            "INVALID_DURATION",
+            "mute for 1 to {max} minutes",
+            "minutes",
+            {"max": MAX_MUTE_MINUTES},
+        )
     until = now() + timedelta(minutes=minutes)
     async with in_transaction():
         updated = await RoomMute.filter(room_id=room.id, user_id=target.id).update(
@@ -228,7 +233,10 @@ async def set_slow_mode(actor: User, room_id: int, seconds: int) -> Room:
     room = await _room_for(actor, room_id)
     if not 0 <= seconds <= MAX_SLOW_MODE:
         raise UserError(
-            "INVALID_SLOW_MODE", f"slow mode is 0 to {MAX_SLOW_MODE} seconds", "seconds"
+            "INVALID_SLOW_MODE",
+            "slow mode is 0 to {max} seconds",
+            "seconds",
+            {"max": MAX_SLOW_MODE},
         )
     async with in_transaction():
         await Room.filter(id=room.id).update(slow_mode_seconds=seconds)
@@ -259,8 +267,9 @@ async def add_banned_word(actor: User, room_id: int | None, word: str) -> Banned
     if not MIN_WORD_LENGTH <= len(normalized) <= MAX_WORD_LENGTH:
         raise UserError(
             "INVALID_WORD",
-            f"a banned word needs {MIN_WORD_LENGTH} to {MAX_WORD_LENGTH} letters or digits",
+            "a banned word needs {min} to {max} letters or digits",
             "word",
+            {"min": MIN_WORD_LENGTH, "max": MAX_WORD_LENGTH},
         )
     normalized = clean_word(shown)
     scope_key = f"{room.id if room else 'global'}:{normalized}"
@@ -341,7 +350,9 @@ async def report_message(reporter: User, message_id: int, reason: str) -> Report
     if not reason:
         raise UserError("INVALID_REASON", "say why you report this message", "reason")
     if len(reason) > MAX_REASON:
-        raise UserError("INVALID_REASON", f"keep the reason to {MAX_REASON} characters", "reason")
+        raise UserError(
+            "INVALID_REASON", "keep the reason to {max} characters", "reason", {"max": MAX_REASON}
+        )
     if message.user_id == reporter.id:
         raise UserError("INVALID_REPORT", "you cannot report your own message", "messageId")
     open_key = f"{message.id}:{reporter.id}"
@@ -467,7 +478,10 @@ async def audit_log(actor: User, room_id: int | None = None, action: str | None 
     if action:
         if action not in audit.ACTIONS:
             raise UserError(
-                "INVALID_ACTION", f"action must be one of {', '.join(audit.ACTIONS)}", "action"
+                "INVALID_ACTION",
+                "action must be one of {choices}",
+                "action",
+                {"choices": ", ".join(audit.ACTIONS)},
             )
         query = query.filter(action=action)
     return query.order_by("-created_at", "-id").select_related("actor", "target_user", "room")

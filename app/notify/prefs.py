@@ -48,14 +48,18 @@ def parse_kind(value: str, field: str = "kind") -> Kind:
     try:
         return Kind(value)
     except ValueError:
-        raise UserError("INVALID_KIND", f"unknown notification type {value!r}", field) from None
+        raise UserError(
+            "INVALID_KIND", "unknown notification type {value}", field, {"value": repr(value)}
+        ) from None
 
 
 def parse_channel(value: str, field: str = "channel") -> Channel:
     try:
         return Channel(value)
     except ValueError:
-        raise UserError("INVALID_CHANNEL", f"unknown channel {value!r}", field) from None
+        raise UserError(
+            "INVALID_CHANNEL", "unknown channel {value}", field, {"value": repr(value)}
+        ) from None
 
 
 async def preferences(user_id: int) -> dict[tuple[Kind, Channel], bool]:
@@ -155,14 +159,20 @@ def parse_clock(value: str, field: str) -> int | None:
     return hours * 60 + minutes
 
 
+def _unknown_zone(value: str, field: str) -> UserError:
+    return UserError(
+        "INVALID_TIME_ZONE", "unknown time zone {value}", field, {"value": repr(value)}
+    )
+
+
 def check_time_zone(value: str, field: str = "timeZone") -> str:
     value = (value or "").strip() or "UTC"
     if value not in available_timezones() and value != "UTC":
-        raise UserError("INVALID_TIME_ZONE", f"unknown time zone {value!r}", field)
+        raise _unknown_zone(value, field)
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UserError("INVALID_TIME_ZONE", f"unknown time zone {value!r}", field) from None
+        raise _unknown_zone(value, field) from None
     return value
 
 

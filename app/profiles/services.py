@@ -150,13 +150,19 @@ def check_interests(interests: list[str]) -> list[str]:
         value = (raw or "").strip().lower()
         if value not in CATEGORIES:
             raise UserError(
-                "INVALID_INTEREST", f"choose among: {', '.join(CATEGORIES)}", "interests"
+                "INVALID_INTEREST",
+                "choose among: {choices}",
+                "interests",
+                {"choices": ", ".join(CATEGORIES)},
             )
         if value not in cleaned:
             cleaned.append(value)
     if len(cleaned) > MAX_INTERESTS:
         raise UserError(
-            "TOO_MANY_INTERESTS", f"pick at most {MAX_INTERESTS} interests", "interests"
+            "TOO_MANY_INTERESTS",
+            "pick at most {max} interests",
+            "interests",
+            {"max": MAX_INTERESTS},
         )
     return cleaned
 
@@ -174,7 +180,10 @@ async def remove_tag(user: User, dimension: str, key: str) -> ProfileView:
     """Forget one learned tag ("not interested"); it comes back only with new activity."""
     if dimension not in DIMENSIONS:
         raise UserError(
-            "INVALID_TAG", f"dimension must be one of: {', '.join(DIMENSIONS)}", "dimension"
+            "INVALID_TAG",
+            "dimension must be one of: {choices}",
+            "dimension",
+            {"choices": ", ".join(DIMENSIONS)},
         )
     profile = await profile_of(user)
     deleted = await ProfileTag.filter(profile_id=profile.id, dimension=dimension, key=key).delete()

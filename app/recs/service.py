@@ -388,7 +388,9 @@ def _model(item_type: ItemType) -> recsys.Recommender | None:
 
 def check_first(first: int) -> int:
     if not 0 <= first <= MAX_FIRST:
-        raise UserError("INVALID_PAGE_SIZE", f"first must be between 0 and {MAX_FIRST}", "first")
+        raise UserError(
+            "INVALID_PAGE_SIZE", "first must be between 0 and {max}", "first", {"max": MAX_FIRST}
+        )
     return first
 
 

@@ -65,7 +65,9 @@ def set_coalescer(coalescer: LikeCoalescer | None) -> None:
 async def like(user: User | None, room_id: int, count: int = 1) -> int:
     """Record ``count`` taps (1..100) on a live room; returns the accepted count."""
     if not 1 <= count <= MAX_PER_REQUEST:
-        raise UserError("INVALID_COUNT", f"send 1 to {MAX_PER_REQUEST} likes at a time", "count")
+        raise UserError(
+            "INVALID_COUNT", "send 1 to {max} likes at a time", "count", {"max": MAX_PER_REQUEST}
+        )
     room = await rooms.get_room(room_id)
     if room.status != RoomStatus.LIVE:
         raise UserError("ROOM_NOT_LIVE", "this room is not live", "roomId")

@@ -28,6 +28,7 @@ from typing import Any
 
 from app import signals
 from app.errors import UserError
+from app.i18n import N_
 from app.rooms import events
 from app.rooms import services as rooms
 from app.tasks import RetryLog, stop_task
@@ -46,8 +47,9 @@ class TooManyWatchers(UserError):
     def __init__(self, limit: int) -> None:
         super().__init__(
             "TOO_MANY_SUBSCRIPTIONS",
-            f"at most {limit} room subscriptions from one address; close some first",
+            N_("at most {limit} room subscriptions from one address; close some first"),
             None,
+            {"limit": limit},
         )
 
 

@@ -101,7 +101,10 @@ def check_cover(url: str | None) -> str:
     )
     if len(url) > MAX_COVER_URL:
         raise UserError(
-            "INVALID_COVER", f"the cover URL is longer than {MAX_COVER_URL} characters", "coverUrl"
+            "INVALID_COVER",
+            "the cover URL is longer than {max} characters",
+            "coverUrl",
+            {"max": MAX_COVER_URL},
         )
     if any(not (0x21 <= ord(ch) < 0x7F) or ch in _COVER_FORBIDDEN for ch in url):
         raise invalid

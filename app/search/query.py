@@ -52,7 +52,10 @@ def clean_query(text: str | None) -> str:
         raise UserError("EMPTY_QUERY", "type something to search for", "query")
     if len(cleaned) > MAX_QUERY_CHARS:
         raise UserError(
-            "QUERY_TOO_LONG", f"a search is at most {MAX_QUERY_CHARS} characters", "query"
+            "QUERY_TOO_LONG",
+            "a search is at most {max} characters",
+            "query",
+            {"max": MAX_QUERY_CHARS},
         )
     return cleaned
 
@@ -70,7 +73,10 @@ def make_filters(
     category = normalize(category) if category else None
     if category is not None and len(category) > MAX_CATEGORY_CHARS:
         raise UserError(
-            "INVALID_FILTER", f"a category is at most {MAX_CATEGORY_CHARS} characters", "category"
+            "INVALID_FILTER",
+            "a category is at most {max} characters",
+            "category",
+            {"max": MAX_CATEGORY_CHARS},
         )
     for name, value in (("min_price_cents", min_price_cents), ("max_price_cents", max_price_cents)):
         if value is not None and not 0 <= value <= MAX_PRICE_CENTS:

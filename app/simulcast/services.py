@@ -34,7 +34,10 @@ async def add_destination(user: User, name: str, url: str, secret_key: str) -> S
         raise UserError("INVALID_DESTINATION", str(exc), "url") from None
     if await SimulcastDestination.filter(owner_id=user.id).count() >= MAX_DESTINATIONS:
         raise UserError(
-            "TOO_MANY_DESTINATIONS", f"you can simulcast to at most {MAX_DESTINATIONS} places"
+            "TOO_MANY_DESTINATIONS",
+            "you can simulcast to at most {max} places",
+            None,
+            {"max": MAX_DESTINATIONS},
         )
     return await SimulcastDestination.create(
         owner_id=user.id,

@@ -203,7 +203,10 @@ class Mutation:
             raise UserError("INVALID_TARGET", "a visit is to a room or to a product", "roomId")
         if source is not None and source.strip().lower() not in SOURCES:
             raise UserError(
-                "INVALID_SOURCE", f"the source is one of {', '.join(SOURCES)}", "source"
+                "INVALID_SOURCE",
+                "the source is one of {choices}",
+                "source",
+                {"choices": ", ".join(SOURCES)},
             )
         await record_visit(
             VisitHit(

@@ -113,7 +113,10 @@ async def _place(
         product = products[variant.product_id]
         if not variant.is_active or product.status != ProductStatus.ACTIVE:
             raise UserError(
-                "UNAVAILABLE", f"{product.title} ({variant.sku}) is not for sale", "variantId"
+                "UNAVAILABLE",
+                "{product} ({sku}) is not for sale",
+                "variantId",
+                {"product": product.title, "sku": variant.sku},
             )
     merchants = {v.merchant_id for v in variants.values()}
     if len(merchants) != 1:
@@ -164,8 +167,9 @@ async def _place(
             product = products[variant.product_id]
             raise UserError(
                 "OUT_OF_STOCK",
-                f"not enough of {product.title} ({variant.sku}) left in stock",
+                "not enough of {product} ({sku}) left in stock",
                 "quantity",
+                {"product": product.title, "sku": variant.sku},
             )
     order = await Order.create(
         buyer_id=buyer.id,

@@ -12,6 +12,7 @@ from typing import Any
 from app.commerce.models import OrderStatus
 from app.errors import UserError
 from app.gifts.coin_price import cents_for_coins, coins_for_cents
+from app.i18n import N_, lazy_gettext
 from app.text import one_line
 
 MAX_LINES = 50
@@ -89,13 +90,28 @@ def clean_shipping(shipping: dict[str, Any] | None) -> dict[str, str]:
         if name == "country" and (len(value) != 2 or not value.isalpha()):
             raise UserError("INVALID_ADDRESS", "use a two-letter country code", "country")
         if not low <= len(value) <= high:
-            label = name.replace("_", " ")
             raise UserError(
-                "INVALID_ADDRESS", f"enter a valid {label} ({low}–{high} characters)", name
+                "INVALID_ADDRESS",
+                "enter a valid {label} ({low}–{high} characters)",
+                name,
+                {"label": lazy_gettext(ADDRESS_LABELS[name]), "low": low, "high": high},
             )
         cleaned[name] = value
     cleaned["country"] = cleaned["country"].upper()
     return cleaned
+
+
+#: The address fields as named in messages (``enter a valid {label} ...``).
+ADDRESS_LABELS = {
+    "name": N_("name"),
+    "line1": N_("line1"),
+    "line2": N_("line2"),
+    "city": N_("city"),
+    "region": N_("region"),
+    "postal_code": N_("postal code"),
+    "country": N_("country"),
+    "phone": N_("phone"),
+}
 
 
 def check_key(key: str, field: str = "idempotencyKey") -> str:
@@ -112,10 +128,14 @@ def check_lines(lines: list[OrderLine]) -> None:
     if not lines:
         raise UserError("EMPTY_ORDER", "add something to buy", "lines")
     if len(lines) > MAX_LINES:
-        raise UserError("TOO_MANY_LINES", f"an order has at most {MAX_LINES} lines", "lines")
+        raise UserError(
+            "TOO_MANY_LINES", "an order has at most {max} lines", "lines", {"max": MAX_LINES}
+        )
     for line in lines:
         if not isinstance(line.quantity, int) or not 1 <= line.quantity <= MAX_QUANTITY:
-            raise UserError("INVALID_QUANTITY", f"buy 1 to {MAX_QUANTITY} of an item", "quantity")
+            raise UserError(
+                "INVALID_QUANTITY", "buy 1 to {max} of an item", "quantity", {"max": MAX_QUANTITY}
+            )
         if line.unit_price is not None and (
             not isinstance(line.unit_price, int) or not 1 <= line.unit_price <= MAX_UNIT_PRICE
         ):
@@ -125,12 +145,23 @@ def check_lines(lines: list[OrderLine]) -> None:
 
 
 _VERBS = {
-    "pay": "pay",
-    "cancel": "cancel",
-    "ship": "ship",
-    "deliver": "mark as delivered",
-    "complete": "complete",
-    "refund": "refund",
+    "pay": N_("pay"),
+    "cancel": N_("cancel"),
+    "ship": N_("ship"),
+    "deliver": N_("mark as delivered"),
+    "complete": N_("complete"),
+    "refund": N_("refund"),
+}
+#: Order statuses as words in messages (``an order that is {status}``).
+_STATUS_WORDS = {
+    "pending": N_("pending"),
+    "paid": N_("paid"),
+    "shipped": N_("shipped"),
+    "delivered": N_("delivered"),
+    "completed": N_("completed"),
+    "cancelled": N_("cancelled"),
+    "expired": N_("expired"),
+    "refunded": N_("refunded"),
 }
 
 
@@ -144,8 +175,12 @@ def invalid_transition(action: str, status: str, expired: bool = False) -> UserE
         return UserError("INVALID_TRANSITION", "this order was already refunded", "orderId")
     return UserError(
         "INVALID_TRANSITION",
-        f"cannot {_VERBS.get(action, action)} an order that is {status}",
+        "cannot {action} an order that is {status}",
         "orderId",
+        {
+            "action": lazy_gettext(_VERBS.get(action, action)),
+            "status": lazy_gettext(_STATUS_WORDS.get(status, status)),
+        },
     )
 
 
