@@ -253,6 +253,27 @@ async def platform_page(request: Request) -> Response:
     return render(request, "analytics/platform.html", ctx)
 
 
+#: What a confirmed flag did, as words in the notice.
+_FLAG_ACTION_WORDS = {
+    FlagAction.FREEZE_WALLET.value: N_("freeze wallet"),
+    FlagAction.CANCEL_ORDERS.value: N_("cancel orders"),
+}
+
+
+def _flag_notice(flag: FraudFlag) -> str:
+    """``Flag 7 confirmed (freeze wallet).`` / ``Flag 7 dismissed.`` in the viewer's language."""
+    confirmed = flag.status == FlagStatus.CONFIRMED
+    action = str(getattr(flag.action, "value", flag.action))
+    if flag.action == FlagAction.NONE:
+        if confirmed:
+            return _("Flag %(id)s confirmed.", id=flag.id)
+        return _("Flag %(id)s dismissed.", id=flag.id)
+    word = _FLAG_ACTION_WORDS.get(action, action.replace("_", " "))
+    if confirmed:
+        return _("Flag %(id)s confirmed (%(action)s).", id=flag.id, action=_(word))
+    return _("Flag %(id)s dismissed (%(action)s).", id=flag.id, action=_(word))
+
+
 def _flag_view(flag: FraudFlag) -> dict[str, Any]:
     evidence = flag.evidence or {}
     return {
@@ -319,12 +340,7 @@ async def fraud_decide(request: Request) -> Response:
     except UserError as exc:
         ctx = await _fraud_context(user, "open", error=exc.message)
         return render(request, "analytics/fraud.html", ctx, 422)
-    done = "confirmed" if flag.status == FlagStatus.CONFIRMED else "dismissed"
-    notice = f"Flag {flag.id} {done}" + (
-        f" ({str(getattr(flag.action, 'value', flag.action)).replace('_', ' ')})."
-        if flag.action != FlagAction.NONE
-        else "."
-    )
+    notice = _flag_notice(flag)
     return render(request, "analytics/fraud.html", await _fraud_context(user, "open", notice))
 
 

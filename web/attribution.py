@@ -29,6 +29,7 @@ from app.attribution.recorder import VisitHit, record_visit
 from app.auth import client_ip
 from app.commerce.models import Product
 from app.errors import UserError
+from app.i18n import _
 from app.rooms import services as rooms
 from app.rooms.models import Room
 from app.signals import now
@@ -233,7 +234,11 @@ async def studio_raid(request: Request) -> Response:
             status = 422
         else:
             target_room = await rooms.get_room(made.to_room_id)
-            notice = f"Your {made.viewers} viewers are on their way to {target_room.title}."
+            notice = _(
+                "Your %(viewers)s viewers are on their way to %(room)s.",
+                viewers=made.viewers,
+                room=target_room.title,
+            )
     targets: list[Room] = []
     try:
         targets = await raids.raid_targets(user, room.id)

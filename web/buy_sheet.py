@@ -24,6 +24,7 @@ from app.commerce import orders, pinned
 from app.commerce.models import Order, Variant
 from app.errors import UserError
 from app.gifts import wallet
+from app.i18n import _
 from app.payments.cards import APPROVED_TEST_CARD, normalize_card
 from app.rooms import services as rooms
 from app.rooms.models import Room
@@ -135,16 +136,16 @@ async def buy(request: Request) -> Response:
         return _sheet(request, {**ctx, "error": message, "need_address": need_address}, 422)
 
     if ctx["offer"] is None:
-        return refused("Nothing is pinned right now.")
+        return refused(_("Nothing is pinned right now."))
     if method not in PAY_METHODS:
-        return refused("Choose how to pay.")
+        return refused(_("Choose how to pay."))
     address = _posted_address(form) or ctx["address"] or None
     if address is None:
-        return refused("Where should we ship it?", need_address=True)
+        return refused(_("Where should we ship it?"), need_address=True)
     if _int(values["variant_id"]) != ctx["variant"].id:
-        return refused("This option is no longer available here.")
+        return refused(_("This option is no longer available here."))
     if _int(values["quantity"], 1) != ctx["quantity"]:
-        return refused(f"Choose 1 to {len(ctx['quantities'])}.")
+        return refused(_("Choose 1 to %(max)s.", max=len(ctx["quantities"])))
     try:
         if method == "card":
             normalize_card(card)
@@ -168,7 +169,12 @@ async def buy(request: Request) -> Response:
     try:
         await _pay(user, order, method, card, key)
     except UserError as exc:
-        return refused(f"Your order is held for you, but the payment failed: {exc.message}")
+        return refused(
+            _(
+                "Your order is held for you, but the payment failed: %(reason)s",
+                reason=exc.message,
+            )
+        )
     if not is_htmx(request):
         return RedirectResponse(f"/orders/{order.id}", status_code=303)
     done = {

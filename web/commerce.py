@@ -520,16 +520,16 @@ async def studio_orders(request: Request) -> Response:
         try:
             if action == "ship":
                 await orders.ship_order(user, order_id, field(form, "tracking", 80))
-                notice = f"Order #{order_id} shipped."
+                notice = _("Order #%(id)s shipped.", id=order_id)
             elif action == "deliver":
                 await orders.mark_delivered(user, order_id)
-                notice = f"Order #{order_id} delivered."
+                notice = _("Order #%(id)s delivered.", id=order_id)
             elif action == "refund":
                 await orders.refund_order(user, order_id)
-                notice = f"Order #{order_id} refunded."
+                notice = _("Order #%(id)s refunded.", id=order_id)
             elif action == "cancel":
                 await orders.cancel_order(user, order_id)
-                notice = f"Order #{order_id} cancelled."
+                notice = _("Order #%(id)s cancelled.", id=order_id)
             else:
                 raise UserError("INVALID_ACTION", "unknown action", None)
         except UserError as exc:

@@ -102,7 +102,12 @@ async def send_gift(request: Request) -> Response:
             field(form, "idempotency_key", 80),
         )
         gift = result.gift_send
-        notice = f"Sent {gift.quantity}× {await _gift_name(gift.gift_id)} ({gift.coins} coins)"
+        notice = _(
+            "Sent %(quantity)s× %(gift)s (%(coins)s coins)",
+            quantity=gift.quantity,
+            gift=await _gift_name(gift.gift_id),
+            coins=gift.coins,
+        )
     except UserError as exc:
         error, status = exc.message, 422
     if not is_htmx(request):

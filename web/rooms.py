@@ -297,7 +297,9 @@ async def studio_room(request: Request) -> Response:
                     user, room.id, int(product_id) if product_id.isdigit() else -1
                 )
                 product = await Product.get(id=item.product_id) if item else None
-                notice = f"Pinned {product.title}." if product else "Pinned."
+                notice = (
+                    _("Pinned %(product)s.", product=product.title) if product else _("Pinned.")
+                )
             else:
                 raise UserError("INVALID_ACTION", "unknown action", None)
         except UserError as exc:

@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 
 from app.accounts.models import User
 from app.errors import NotFound, UserError
+from app.i18n import N_
 from app.rooms.services import check_cover
 from app.text import one_line
 
@@ -67,13 +68,27 @@ def check_bio(raw: str) -> str:
     return bio
 
 
+#: :func:`app.rooms.services.check_cover`'s messages with "cover" said as "avatar".
+_AVATAR_MESSAGES = {
+    "the cover URL is longer than {max} characters": N_(
+        "the avatar URL is longer than {max} characters"
+    ),
+    "the cover must be an http(s) URL or a path on this site, without spaces, quotes "
+    "or parentheses": N_(
+        "the avatar must be an http(s) URL or a path on this site, without spaces, quotes "
+        "or parentheses"
+    ),
+}
+
+
 def check_avatar(raw: str) -> str:
     """An avatar address follows the room cover's rules (http(s) or a path on this site)."""
     try:
         return check_cover(raw)
     except UserError as exc:
-        message = exc.message.replace("cover", "avatar")
-        raise UserError("INVALID_AVATAR", message, "avatarUrl") from None
+        # The cover's rule, said of the avatar (each sentence is a msgid of its own).
+        message = _AVATAR_MESSAGES.get(exc.template, exc.template)
+        raise UserError("INVALID_AVATAR", message, "avatarUrl", exc.params) from None
 
 
 def _taken(handle: str) -> UserError:

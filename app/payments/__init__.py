@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from app.errors import UserError
+from app.i18n import N_
 from app.payments import outbox
 from app.payments.backends.base import FAILED, Charge, PaymentBackend
 from app.payments.backends.simulated import SimulatedBackend
@@ -53,7 +54,9 @@ class Payments:
             self.backend.new_charge_id(), amount_cents, currency, digits, idempotency_key
         )
         if charge.status == FAILED:
-            raise UserError("PAYMENT_DECLINED", charge.failure_reason or "declined", "cardNumber")
+            # The reason is a msgid where the backend marked it (N_), else shown as given.
+            reason = charge.failure_reason or N_("declined")
+            raise UserError("PAYMENT_DECLINED", reason, "cardNumber")
         return charge
 
     async def start_charge(

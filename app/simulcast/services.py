@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from app.accounts.models import User
 from app.errors import NotFound, UserError
+from app.i18n import N_
 from app.rooms.models import Room, RoomStatus
 from app.rooms.services import require_streamer
 from app.simulcast.models import SimulcastDestination
@@ -21,6 +22,16 @@ MAX_DESTINATIONS = 5
 STATUSES = ("idle", "connecting", "live", "reconnecting", "stopped")
 
 
+#: media.simulcast's DestinationError sentences, marked here for the catalog (media does
+#: not import app); the error's text is looked up as the msgid.
+_DESTINATION_MESSAGES = (
+    N_("the address must be one line without spaces"),
+    N_("the address must start with rtmp:// or rtmps://"),
+    N_("the address has no host"),
+    N_("the address needs the application and stream key"),
+)
+
+
 async def add_destination(user: User, name: str, url: str, secret_key: str) -> SimulcastDestination:
     """Add an RTMP destination to every live of `user` (a streamer); the address is sealed
     and only its hint (the key hidden) is shown from now on."""
@@ -31,6 +42,7 @@ async def add_destination(user: User, name: str, url: str, secret_key: str) -> S
     try:
         address = check_destination(url or "")
     except DestinationError as exc:
+        # media's sentences are the msgids (marked in _DESTINATION_MESSAGES).
         raise UserError("INVALID_DESTINATION", str(exc), "url") from None
     if await SimulcastDestination.filter(owner_id=user.id).count() >= MAX_DESTINATIONS:
         raise UserError(

@@ -17,6 +17,7 @@ import secrets
 
 from app.commerce.config import get_config
 from app.errors import UserError
+from app.i18n import N_
 from app.payments.backends.base import FAILED, SUCCEEDED, Charge
 from app.payments.webhooks import (
     CHARGE_FAILED,
@@ -32,8 +33,8 @@ log = logging.getLogger("livemart.payments.simulated")
 class SimulatedBackend:
     name = "simulated"
     DECLINES = {
-        "4000000000000002": "your card was declined",
-        "4000000000009995": "your card has insufficient funds",
+        "4000000000000002": N_("your card was declined"),
+        "4000000000009995": N_("your card has insufficient funds"),
     }
 
     def __init__(self) -> None:
