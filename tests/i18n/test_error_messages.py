@@ -31,6 +31,7 @@ PASS_THROUGH = {
     ("app/errors.py", "__init__"): "PermissionDenied takes a msgid from its caller",
     ("app/chat/services.py", "__init__"): "ChatRejected takes a msgid from its caller",
     ("app/commerce/images.py", "_invalid"): "callers mark their msgid with N_",
+    ("app/rooms/services.py", "owned_room"): "callers mark their msgid with N_",
     ("app/accounts/handles.py", "check_avatar"): "the avatar twin of a cover msgid (N_)",
     ("app/payments/__init__.py", "charge_card"): "a backend's decline reason, marked N_ there",
     ("app/simulcast/services.py", "add_destination"): "media's sentences, marked N_ here",
