@@ -116,16 +116,13 @@ def _public_key(var_dir: Path) -> str:
 def _settings_context(
     request: Request, chosen: dict[tuple[Kind, Channel], bool], quiet: prefs.QuietHours
 ) -> dict[str, object]:
-    def clock(minutes: int | None) -> str:
-        return "" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
-
     return {
         "kinds": [(kind, gettext(prefs.LABELS[kind])) for kind in Kind],
         "channels": [(channel, gettext(prefs.CHANNEL_LABELS[channel])) for channel in Channel],
         "chosen": chosen,
         "quiet": quiet,
-        "quiet_start": clock(quiet.start),
-        "quiet_end": clock(quiet.end),
+        "quiet_start": prefs.clock(quiet.start),
+        "quiet_end": prefs.clock(quiet.end),
         "push_key": _public_key(request.app.state.settings.var_dir),
     }
 

@@ -22,6 +22,7 @@ from app.api.limits import ApiSchema, limit_extensions, should_mask
 from app.api.live_commerce import schema as live_commerce_api
 from app.api.moderation import schema as moderation_api
 from app.api.node import NodeQuery
+from app.api.notify import schema as notify_api
 from app.api.profiles import schema as profiles_api
 from app.api.recognition import schema as recognition_api
 from app.api.recs import schema as recs_api
@@ -47,6 +48,7 @@ QUERIES: tuple[type, ...] = (
     simulcast_api.Query,
     profiles_api.Query,
     attribution_api.Query,
+    notify_api.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     accounts_api.Mutation,
@@ -63,12 +65,14 @@ MUTATIONS: tuple[type, ...] = (
     simulcast_api.Mutation,
     profiles_api.Mutation,
     attribution_api.Mutation,
+    notify_api.Mutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     accounts_subs.Subscription,
     rooms_api.Subscription,
     faq_api.Subscription,
     recognition_api.Subscription,
+    notify_api.Subscription,
 )
 
 

@@ -3,11 +3,13 @@ the user's time zone, and the signed one-click unsubscribe links of the mails.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from app.errors import UserError
@@ -74,18 +76,24 @@ async def preferences(user_id: int) -> dict[tuple[Kind, Channel], bool]:
     }
 
 
+async def _set_preference(
+    conn: BaseDBAsyncClient, user_id: int, kind: Kind, channel: Channel, enabled: bool
+) -> None:
+    updated = (
+        await NotificationPreference.filter(user_id=user_id, kind=kind, channel=channel)
+        .using_db(conn)
+        .update(enabled=enabled)
+    )
+    if not updated:
+        await NotificationPreference.create(
+            user_id=user_id, kind=kind, channel=channel, enabled=enabled, using_db=conn
+        )
+
+
 async def set_preference(user_id: int, kind: Kind, channel: Channel, enabled: bool) -> None:
     """Turn ``kind`` on ``channel`` on or off for ``user_id``."""
     async with in_transaction() as conn:
-        updated = (
-            await NotificationPreference.filter(user_id=user_id, kind=kind, channel=channel)
-            .using_db(conn)
-            .update(enabled=enabled)
-        )
-        if not updated:
-            await NotificationPreference.create(
-                user_id=user_id, kind=kind, channel=channel, enabled=enabled, using_db=conn
-            )
+        await _set_preference(conn, user_id, kind, channel, enabled)
 
 
 async def set_preferences(user_id: int, enabled: set[tuple[Kind, Channel]]) -> None:
@@ -191,8 +199,14 @@ async def quiet_hours_of(user_ids: list[int]) -> dict[int, QuietHours]:
     return {r.user_id: QuietHours(r.time_zone, r.quiet_start, r.quiet_end) for r in rows}
 
 
-async def set_quiet_hours(user_id: int, time_zone: str, start: str, end: str) -> QuietHours:
-    """Set the quiet hours (``HH:MM`` each, both empty: none) and the time zone."""
+def clock(minutes: int | None) -> str:
+    """Minutes after midnight as ``HH:MM`` (None: empty)."""
+    return "" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_quiet_hours(time_zone: str, start: str, end: str) -> QuietHours:
+    """Quiet hours from ``HH:MM`` each (both empty: none) and a time zone, or a user
+    error naming the field at fault."""
     zone = check_time_zone(time_zone)
     first = parse_clock(start, "quietStart")
     last = parse_clock(end, "quietEnd")
@@ -200,14 +214,67 @@ async def set_quiet_hours(user_id: int, time_zone: str, start: str, end: str) ->
         raise UserError("INVALID_TIME", "give both the start and the end, or neither", "quietEnd")
     if first is not None and first == last:
         raise UserError("INVALID_TIME", "the quiet hours end when they start", "quietEnd")
-    updated = await NotificationSettings.filter(user_id=user_id).update(
-        time_zone=zone, quiet_start=first, quiet_end=last
+    return QuietHours(zone, first, last)
+
+
+async def _store_quiet_hours(
+    user_id: int, hours: QuietHours, conn: BaseDBAsyncClient | None = None
+) -> None:
+    updated = (
+        await NotificationSettings.filter(user_id=user_id)
+        .using_db(conn)
+        .update(time_zone=hours.time_zone, quiet_start=hours.start, quiet_end=hours.end)
     )
     if not updated:
         await NotificationSettings.create(
-            user_id=user_id, time_zone=zone, quiet_start=first, quiet_end=last
+            user_id=user_id,
+            time_zone=hours.time_zone,
+            quiet_start=hours.start,
+            quiet_end=hours.end,
+            using_db=conn,
         )
-    return QuietHours(zone, first, last)
+
+
+async def set_quiet_hours(user_id: int, time_zone: str, start: str, end: str) -> QuietHours:
+    """Set the quiet hours (``HH:MM`` each, both empty: none) and the time zone."""
+    hours = parse_quiet_hours(time_zone, start, end)
+    await _store_quiet_hours(user_id, hours)
+    return hours
+
+
+async def update_preferences(
+    user_id: int,
+    switches: Sequence[tuple[Kind, Channel, bool]] = (),
+    time_zone: str | None = None,
+    quiet_start: str | None = None,
+    quiet_end: str | None = None,
+) -> None:
+    """Change some switches and, for each of ``time_zone``, ``quiet_start`` and
+    ``quiet_end`` that is given, the quiet hours (``""``: no quiet hours); what is not
+    given stays. Everything is checked before anything changes, then changed in one
+    transaction. A kind and channel listed twice with two values is refused."""
+    chosen: dict[tuple[Kind, Channel], bool] = {}
+    for kind, channel, enabled in switches:
+        if chosen.get((kind, channel), enabled) != enabled:
+            raise UserError(
+                "DUPLICATE_PREFERENCE",
+                "each notification type and channel can be set once",
+                "preferences",
+            )
+        chosen[(kind, channel)] = enabled
+    hours: QuietHours | None = None
+    if (time_zone, quiet_start, quiet_end) != (None, None, None):
+        current = await quiet_hours(user_id)
+        hours = parse_quiet_hours(
+            current.time_zone if time_zone is None else time_zone,
+            clock(current.start) if quiet_start is None else quiet_start,
+            clock(current.end) if quiet_end is None else quiet_end,
+        )
+    async with in_transaction() as conn:
+        for (kind, channel), enabled in chosen.items():
+            await _set_preference(conn, user_id, kind, channel, enabled)
+        if hours is not None:
+            await _store_quiet_hours(user_id, hours, conn)
 
 
 # -- one-click unsubscribe ----------------------------------------------------------------

@@ -244,6 +244,34 @@ async def recent(user_id: int, before: int | None = None, limit: int = PAGE) -> 
     return await query.order_by("-id").limit(max(1, min(limit, 100)))
 
 
+def listing(user_id: int, unread_only: bool = False) -> Any:
+    """The user's in-app notifications, newest first, as a query to page through (the
+    API's connection); ``unread_only``: those not read yet."""
+    query = _visible(user_id)
+    if unread_only:
+        query = query.filter(read_at__isnull=True)
+    return query.order_by("-id")
+
+
+async def in_batch(batch: str, user_id: int) -> list[Notification]:
+    """The user's in-app notifications of the fan-out ``batch`` (what a
+    ``BATCH_WRITTEN`` event brought them; none when it was for others)."""
+    if not batch:
+        return []
+    return await _visible(user_id).filter(batch=batch).order_by("id")
+
+
+async def mark_read_many(user_id: int, notification_ids: Sequence[int]) -> int:
+    """Mark the listed notifications of the user read, all or none: ``NOT_FOUND`` when
+    one of them is unknown or someone else's (nothing changes); how many changed."""
+    ids = sorted(set(notification_ids))
+    if not ids:
+        return 0
+    if await _visible(user_id).filter(id__in=ids).count() != len(ids):
+        raise NotFound("notification", "ids")
+    return await _visible(user_id).filter(id__in=ids, read_at__isnull=True).update(read_at=now())
+
+
 async def mark_read(user_id: int, notification_id: int | None = None) -> int:
     """Mark one of the user's notifications read (``NOT_FOUND`` when it is not theirs), or
     all of them when ``notification_id`` is None; how many changed."""
