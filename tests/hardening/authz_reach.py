@@ -100,6 +100,36 @@ def _push(w: World) -> dict[str, Any]:
     }
 
 
+async def _notification(w: World) -> str:
+    """The global ID of a fresh notification of the caller (of the owner for anonymous)."""
+    from app.api.ids import encode_id
+    from app.notify import content, services
+    from app.notify.models import Kind, Notification
+
+    user = w.caller or w.users["owner"]
+    await services.notify([user.id], Kind.OUTBID, content.outbid(w.room.id, 500, "USD"))
+    note = await Notification.filter(user_id=user.id).order_by("-id").first()
+    assert note is not None
+    return encode_id("Notification", note.id)
+
+
+def _push_arguments(w: World) -> dict[str, Any]:
+    sub = _push(w)
+    return {"endpoint": sub["endpoint"], **sub["keys"]}
+
+
+async def _push_endpoint(w: World) -> str:
+    """The endpoint of a push subscription of the caller (to remove)."""
+    from app.notify import services
+
+    sub = _push(w)
+    if w.caller is not None:
+        await services.subscribe_push(
+            w.caller.id, sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"]
+        )
+    return str(sub["endpoint"])
+
+
 MUTATIONS: dict[str, Rule | tuple[Rule, ...]] = {
     # profiles and privacy
     "updateInterests": Rule(USERS, lambda w: {"interests": ["fashion", "home"]}),
@@ -107,6 +137,22 @@ MUTATIONS: dict[str, Rule | tuple[Rule, ...]] = {
     "removeProfileTag": Rule(USERS, lambda w: {"dimension": "topic", "key": _tag(w)}),
     "exportMyData": Rule(READERS, lambda w: {}),
     "deleteMyAccount": Rule(USERS, lambda w: {"_standin": _stand_in(w), "password": PASSWORD}),
+    # the notification centre (each caller's own; reading needs no write scope)
+    "markNotificationsRead": (
+        Rule(USERS, lambda w: {"ids": [_notification(w)]}),
+        Rule(USERS, lambda w: {"all": True}),
+    ),
+    "updateNotificationPreferences": Rule(
+        USERS,
+        lambda w: {
+            "preferences": [{"kind": "GO_LIVE", "channel": "EMAIL", "enabled": True}],
+            "timeZone": "Europe/Paris",
+            "quietStart": "22:00",
+            "quietEnd": "07:00",
+        },
+    ),
+    "registerPushSubscription": Rule(USERS, lambda w: _push_arguments(w)),
+    "removePushSubscription": Rule(USERS, lambda w: {"endpoint": _push_endpoint(w)}),
 }
 
 PAGES: dict[str, PageRule] = {

@@ -149,7 +149,8 @@ async def test_preferences_round_trip_and_validation(client: httpx.AsyncClient) 
     assert changed["errors"] == []
     got = changed["preferences"]
     assert isinstance(got, dict)
-    assert (got["timeZone"], got["quietStart"], got["quietEnd"]) == ("Asia/Shanghai", "22:30", "07:00")
+    quiet = (got["timeZone"], got["quietStart"], got["quietEnd"])
+    assert quiet == ("Asia/Shanghai", "22:30", "07:00")
     stored = await prefs.preferences(me.id)
     assert stored[(Kind.GO_LIVE, Channel.EMAIL)] is True
     assert stored[(Kind.OUTBID, Channel.PUSH)] is False
@@ -284,6 +285,11 @@ async def test_titles_in_the_callers_language(client: httpx.AsyncClient) -> None
     zh = (await client.post("/graphql", json=body, headers=headers)).json()["data"]
     assert zh["notifications"]["nodes"][0]["title"] == "Ann 正在直播"
     assert any("关注" in p["label"] for p in zh["notificationPreferences"]["preferences"])
+    mark = {"query": "mutation { markNotificationsRead { errors { code message } } }"}
+    refused = (await client.post("/graphql", json=mark, headers=headers)).json()["data"]
+    assert refused["markNotificationsRead"]["errors"] == [
+        {"code": "INVALID_INPUT", "message": "请填写要标为已读的 ids，或选择 all"}
+    ]
     headers["Accept-Language"] = "en"
     en = (await client.post("/graphql", json=body, headers=headers)).json()["data"]
     assert en["notifications"]["nodes"][0]["title"] == "Ann is live"
