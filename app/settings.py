@@ -77,6 +77,9 @@ class Settings:
     smtp_starttls: bool = True
     mail_from: str = "livemart <noreply@localhost>"
     push_contact: str = "mailto:admin@localhost"  # the VAPID "sub" claim
+    # Push endpoints on http:// or private/loopback addresses (a local push service in
+    # development and tests); off in production: viewers choose the URL the server posts to.
+    push_private_endpoints: bool = False
     notify_in_process: bool = True
     notify_tick_seconds: float = 1.0
     notify_retry_seconds: float = 5.0
@@ -297,6 +300,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_starttls=_bool("SMTP_STARTTLS", get("SMTP_STARTTLS", "true")),
         mail_from=get("MAIL_FROM", "livemart <noreply@localhost>").strip(),
         push_contact=get("PUSH_CONTACT", "mailto:admin@localhost").strip(),
+        push_private_endpoints=_bool(
+            "PUSH_PRIVATE_ENDPOINTS", get("PUSH_PRIVATE_ENDPOINTS", "false")
+        ),
         notify_in_process=_bool("NOTIFY_IN_PROCESS", get("NOTIFY_IN_PROCESS", "true")),
         notify_tick_seconds=_float(
             "NOTIFY_TICK_SECONDS", get("NOTIFY_TICK_SECONDS", "1"), 0.01, 3600

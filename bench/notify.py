@@ -238,6 +238,7 @@ def run(followers: int, baseline_seconds: float, deadline: float) -> dict[str, A
             "LIVEMART_MEDIA_IN_PROCESS": "false",
             "LIVEMART_RTMP_PORT": "0",
             "LIVEMART_NOTIFY_IN_PROCESS": "false",
+            "LIVEMART_PUSH_PRIVATE_ENDPOINTS": "true",  # the bench's push service is local
             "LIVEMART_RECS_TRAIN_MINUTES": "0",
             "LIVEMART_WRITE_LIMIT": "0",
             "LIVEMART_ROOM_WATCHERS_PER_IP": "100000",

@@ -212,6 +212,7 @@ def settings(database_url: str, broadcast_url: str, tmp_path: Path) -> Settings:
         rtmp_port=0,
         ratelimit_prefix=f"test-{uuid.uuid4().hex[:12]}",  # runs sharing a Redis never meet
         room_watchers_per_ip=10_000,  # crowd tests connect a thousand sockets from 127.0.0.1
+        push_private_endpoints=True,  # the tests' push service listens on 127.0.0.1
     )
 
 
@@ -226,6 +227,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "LIVEMART_RTMP_PORT": str(settings.rtmp_port),
         "LIVEMART_RATELIMIT_PREFIX": settings.ratelimit_prefix,
         "LIVEMART_ROOM_WATCHERS_PER_IP": str(settings.room_watchers_per_ip),
+        "LIVEMART_PUSH_PRIVATE_ENDPOINTS": "true" if settings.push_private_endpoints else "false",
     }
 
 

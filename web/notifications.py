@@ -193,6 +193,7 @@ async def push_subscribe(request: Request) -> Response:
         await services.subscribe_push(
             user.id, str(data.get("endpoint", "")), str(keys.get("p256dh", "")),
             str(keys.get("auth", "")),
+            allow_private=request.app.state.settings.push_private_endpoints,
         )  # fmt: skip
     except UserError as exc:
         return JSONResponse({"ok": False, "code": exc.code, "message": exc.message}, 422)

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02, b64urlencode
 from pywebpush import WebPusher
 
+from app.notify.endpoints import PublicResolver
+
 log = logging.getLogger("livemart.notify.push")
 
 KEY_FILE = "vapid_private.pem"
@@ -68,10 +70,14 @@ class Pusher:
     """Sends push messages over one HTTP session; VAPID tokens are signed once per push
     service origin and reused until shortly before they expire."""
 
-    def __init__(self, vapid: Vapid02, contact: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self, vapid: Vapid02, contact: str, timeout: float = 10.0, public_only: bool = True
+    ) -> None:
         self.vapid = vapid
         self.contact = contact
         self.timeout = timeout
+        # Never post to a private address, whatever name the endpoint uses (endpoints.py).
+        self.public_only = public_only
         self._tokens: dict[str, tuple[float, dict[str, str]]] = {}
         self._session: aiohttp.ClientSession | None = None
 
@@ -108,7 +114,9 @@ class Pusher:
         if self._session is None:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
-                connector=aiohttp.TCPConnector(limit=64),
+                connector=aiohttp.TCPConnector(
+                    limit=64, resolver=PublicResolver() if self.public_only else None
+                ),
             )
         async with self._session.post(endpoint, data=body, headers=headers) as response:
             if response.status in (404, 410):

@@ -141,7 +141,11 @@ class DeliveryLoop:
     def __init__(self, settings: Settings, bus: EventBus) -> None:
         self.settings = settings
         self.bus = bus
-        self.pusher = Pusher(vapid_key(settings.var_dir), settings.push_contact)
+        self.pusher = Pusher(
+            vapid_key(settings.var_dir),
+            settings.push_contact,
+            public_only=not settings.push_private_endpoints,
+        )
         self.wake = asyncio.Event()
         self.failures = RetryLog(log, "notification delivery")
 

@@ -28,6 +28,7 @@ from tortoise.transactions import in_transaction
 
 from app.errors import NotFound, UserError
 from app.events import bus as event_bus
+from app.notify.endpoints import check_endpoint
 from app.notify.models import (
     Channel,
     Kind,
@@ -313,17 +314,15 @@ def _key_bytes(value: str, size: int, field: str) -> str:
     return value
 
 
-async def subscribe_push(user_id: int, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
-    """Keep a browser's push subscription (the same endpoint again replaces it)."""
+async def subscribe_push(
+    user_id: int, endpoint: str, p256dh: str, auth: str, *, allow_private: bool = False
+) -> PushSubscription:
+    """Keep a browser's push subscription (the same endpoint again replaces it). The
+    endpoint must be a public ``https`` push service unless ``allow_private``
+    (``Settings.push_private_endpoints``: development and tests; see app.notify.endpoints)."""
     import hashlib
-    from urllib.parse import urlsplit
 
-    endpoint = (endpoint or "").strip()
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("https", "http") or not parts.netloc or len(endpoint) > 1000:
-        raise UserError(
-            "INVALID_SUBSCRIPTION", "this push endpoint is not a web address", "endpoint"
-        )
+    endpoint = check_endpoint(endpoint, allow_private)
     key = _key_bytes(p256dh, 65, "p256dh")
     secret = _key_bytes(auth, 16, "auth")
     digest = hashlib.sha256(endpoint.encode()).hexdigest()

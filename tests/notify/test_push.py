@@ -52,7 +52,7 @@ async def test_a_go_live_push_is_signed_and_decrypts_with_the_browsers_keys(
     assert (settings.var_dir / "vapid_private.pem").exists()  # generated once, kept
     async with PushEndpoint(server_key).running() as endpoint:
         url, keys = endpoint.subscribe("phone")
-        await services.subscribe_push(fan, url, keys.p256dh, keys.auth)
+        await services.subscribe_push(fan, url, keys.p256dh, keys.auth, allow_private=True)
         room_id = await _go_live(streamer)
         async with asyncio.timeout(20):
             await endpoint.arrived.wait()
@@ -75,7 +75,7 @@ async def test_a_push_is_retried_after_the_endpoint_fails_twice(settings: Settin
     server_key = application_server_key(vapid_key(settings.var_dir))
     async with PushEndpoint(server_key, fail_first=2).running() as endpoint:
         url, keys = endpoint.subscribe("laptop")
-        await services.subscribe_push(fan, url, keys.p256dh, keys.auth)
+        await services.subscribe_push(fan, url, keys.p256dh, keys.auth, allow_private=True)
         await _go_live(streamer)
         async with asyncio.timeout(30):
             await endpoint.arrived.wait()
@@ -95,7 +95,7 @@ async def test_an_expired_subscription_is_removed(settings: Settings) -> None:
     async with PushEndpoint().running() as endpoint:
         url, keys = endpoint.subscribe("old")
         endpoint.gone.add("old")
-        await services.subscribe_push(fan, url, keys.p256dh, keys.auth)
+        await services.subscribe_push(fan, url, keys.p256dh, keys.auth, allow_private=True)
         await _go_live(streamer)
 
         async def gone() -> bool:
@@ -114,7 +114,7 @@ async def test_quiet_hours_hold_the_push_until_they_end(settings: Settings) -> N
     await prefs.set_quiet_hours(fan, "Asia/Shanghai", start, end)
     async with PushEndpoint().running() as endpoint:
         url, keys = endpoint.subscribe("night")
-        await services.subscribe_push(fan, url, keys.p256dh, keys.auth)
+        await services.subscribe_push(fan, url, keys.p256dh, keys.auth, allow_private=True)
         await _go_live(streamer)
 
         async def held() -> NotificationDelivery | None:

@@ -154,7 +154,13 @@ class Mutation:
         self, info: Info, endpoint: str, p256dh: str, auth: str
     ) -> PushSubscriptionPayload:
         user = info.context.principal.require_user()
-        made = await services.subscribe_push(user.id, endpoint, p256dh, auth)
+        made = await services.subscribe_push(
+            user.id,
+            endpoint,
+            p256dh,
+            auth,
+            allow_private=info.context.settings.push_private_endpoints,
+        )
         return PushSubscriptionPayload(push_subscription=PushSubscriptionType.from_model(made))
 
     @errors.mutation(description="Stop Web Push to the viewer's browser at `endpoint`.")
