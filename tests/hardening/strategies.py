@@ -154,7 +154,7 @@ def _exact(gtype: Any, ids: list[str], depth: int) -> st.SearchStrategy[Any]:
         return {
             "String": text,
             "Int": integers,
-            "Float": st.floats(allow_nan=False),
+            "Float": st.floats(allow_nan=False, allow_infinity=False),  # JSON has neither
             "Boolean": st.booleans(),
             "ID": id_strategy(ids),
             "DateTime": datetimes,
