@@ -122,6 +122,9 @@ class Tracked:
             self.page.fill("#password", PASSWORD)
             self.page.click("main button[type=submit]")
             self.page.wait_for_selector("[data-testid=me]")
+            # The home page's "load" (its thumbnails) can fire after the selector shows:
+            # wait for it, or it lands in the next goto's count.
+            self.page.wait_for_load_state("load")
 
     def goto(self, path: str) -> Any:
         self.loads.clear()
