@@ -94,6 +94,7 @@ def _login(browser: Any, base: str, email: str, viewport: dict[str, int]) -> Any
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_selector("[data-testid=me]")
+    page.wait_for_load_state("load")  # the home page's thumbnails; not a later page's load
     return page
 
 
