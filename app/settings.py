@@ -83,6 +83,9 @@ class Settings:
     notify_in_process: bool = True
     notify_tick_seconds: float = 1.0
     notify_retry_seconds: float = 5.0
+    # ``livemart notify-worker`` lowers its CPU priority by this much (nice): on a host it
+    # shares with web processes, a fan-out's encryption yields to the pages. 0 keeps it.
+    notify_worker_nice: int = 10
 
     @property
     def production(self) -> bool:
@@ -310,6 +313,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         notify_retry_seconds=_float(
             "NOTIFY_RETRY_SECONDS", get("NOTIFY_RETRY_SECONDS", "5"), 0.001, DAY
         ),
+        notify_worker_nice=_int("NOTIFY_WORKER_NICE", get("NOTIFY_WORKER_NICE", "10"), 0, 19),
         write_limit=_int("WRITE_LIMIT", get("WRITE_LIMIT", "120"), 0, 1_000_000),
         ratelimit_prefix=_name("RATELIMIT_PREFIX", get("RATELIMIT_PREFIX", "livemart")),
         room_watchers_per_ip=_int(

@@ -246,9 +246,11 @@ def run(followers: int, baseline_seconds: float, deadline: float) -> dict[str, A
         ids = asyncio.run(_prepare(env, followers, push_port))
         full_env = {**os.environ, **env}
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        # The push service stands in for Google's, Mozilla's and Apple's, which are not on
+        # the web host: it runs at the lowest CPU priority, so it measures itself last.
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "bench.notify_endpoint", "--port", str(push_port)],
-            cwd=ROOT, env=full_env, **quiet,  # type: ignore[arg-type]
+            cwd=ROOT, env=full_env, preexec_fn=lambda: os.nice(19), **quiet,  # type: ignore[arg-type]
         ))  # fmt: skip
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--port", str(web_port)],
@@ -291,7 +293,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result["machine"] = f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end"
     result["goal"] = "room page during the fan-out within 10% of its rate without it"
     result["ok"] = bool(
-        result["in_app_written"] >= args.followers and result["pushes_handed"] >= args.followers
+        result["in_app_written"] >= args.followers
+        and result["pushes_handed"] >= args.followers
+        and result["room_page"]["during_of_baseline"] >= 0.9
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")

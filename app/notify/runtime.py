@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal as os_signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -216,6 +217,8 @@ async def run_worker(settings: Settings) -> None:
     from app.db import close_db, init_db
     from app.events import set_bus
 
+    if settings.notify_worker_nice:  # background work yields the CPU to the pages
+        os.nice(settings.notify_worker_nice)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (os_signal.SIGINT, os_signal.SIGTERM):
