@@ -1,6 +1,7 @@
 """Where state shared by the web processes lives: in Redis when the event bus is Redis
-(every process sees it), otherwise in this process's memory. The rate limits and the
-flash-sale stock gate both choose their storage this way."""
+(every process sees it), otherwise in this process's memory. The rate limits, the
+flash-sale stock gate and the viewer counts (presence) choose their storage this way; their
+keys, and the event bus's channels, carry the deployment's prefix."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from app.errors import UserError
 from app.i18n import N_
 from app.rooms import events
 from app.rooms import services as rooms
+from app.shared_store import DEFAULT_PREFIX
 from app.tasks import RetryLog, stop_task
 
 log = logging.getLogger("livemart.presence")
@@ -55,7 +56,7 @@ class TooManyWatchers(UserError):
 
 class Presence:
     def __init__(
-        self, redis_url: str | None = None, per_ip: int = PER_IP, prefix: str = "livemart"
+        self, redis_url: str | None = None, per_ip: int = PER_IP, prefix: str = DEFAULT_PREFIX
     ) -> None:
         self.prefix = prefix  # the deployment's namespace in a shared Redis
         self.process_id = uuid.uuid4().hex[:12]

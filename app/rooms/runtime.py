@@ -10,15 +10,18 @@ from app.rooms.likes import LikeCoalescer, set_coalescer
 from app.rooms.presence import Presence, set_presence
 from app.rooms.services import RoomEndedHook, room_ended_hooks
 from app.settings import Settings
+from app.shared_store import StoreConfig
 
 
 @contextlib.asynccontextmanager
 async def rooms_runtime(
     settings: Settings, on_room_ended: Sequence[RoomEndedHook] = ()
 ) -> AsyncIterator[None]:
-    redis_url = settings.broadcast_url if settings.broadcast_url.startswith("redis") else None
+    store = StoreConfig.for_bus(settings.broadcast_url, settings.ratelimit_prefix)
     presence = Presence(
-        redis_url, per_ip=settings.room_watchers_per_ip, prefix=settings.ratelimit_prefix
+        store.url if store.redis else None,
+        per_ip=settings.room_watchers_per_ip,
+        prefix=store.prefix,
     )
     await presence.start()
     set_presence(presence)
