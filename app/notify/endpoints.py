@@ -45,15 +45,8 @@ def check_endpoint(endpoint: str, allow_private: bool = False) -> str:
         )
     if not allow_private:
         host = parts.hostname.rstrip(".").lower()
-        try:
-            literal = ipaddress.ip_address(host)
-        except ValueError:
-            literal = None
-        if (
-            host in LOCAL_NAMES
-            or host.endswith(".localhost")
-            or (literal is not None and not is_public_address(str(literal)))
-        ):
+        local_name = host in LOCAL_NAMES or host.endswith(".localhost")
+        if local_name or (_is_ip(host) and not is_public_address(host)):
             raise UserError(
                 "INVALID_SUBSCRIPTION",
                 "push endpoints must be on a public push service",
@@ -78,6 +71,14 @@ class PublicResolver(AbstractResolver):
 
     async def close(self) -> None:
         await self._inner.close()
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _public(result: Any) -> bool:
