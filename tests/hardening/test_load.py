@@ -178,21 +178,28 @@ async def test_a_thousand_subscribers_receive_every_chat_message(
         for batch in range(0, SUBSCRIBERS, 100):
             await asyncio.gather(*(s.start(url, room_id) for s in crowd[batch : batch + 100]))
         limits = httpx.Limits(max_connections=100)
+
+        async def post(i: int) -> str:
+            # Each post (and the burst below) opens its own connections: a pooled one left
+            # idle while the warm-ups propagate may meet the server's keep-alive close (5 s)
+            # in flight, which an HTTP client reports as a read error, not a refusal.
+            async with httpx.AsyncClient(base_url=base, timeout=300) as client:
+                return await post_on(client, i)
+
+        async def post_on(client: httpx.AsyncClient, i: int) -> str:
+            _, session = posters[i]
+            response = await client.post(
+                "/graphql",
+                headers=headers_for(session, csrf),
+                json={"query": SEND, "variables": {"r": room_id, "t": f"message {i}"}},
+            )
+            payload = response.json()["data"]["sendChatMessage"]
+            assert payload["errors"] == [], payload
+            return payload["message"]["id"]
+
+        warm_ups = await all_joined(crowd, post)
         async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as client:
-
-            async def post(i: int) -> str:
-                _, session = posters[i]
-                response = await client.post(
-                    "/graphql",
-                    headers=headers_for(session, csrf),
-                    json={"query": SEND, "variables": {"r": room_id, "t": f"message {i}"}},
-                )
-                payload = response.json()["data"]["sendChatMessage"]
-                assert payload["errors"] == [], payload
-                return payload["message"]["id"]
-
-            warm_ups = await all_joined(crowd, post)
-            sent = set(await asyncio.gather(*(post(i) for i in range(POSTERS))))
+            sent = set(await asyncio.gather(*(post_on(client, i) for i in range(POSTERS))))
         assert len(sent) == POSTERS
         await all_seen(crowd, sent)
         closed = [s.closed_with for s in crowd if s.closed_with is not None]
