@@ -44,6 +44,7 @@ def media_settings(settings: Settings) -> MediaSettings:
         ladder=ladder,
         rtmp_host=settings.rtmp_host,
         rtmp_port=settings.rtmp_port,
+        allow_private_destinations=settings.simulcast_private_destinations,
     )
 
 

@@ -80,6 +80,9 @@ class Settings:
     # Push endpoints on http:// or private/loopback addresses (a local push service in
     # development and tests); off in production: viewers choose the URL the server posts to.
     push_private_endpoints: bool = False
+    # Simulcast destinations on local or private network addresses (the tests' local RTMP
+    # listeners, development); off in production: streamers choose where FFmpeg connects.
+    simulcast_private_destinations: bool = False
     notify_in_process: bool = True
     notify_tick_seconds: float = 1.0
     notify_retry_seconds: float = 5.0
@@ -305,6 +308,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         push_contact=get("PUSH_CONTACT", "mailto:admin@localhost").strip(),
         push_private_endpoints=_bool(
             "PUSH_PRIVATE_ENDPOINTS", get("PUSH_PRIVATE_ENDPOINTS", "false")
+        ),
+        simulcast_private_destinations=_bool(
+            "SIMULCAST_PRIVATE_DESTINATIONS", get("SIMULCAST_PRIVATE_DESTINATIONS", "false")
         ),
         notify_in_process=_bool("NOTIFY_IN_PROCESS", get("NOTIFY_IN_PROCESS", "true")),
         notify_tick_seconds=_float(

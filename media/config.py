@@ -33,6 +33,8 @@ class MediaSettings:
     * `grace_s`: how long a room whose publisher went away waits for it to come back.
     * `backoff_initial_s` / `backoff_max_s`: restart delays after FFmpeg crashes.
     * `max_failures`: consecutive crashes without going live before a room is ended.
+    * `allow_private_destinations`: simulcast may publish to local and private network
+      addresses (development, tests); off, only to public ones (see `media.simulcast`).
     """
 
     output_dir: Path = Path("var/hls")
@@ -52,6 +54,7 @@ class MediaSettings:
     poll_interval_s: float = 0.1
     stop_timeout_s: float = 5.0
     loglevel: str = "warning"
+    allow_private_destinations: bool = False
 
     def room_dir(self, room_id: str | int) -> Path:
         """The directory a room's HLS output goes to (room ids are checked)."""

@@ -221,6 +221,7 @@ class MediaWorker:
             on_status=self.on_forward_status,
             backoff_initial_s=self.settings.backoff_initial_s,
             backoff_max_s=self.settings.backoff_max_s,
+            allow_private=self.settings.allow_private_destinations,
         )
         self.forwarders.setdefault(key, {})[destination_id] = forwarder
         forwarder.start()

@@ -55,9 +55,13 @@ async def _context(user: User, **more: Any) -> dict[str, Any]:
 
 async def _act(request: Request, user: User, action: str, form: Any) -> None:
     if action == "add":
-        secret = request.app.state.settings.secret_key
+        settings = request.app.state.settings
         await simulcast.add_destination(
-            user, field(form, "name", 200), field(form, "url", 2000), secret
+            user,
+            field(form, "name", 200),
+            field(form, "url", 2000),
+            settings.secret_key,
+            allow_private=settings.simulcast_private_destinations,
         )
         return
     raw = field(form, "destination_id", 20)

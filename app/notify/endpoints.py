@@ -6,12 +6,12 @@ metadata service) would let anyone make the server send requests inside its netw
 subscription's endpoint must be ``https`` on a host that is not an IP literal of a private,
 loopback, link-local or reserved network, and when a push is sent the resolver drops such
 addresses too (a public name can resolve to a private address). Development and the tests
-run a local push service: ``LIVEMART_PUSH_PRIVATE_ENDPOINTS=true`` allows it.
+run a local push service: ``LIVEMART_PUSH_PRIVATE_ENDPOINTS=true`` allows it. The address
+checks are shared with the simulcast destinations (:mod:`media.addresses`).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,18 +20,11 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
 from app.errors import UserError
+from media.addresses import LOCAL_NAMES, is_public_address, refused_host
+
+__all__ = ["LOCAL_NAMES", "MAX_LENGTH", "PublicResolver", "check_endpoint", "is_public_address"]
 
 MAX_LENGTH = 1000
-LOCAL_NAMES = ("localhost", "localhost.localdomain")
-
-
-def is_public_address(address: str) -> bool:
-    """Whether ``address`` (an IP) is on the public internet."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    return ip.is_global and not ip.is_multicast
 
 
 def check_endpoint(endpoint: str, allow_private: bool = False) -> str:
@@ -43,15 +36,10 @@ def check_endpoint(endpoint: str, allow_private: bool = False) -> str:
         raise UserError(
             "INVALID_SUBSCRIPTION", "this push endpoint is not a web address", "endpoint"
         )
-    if not allow_private:
-        host = parts.hostname.rstrip(".").lower()
-        local_name = host in LOCAL_NAMES or host.endswith(".localhost")
-        if local_name or (_is_ip(host) and not is_public_address(host)):
-            raise UserError(
-                "INVALID_SUBSCRIPTION",
-                "push endpoints must be on a public push service",
-                "endpoint",
-            )
+    if not allow_private and refused_host(parts.hostname):
+        raise UserError(
+            "INVALID_SUBSCRIPTION", "push endpoints must be on a public push service", "endpoint"
+        )
     return endpoint
 
 
@@ -71,14 +59,6 @@ class PublicResolver(AbstractResolver):
 
     async def close(self) -> None:
         await self._inner.close()
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _public(result: Any) -> bool:

@@ -14,12 +14,12 @@ from app.rooms.services import require_streamer
 from app.simulcast.models import SimulcastDestination
 from app.simulcast.sealing import InvalidToken, open_sealed, seal
 from app.text import one_line
-from media.simulcast import DestinationError, check_destination, redact
+from media.simulcast import DestinationError, check_destination, redact, resolve_destination
 
 log = logging.getLogger("livemart.simulcast")
 
 MAX_DESTINATIONS = 5
-STATUSES = ("idle", "connecting", "live", "reconnecting", "stopped")
+STATUSES = ("idle", "connecting", "live", "reconnecting", "refused", "stopped")
 
 
 #: media.simulcast's DestinationError sentences, marked here for the catalog (media does
@@ -29,18 +29,29 @@ _DESTINATION_MESSAGES = (
     N_("the address must start with rtmp:// or rtmps://"),
     N_("the address has no host"),
     N_("the address needs the application and stream key"),
+    N_("the address must be a public server, not a local or private network"),
 )
 
 
-async def add_destination(user: User, name: str, url: str, secret_key: str) -> SimulcastDestination:
+async def add_destination(
+    user: User, name: str, url: str, secret_key: str, *, allow_private: bool = False
+) -> SimulcastDestination:
     """Add an RTMP destination to every live of `user` (a streamer); the address is sealed
-    and only its hint (the key hidden) is shown from now on."""
+    and only its hint (the key hidden) is shown from now on.
+
+    Unless `allow_private` (``Settings.simulcast_private_destinations``), the host must be
+    public: a local name or private IP literal is refused, and so is a name that resolves
+    to a private address now. A name that does not resolve yet is kept: the media worker
+    resolves and checks it again before every connection (see :mod:`media.simulcast`).
+    """
     require_streamer(user)
     label = one_line(name)
     if not 1 <= len(label) <= 60:
         raise UserError("INVALID_NAME", "give the destination a name of 1 to 60 characters", "name")
     try:
-        address = check_destination(url or "")
+        address = check_destination(url or "", allow_private)
+        if not allow_private:
+            await _check_resolution(address)
     except DestinationError as exc:
         # media's sentences are the msgids (marked in _DESTINATION_MESSAGES).
         raise UserError("INVALID_DESTINATION", str(exc), "url") from None
@@ -57,6 +68,14 @@ async def add_destination(user: User, name: str, url: str, secret_key: str) -> S
         url_sealed=seal(address, secret_key),
         url_hint=redact(address),
     )
+
+
+async def _check_resolution(address: str) -> None:
+    """Raise `DestinationError` when the address's host resolves to a non-public address."""
+    try:
+        await resolve_destination(address)
+    except OSError:  # not resolvable now: the worker checks it before each connection
+        return
 
 
 async def destinations(user: User) -> list[SimulcastDestination]:

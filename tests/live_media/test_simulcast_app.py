@@ -26,11 +26,14 @@ pytestmark = pytest.mark.media
 async def test_a_live_room_is_copied_to_its_streamers_destinations(
     app: object, settings: Settings, tmp_path: object
 ) -> None:
+    settings = replace(settings, simulcast_private_destinations=True)  # a local listener
     owner = await accounts.register("cast@example.com", STRONG_PASSWORD, "Cas", Role.STREAMER)
     room = await rooms.open_room(owner, (await rooms.create_room(owner, "Everywhere")).id)
     port = free_port()
     url = f"rtmp://127.0.0.1:{port}/live/streamkey-{port}"
-    dest = await simulcast.add_destination(owner, "Local ingest", url, settings.secret_key)
+    dest = await simulcast.add_destination(
+        owner, "Local ingest", url, settings.secret_key, allow_private=True
+    )
     media = live_media.media_settings(replace(settings, ladder="180p:200k:64k"))
     listener = await listen(media.ffmpeg, port, settings.var_dir / "received.flv")
     worker = MediaWorker(media, on_forward_status=live_media.on_forward_status)

@@ -73,6 +73,7 @@ def media_settings(tmp_path: Path, ffmpeg_exe: str) -> MediaSettings:
         backoff_max_s=1.0,
         poll_interval_s=0.1,
         stop_timeout_s=5.0,
+        allow_private_destinations=True,  # the simulcast tests' RTMP listeners are local
     )
 
 

@@ -19,7 +19,14 @@ from typing import Any
 import pytest
 
 from media.config import MediaSettings
-from media.simulcast import DestinationError, check_destination, forward_command, redact
+from media.simulcast import (
+    PRIVATE_MESSAGE,
+    DestinationError,
+    check_destination,
+    forward_command,
+    pin_address,
+    redact,
+)
 from media.sources import TestPattern
 from media.worker import MediaWorker
 from tests.media.conftest import run_ffmpeg
@@ -164,3 +171,60 @@ def test_the_stream_key_stays_out_of_logs() -> None:
     assert "abcdefgh" not in redact(url)
     cmd = forward_command("ffmpeg", Path("/hls/1/720p/index.m3u8"), url)
     assert cmd[-1] == url and cmd[cmd.index("-c") + 1] == "copy"  # no re-encode
+
+
+async def test_private_destinations_are_refused_before_connecting(
+    media_settings: MediaSettings, tmp_path: Path
+) -> None:
+    """Without the opt-in the forwarder resolves the host before each connection and
+    refuses a private one (a per-destination status); FFmpeg never connects."""
+    settings = replace(media_settings, rtmp_port=None, allow_private_destinations=False)
+    log = ForwardLog()
+    port = free_port()
+    listener = await listen(settings.ffmpeg, port, tmp_path / "never.flv")
+    urls = {
+        "ip": f"rtmp://127.0.0.1:{port}/live/streamkey-{port}",
+        "name": f"rtmp://{socket.gethostname()}:{port}/live/streamkey-{port}",  # → 127.0.0.1
+    }
+    try:
+        async with MediaWorker(settings, on_forward_status=log) as worker:
+            await worker.start_room("s3", PATTERN)
+            forwarders = [await worker.forward("s3", dest, url) for dest, url in urls.items()]
+            for dest in urls:
+                await log.wait_for(dest, "refused")
+            assert all(f.attempts == 0 and f.running for f in forwarders)
+            refused = [info for _, _, status, info in log.events if status == "refused"]
+            assert {info["error"] for info in refused} == {PRIVATE_MESSAGE}
+            assert "connecting" not in log.statuses("ip") + log.statuses("name")
+            await worker.stop_room("s3")
+        assert listener.returncode is None  # still waiting for its first publisher
+    finally:
+        listener.kill()
+        await listener.wait()
+    assert not (tmp_path / "never.flv").exists() or (tmp_path / "never.flv").stat().st_size == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["rtmp://127.0.0.1/live/key", "rtmp://[::1]:1935/live/key", "rtmp://10.1.2.3/a/b",
+     "rtmps://169.254.169.254:443/app/key", "rtmp://localhost/live/key"],
+)  # fmt: skip
+def test_private_hosts_are_refused_unless_allowed(url: str) -> None:
+    with pytest.raises(DestinationError, match="public server"):
+        check_destination(url)
+    assert check_destination(url, allow_private=True) == url
+
+
+def test_the_connection_goes_to_the_checked_address_under_the_destinations_name() -> None:
+    url, options = pin_address("rtmp://a.rtmp.youtube.com/live2/abcd-efgh", "142.250.1.2")
+    assert url == "rtmp://142.250.1.2/live2/abcd-efgh"
+    assert options == ["-rtmp_tcurl", "rtmp://a.rtmp.youtube.com:1935/live2"]
+    url, options = pin_address("rtmps://u:p@live.twitch.tv:443/app/live_1_key", "2001:db8::7")
+    assert url == "rtmps://u:p@[2001:db8::7]:443/app/live_1_key"
+    assert options == [
+        "-rtmp_tcurl", "rtmps://live.twitch.tv:443/app", "-verifyhost", "live.twitch.tv",
+    ]  # fmt: skip
+    cmd = forward_command("ffmpeg", Path("/hls/1/720p/index.m3u8"), url, options)
+    assert cmd[-1] == url and cmd[cmd.index("-verifyhost") + 1] == "live.twitch.tv"
+    _, options = pin_address("rtmp://ingest.example/app/instance/key", "198.51.100.1")
+    assert options[1] == "rtmp://ingest.example:1935/app/instance"  # FFmpeg's app rule

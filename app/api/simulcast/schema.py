@@ -27,7 +27,8 @@ class SimulcastDestinationType:
     )
     enabled: bool
     status: str = strawberry.field(
-        description="idle, connecting, live, reconnecting or stopped (during a live)."
+        description="idle, connecting, live, reconnecting, refused (the host now resolves "
+        "to a private address) or stopped (during a live)."
     )
     status_detail: str = strawberry.field(description="Why it reconnects or stopped.")
     status_at: datetime | None
@@ -71,13 +72,21 @@ class Query:
 class Mutation:
     @errors.mutation(
         description="Copy your lives to another RTMP service too: `url` is the full "
-        "`rtmp://` or `rtmps://` address with the stream key (stored encrypted)."
+        "`rtmp://` or `rtmps://` address with the stream key (stored encrypted), on a public "
+        "server: a local or private network address gets `INVALID_DESTINATION`."
     )
     async def add_simulcast_destination(
         self, info: Info, name: str, url: str
     ) -> SimulcastDestinationPayload:
         user = info.context.principal.require_user()
-        dest = await simulcast.add_destination(user, name, url, info.context.settings.secret_key)
+        settings = info.context.settings
+        dest = await simulcast.add_destination(
+            user,
+            name,
+            url,
+            settings.secret_key,
+            allow_private=settings.simulcast_private_destinations,
+        )
         return SimulcastDestinationPayload(destination=SimulcastDestinationType.from_model(dest))
 
     @errors.mutation(description="Turn a simulcast destination on or off.")
