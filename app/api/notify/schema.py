@@ -13,6 +13,7 @@ from app.api import errors
 from app.api.context import Info
 from app.api.ids import decode_id
 from app.api.limits import MAX_IDS
+from app.api.notify.feed import feed_for
 from app.api.notify.types import (
     NotificationPreferenceInput,
     NotificationPreferencesType,
@@ -181,14 +182,8 @@ class Subscription:
         user = info.context.principal.user
         if user is None:
             raise GraphQLError(_("log in first"), extensions={"code": "UNAUTHENTICATED"})
-        while True:  # subscribed again after falling behind (the queue overflowed)
-            async with get_bus().subscribe(services.NOTIFY_CHANNEL) as events:
-                async for event in events:
-                    if event.type != services.BATCH_WRITTEN:
-                        continue
-                    # A fan-out to many users: only the viewer's own rows are read.
-                    batch = str(event.data.get("batch", ""))
-                    for note in await services.in_batch(batch, user.id):
-                        yield NotificationType.from_model(note)
-                if not events.overflowed:
-                    return  # the bus closed (shutting down)
+        # The process's feed reads each fan-out once for all its sockets and hands this
+        # one the viewer's own notifications only, with every field: nothing is read here.
+        async with feed_for(get_bus()).listen(user.id) as listener:
+            async for added in listener:
+                yield NotificationType.from_added(added)

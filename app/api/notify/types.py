@@ -9,6 +9,7 @@ from datetime import datetime
 import strawberry
 
 from app.api.ids import encode_id
+from app.api.notify.feed import NotificationAdded
 from app.i18n import gettext
 from app.notify import prefs
 from app.notify.models import Channel, Kind, Notification, PushSubscription
@@ -55,6 +56,11 @@ class NotificationType:
 
     @classmethod
     def from_model(cls, note: Notification) -> NotificationType:
+        return cls.from_added(NotificationAdded.of(note))
+
+    @classmethod
+    def from_added(cls, note: NotificationAdded) -> NotificationType:
+        """From the event alone (``notificationAdded`` reads nothing per socket)."""
         title, body = note.texts()  # in the current language
         return cls(
             id=strawberry.ID(encode_id("Notification", note.id)),
