@@ -29,7 +29,7 @@ from media.simulcast import (
 )
 from media.sources import TestPattern
 from media.worker import MediaWorker
-from tests.media.conftest import run_ffmpeg
+from tests.media.conftest import StatusLog, run_ffmpeg
 
 pytestmark = pytest.mark.media
 
@@ -228,3 +228,32 @@ def test_the_connection_goes_to_the_checked_address_under_the_destinations_name(
     assert cmd[-1] == url and cmd[cmd.index("-verifyhost") + 1] == "live.twitch.tv"
     _, options = pin_address("rtmp://ingest.example/app/instance/key", "198.51.100.1")
     assert options[1] == "rtmp://ingest.example:1935/app/instance"  # FFmpeg's app rule
+
+
+async def test_ffmpeg_publishes_through_the_pinned_address(
+    media_settings: MediaSettings, status_log: StatusLog, tmp_path: Path
+) -> None:
+    """The command a public destination gets (the checked address in the URL, the name in
+    ``-rtmp_tcurl``) publishes for real: here to a local listener named by this machine's
+    hostname and pinned to 127.0.0.1."""
+    settings = replace(media_settings, rtmp_port=None)
+    port = free_port()
+    listener = await listen(settings.ffmpeg, port, tmp_path / "pinned.flv")
+    url, options = pin_address(f"rtmp://{socket.gethostname()}:{port}/live/k-{port}", "127.0.0.1")
+    assert url == f"rtmp://127.0.0.1:{port}/live/k-{port}"
+    async with MediaWorker(settings, on_status=status_log) as worker:
+        await worker.start_room("s4", PATTERN)
+        await status_log.wait_for("live")
+        supervisor = worker.room("s4")
+        assert supervisor is not None and supervisor.transcoder is not None
+        playlist = supervisor.room_dir / supervisor.transcoder.top_rendition / "index.m3u8"
+        forward = await asyncio.create_subprocess_exec(
+            *forward_command(settings.ffmpeg, playlist, url, options),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+        )
+        await asyncio.sleep(4)
+        forward.send_signal(2)  # SIGINT: FFmpeg closes the RTMP session
+        await asyncio.wait_for(forward.wait(), 10)
+    await stop_listener(listener)
+    assert await decoded_frames(settings.ffmpeg, tmp_path / "pinned.flv") >= 30
