@@ -89,6 +89,13 @@ class Settings:
     # ``livemart notify-worker`` lowers its CPU priority by this much (nice): on a host it
     # shares with web processes, a fan-out's encryption yields to the pages. 0 keeps it.
     notify_worker_nice: int = 10
+    # Where queued pushes and mails wait: "embedded" (the deliveries table, sent by this
+    # process or `livemart notify-worker`; no other service) or "arq" (jobs of a few
+    # hundred deliveries on the bus's Redis, sent by arq workers: `livemart notify-worker`).
+    notify_queue: str = "embedded"
+    # Pushes and mails a sender starts per second at most (0: as fast as it can): a fan-out
+    # on a host shared with web processes leaves the pages their CPU.
+    notify_rate: float = 0.0
 
     @property
     def production(self) -> bool:
@@ -145,6 +152,18 @@ def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
     if lowered not in choices:
         raise SettingsError(name, f"expected one of {', '.join(choices)}, got {value!r}")
     return lowered
+
+
+def _notify_queue(value: str, broadcast_scheme: str) -> str:
+    """``embedded`` or ``arq``; arq keeps its jobs on the bus's Redis, so it needs one."""
+    queue = _choice("NOTIFY_QUEUE", value, ("embedded", "arq"))
+    if queue == "arq" and broadcast_scheme not in {"redis", "rediss"}:
+        raise SettingsError(
+            "NOTIFY_QUEUE",
+            "arq keeps its jobs on the event bus's Redis: set LIVEMART_BROADCAST_URL to"
+            f" redis://host:port (it is {broadcast_scheme}://), or use embedded",
+        )
+    return queue
 
 
 def _ladder(spec: str) -> str:
@@ -320,6 +339,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "NOTIFY_RETRY_SECONDS", get("NOTIFY_RETRY_SECONDS", "5"), 0.001, DAY
         ),
         notify_worker_nice=_int("NOTIFY_WORKER_NICE", get("NOTIFY_WORKER_NICE", "10"), 0, 19),
+        notify_queue=_notify_queue(get("NOTIFY_QUEUE", "embedded"), bscheme),
+        notify_rate=_float("NOTIFY_RATE", get("NOTIFY_RATE", "0"), 0, 1_000_000),
         write_limit=_int("WRITE_LIMIT", get("WRITE_LIMIT", "120"), 0, 1_000_000),
         ratelimit_prefix=_name("RATELIMIT_PREFIX", get("RATELIMIT_PREFIX", "livemart")),
         room_watchers_per_ip=_int(

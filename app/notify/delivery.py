@@ -5,7 +5,9 @@ processes never send one row at once; a sender that died leaves its rows to the 
 after :data:`LEASE`), sends them concurrently, and records each outcome: sent; retried
 after a back-off (``notify_retry_seconds`` x 1, 5, 25, ...) up to :data:`MAX_ATTEMPTS`
 tries; gone (an expired push subscription, removed); or held until the end of the
-user's quiet hours (not counted as a try).
+user's quiet hours (not counted as a try). :func:`deliver_ids` does the same for the rows
+of one arq job (:mod:`app.notify.jobs`): the table stays the record of what was sent, so a
+job run twice sends nothing twice.
 """
 
 from __future__ import annotations
@@ -45,6 +47,24 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+class Pacer:
+    """Spaces the starts of sends ``1 / rate`` seconds apart (``LIVEMART_NOTIFY_RATE``;
+    0: no spacing), across every batch this process sends at once."""
+
+    def __init__(self, rate: float = 0.0) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        clock = asyncio.get_running_loop().time()
+        start = max(clock, self._next)
+        self._next = start + self.interval
+        if start > clock:
+            await asyncio.sleep(start - clock)
+
+
 def backoff(settings: Settings, attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed try."""
     return timedelta(seconds=settings.notify_retry_seconds * 5 ** (attempts - 1))
@@ -56,16 +76,17 @@ class Outcomes:
     gone: list[int]
     failed: list[tuple[NotificationDelivery, str]]
     held: list[tuple[int, datetime]]
+    leased_until: datetime | None = None  # rows of the job another sender holds till then
 
 
-async def _claim(limit: int) -> list[NotificationDelivery]:
+async def _claim(limit: int, among: list[int] | None = None) -> list[NotificationDelivery]:
+    """Lease up to ``limit`` due pending rows (``among``: only those ids, the rows of one
+    queued job); rows sent, given up, held or leased by another sender are left out."""
     at = now()
-    ids = await (
-        NotificationDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=at)
-        .order_by("next_attempt_at", "id")
-        .limit(limit)
-        .values_list("id", flat=True)
-    )
+    due = NotificationDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=at)
+    if among is not None:
+        due = due.filter(id__in=among)
+    ids = await due.order_by("next_attempt_at", "id").limit(limit).values_list("id", flat=True)
     if not ids:
         return []
     claim = uuid.uuid4().hex
@@ -75,11 +96,40 @@ async def _claim(limit: int) -> list[NotificationDelivery]:
     return await NotificationDelivery.filter(claim=claim, status=DeliveryStatus.PENDING)
 
 
-async def deliver_due(settings: Settings, pusher: Pusher, limit: int = BATCH) -> int:
+async def deliver_due(
+    settings: Settings, pusher: Pusher, limit: int = BATCH, pacer: Pacer | None = None
+) -> int:
     """Send one batch of due deliveries; how many were claimed (0: nothing was due)."""
     rows = await _claim(limit)
-    if not rows:
-        return 0
+    if rows:
+        await _record(settings, await _send(settings, pusher, rows, pacer))
+    return len(rows)
+
+
+async def deliver_ids(
+    settings: Settings, pusher: Pusher, ids: list[int], pacer: Pacer | None = None
+) -> Outcomes:
+    """Send those of the deliveries ``ids`` that are still due (the queued path: one arq
+    job's rows). A row already sent, given up, or leased by another sender is skipped, so
+    running the same job again never sends a row twice. What happened to each."""
+    rows = await _claim(len(ids), among=ids)
+    outcomes = await _send(settings, pusher, rows, pacer) if rows else Outcomes([], [], [], [])
+    await _record(settings, outcomes)
+    # Rows another sender leased (or one that died: its lease runs out) are due again then.
+    leased = (
+        await NotificationDelivery.filter(id__in=ids, status=DeliveryStatus.PENDING)
+        .exclude(claim="")
+        .order_by("-next_attempt_at")
+        .first()
+    )
+    outcomes.leased_until = None if leased is None else leased.next_attempt_at
+    return outcomes
+
+
+async def _send(
+    settings: Settings, pusher: Pusher, rows: list[NotificationDelivery], pacer: Pacer | None
+) -> Outcomes:
+    """Send the leased ``rows`` concurrently; their outcomes (nothing recorded yet)."""
     notes = {n.id: n for n in await Notification.filter(id__in={r.notification_id for r in rows})}
     user_ids = list({n.user_id for n in notes.values()})
     subs = {
@@ -130,6 +180,8 @@ async def deliver_due(settings: Settings, pusher: Pusher, limit: int = BATCH) ->
                 )
                 send = _mail(settings, message)
         async with gate:
+            if pacer is not None:
+                await pacer.wait()
             try:
                 await send()
             except PushGone:
@@ -141,8 +193,7 @@ async def deliver_due(settings: Settings, pusher: Pusher, limit: int = BATCH) ->
                 outcomes.sent.append(row.id)
 
     await asyncio.gather(*(one(row) for row in rows))
-    await _record(settings, outcomes)
-    return len(rows)
+    return outcomes
 
 
 def _push(
@@ -154,6 +205,20 @@ def _push(
 
 def _mail(settings: Settings, message: object) -> Callable[[], Awaitable[None]]:
     return lambda: send_mail(settings, message)  # type: ignore[arg-type]
+
+
+def retry_after(settings: Settings, outcomes: Outcomes) -> timedelta | None:
+    """When the rows of ``outcomes`` still to send are due: the earliest back-off of the
+    failed ones tried again, or the end of another sender's lease; None when none is (all
+    sent, gone, held or given up)."""
+    waits = [
+        backoff(settings, row.attempts + 1)
+        for row, _ in outcomes.failed
+        if row.attempts + 1 < MAX_ATTEMPTS
+    ]
+    if outcomes.leased_until is not None:
+        waits.append(max(outcomes.leased_until - now(), timedelta(0)) + timedelta(seconds=1))
+    return min(waits) if waits else None
 
 
 async def _record(settings: Settings, outcomes: Outcomes) -> None:

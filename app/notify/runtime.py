@@ -1,6 +1,8 @@
 """The notify runtime: turns the services' signals into notifications, keeps this
 process's bells, and (``LIVEMART_NOTIFY_IN_PROCESS``, the default) sends the queued pushes
-and mails; ``livemart notify-worker`` sends them from a process of its own instead.
+and mails; ``livemart notify-worker`` sends them from a process of its own instead. With
+``LIVEMART_NOTIFY_QUEUE=arq`` fan-outs enqueue arq jobs on the bus's Redis and the
+senders are arq workers (:mod:`app.notify.jobs`).
 
 A signal only queues a job here (the request that emitted it goes on at once); one
 background task writes each fan-out (:mod:`app.notify.services`), so a go-live to
@@ -20,7 +22,7 @@ from typing import Any
 from app import signals
 from app.events import EventBus, get_bus
 from app.notify import content
-from app.notify.delivery import deliver_due, next_due_in
+from app.notify.delivery import Pacer, deliver_due, next_due_in
 from app.notify.hub import running_hub
 from app.notify.models import Kind
 from app.notify.push import Pusher, vapid_key
@@ -147,6 +149,7 @@ class DeliveryLoop:
             settings.push_contact,
             public_only=not settings.push_private_endpoints,
         )
+        self.pacer = Pacer(settings.notify_rate)
         self.wake = asyncio.Event()
         self.failures = RetryLog(log, "notification delivery")
 
@@ -161,7 +164,7 @@ class DeliveryLoop:
         tick = self.settings.notify_tick_seconds
         while True:
             try:
-                if await deliver_due(self.settings, self.pusher):
+                if await deliver_due(self.settings, self.pusher, pacer=self.pacer):
                     self.failures.succeeded()
                     continue
                 wait = await next_due_in(tick)
@@ -201,7 +204,13 @@ async def notify_runtime(settings: Settings) -> AsyncIterator[None]:
     reminders = asyncio.create_task(_remind_forever(jobs), name="notify reminders")
     try:
         async with running_hub(bus), contextlib.AsyncExitStack() as stack:
-            if settings.notify_in_process:
+            if settings.notify_queue == "arq":
+                from app.notify import jobs as arq_jobs
+
+                await stack.enter_async_context(arq_jobs.dispatching(settings))
+                if settings.notify_in_process:
+                    await stack.enter_async_context(arq_jobs.working(settings))
+            elif settings.notify_in_process:
                 await stack.enter_async_context(delivering(settings, bus))
             yield
     finally:
@@ -228,8 +237,14 @@ async def run_worker(settings: Settings) -> None:
     await bus.connect()
     set_bus(bus)
     try:
-        async with delivering(settings, bus):
-            log.info("notify worker running")
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.notify_queue == "arq":
+                from app.notify import jobs as arq_jobs
+
+                await stack.enter_async_context(arq_jobs.working(settings))
+            else:
+                await stack.enter_async_context(delivering(settings, bus))
+            log.info("notify worker running (%s queue)", settings.notify_queue)
             await stop.wait()
     finally:
         await bus.disconnect()

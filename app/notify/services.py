@@ -6,7 +6,8 @@ number of recipients, and queue that fan-out's pushes and mails in the same way 
 ``notification_deliveries``, sent by the delivery runtime, :mod:`app.notify.delivery`).
 Each user's choices (:mod:`app.notify.prefs`) are read inside those statements. Then one
 bus event per fan-out tells every process to refresh the bells it shows
-(:mod:`app.notify.hub`).
+(:mod:`app.notify.hub`); with the arq queue the deliveries are also enqueued as jobs
+(:mod:`app.notify.queue`).
 
 Call them from a background task (the notify runtime does, from the signals of the
 services), not from a request: a go-live reaches every follower without delaying it.
@@ -28,6 +29,7 @@ from tortoise.transactions import in_transaction
 
 from app.errors import NotFound, UserError
 from app.events import bus as event_bus
+from app.notify import queue
 from app.notify.endpoints import check_endpoint
 from app.notify.models import (
     Channel,
@@ -180,6 +182,7 @@ async def notify(user_ids: Sequence[int], kind: Kind, content: Content) -> int:
         source = f"users u WHERE u.id IN ({listed}) AND u.is_active"
         written = await _fan_out(conn, source, "u.id", kind, content, named, batch)
     await _queue_deliveries(conn, kind, batch)
+    await queue.dispatch(batch)
     await _announce(batch, written)
     return written
 
@@ -197,6 +200,7 @@ async def notify_followers(streamer_id: int, kind: Kind, content: Content) -> in
         conn, source, "f.follower_id", kind, content, {"streamer": streamer_id}, batch
     )
     await _queue_deliveries(conn, kind, batch)
+    await queue.dispatch(batch)
     await _announce(batch, written)
     log.info("notified %s followers of streamer %s (%s)", written, streamer_id, kind.value)
     return written
