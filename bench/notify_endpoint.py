@@ -14,7 +14,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    state = {"count": 0, "bytes": 0, "first_at": 0.0, "last_at": 0.0}
+    state = {"count": 0, "distinct": 0, "bytes": 0, "first_at": 0.0, "last_at": 0.0}
+    seen: set[str] = set()  # the browsers that got a push (a second one is a duplicate)
 
     async def push(request: web.Request) -> web.Response:
         body = await request.read()
@@ -22,6 +23,10 @@ def main() -> None:
             return web.Response(status=401)
         now = time.time()
         state["count"] += 1
+        name = request.match_info["name"]
+        if name not in seen:
+            seen.add(name)
+            state["distinct"] += 1
         state["bytes"] += len(body)
         state["first_at"] = state["first_at"] or now
         state["last_at"] = now

@@ -48,12 +48,16 @@ def now() -> datetime:
 
 
 class Pacer:
-    """Spaces the starts of sends ``1 / rate`` seconds apart (``LIVEMART_NOTIFY_RATE``;
-    0: no spacing), across every batch this process sends at once."""
+    """The sending budget of one process, shared by every batch it sends at once: at most
+    :data:`CONCURRENCY` sends under way (several arq jobs each sending 64 would queue for
+    the HTTP pool's connections past their timeout, and a push timed out after it arrived
+    is sent again), started ``1 / rate`` seconds apart (``LIVEMART_NOTIFY_RATE``; 0: no
+    spacing)."""
 
     def __init__(self, rate: float = 0.0) -> None:
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self._next = 0.0
+        self.gate = asyncio.Semaphore(CONCURRENCY)
 
     async def wait(self) -> None:
         if not self.interval:
@@ -147,7 +151,7 @@ async def _send(
     emails = {uid: email for uid, (email, _, _) in people.items()}
     quiet = await quiet_hours_of(user_ids)
     outcomes = Outcomes([], [], [], [])
-    gate = asyncio.Semaphore(CONCURRENCY)
+    gate = pacer.gate if pacer is not None else asyncio.Semaphore(CONCURRENCY)
     at = now()
 
     async def one(row: NotificationDelivery) -> None:

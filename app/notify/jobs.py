@@ -165,7 +165,8 @@ def make_worker(
     """arq's worker on our queue with the delivery functions (signals are the caller's)."""
     return Worker(
         functions=[func(deliver, name="deliver", max_tries=MAX_ATTEMPTS + 1)],
-        cron_jobs=[cron(sweep, name="sweep", second=0, run_at_startup=False)],
+        # (arq names a cron job's runs after it, in keys shared by every queue: ours)
+        cron_jobs=[cron(sweep, name=_job_id(settings, "sweep"), second=0)],
         queue_name=queue_name(settings),
         redis_settings=redis_settings(settings),
         burst=burst,
@@ -178,19 +179,20 @@ def make_worker(
     )
 
 
-def new_pusher(settings: Settings) -> Pusher:
+def new_pusher(settings: Settings, offload: bool = True) -> Pusher:
     return Pusher(
         vapid_key(settings.var_dir),
         settings.push_contact,
         public_only=not settings.push_private_endpoints,
+        offload=offload,
     )
 
 
 @contextlib.asynccontextmanager
-async def working(settings: Settings) -> AsyncIterator[Worker]:
+async def working(settings: Settings, offload: bool = True) -> AsyncIterator[Worker]:
     """An arq worker sending deliveries in this process while inside (the database is
-    the caller's)."""
-    pusher = new_pusher(settings)
+    the caller's); ``offload``: encrypt in threads (a web process)."""
+    pusher = new_pusher(settings, offload)
     worker = make_worker(settings, pusher)
     task = asyncio.create_task(worker.async_run(), name="notify arq worker")
     try:

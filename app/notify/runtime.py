@@ -141,13 +141,14 @@ class DeliveryLoop:
     """Sends due deliveries; woken by every fan-out announced on the bus (from any
     process), otherwise it looks every ``notify_tick_seconds``."""
 
-    def __init__(self, settings: Settings, bus: EventBus) -> None:
+    def __init__(self, settings: Settings, bus: EventBus, offload: bool = True) -> None:
         self.settings = settings
         self.bus = bus
         self.pusher = Pusher(
             vapid_key(settings.var_dir),
             settings.push_contact,
             public_only=not settings.push_private_endpoints,
+            offload=offload,
         )
         self.pacer = Pacer(settings.notify_rate)
         self.wake = asyncio.Event()
@@ -179,8 +180,11 @@ class DeliveryLoop:
 
 
 @contextlib.asynccontextmanager
-async def delivering(settings: Settings, bus: EventBus) -> AsyncIterator[DeliveryLoop]:
-    loop = DeliveryLoop(settings, bus)
+async def delivering(
+    settings: Settings, bus: EventBus, offload: bool = True
+) -> AsyncIterator[DeliveryLoop]:
+    """The embedded sender while inside; ``offload``: encrypt in threads (a web process)."""
+    loop = DeliveryLoop(settings, bus, offload)
     listener = asyncio.create_task(loop.listen(), name="notify wake-ups")
     sender = asyncio.create_task(loop.run(), name="notify delivery")
     try:
@@ -220,6 +224,20 @@ async def notify_runtime(settings: Settings) -> AsyncIterator[None]:
         await stop_task(writer)
 
 
+def lower_priority(nice: int) -> None:
+    """Lower this process's CPU priority by ``nice``. With Linux's autogroups (the default
+    of desktop and many server kernels) a process's nice only ranks it against the processes
+    of its own session; a worker that leads its session (a service, or started with
+    ``setsid``) is a group of its own, so the group's nice is lowered too, or the worker
+    would take as much CPU as the web processes in the other sessions."""
+    os.nice(nice)
+    if os.getsid(0) != os.getpid():
+        return  # shares its session's group: its own nice ranks it there
+    with contextlib.suppress(OSError):
+        with open("/proc/self/autogroup", "w") as group:
+            group.write(str(nice))
+
+
 async def run_worker(settings: Settings) -> None:
     """``livemart notify-worker``: the deliveries in a process of their own (the web
     processes then run with ``LIVEMART_NOTIFY_IN_PROCESS=false``), until SIGINT/SIGTERM."""
@@ -227,7 +245,7 @@ async def run_worker(settings: Settings) -> None:
     from app.events import set_bus
 
     if settings.notify_worker_nice:  # background work yields the CPU to the pages
-        os.nice(settings.notify_worker_nice)
+        lower_priority(settings.notify_worker_nice)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (os_signal.SIGINT, os_signal.SIGTERM):
@@ -241,9 +259,9 @@ async def run_worker(settings: Settings) -> None:
             if settings.notify_queue == "arq":
                 from app.notify import jobs as arq_jobs
 
-                await stack.enter_async_context(arq_jobs.working(settings))
+                await stack.enter_async_context(arq_jobs.working(settings, offload=False))
             else:
-                await stack.enter_async_context(delivering(settings, bus))
+                await stack.enter_async_context(delivering(settings, bus, offload=False))
             log.info("notify worker running (%s queue)", settings.notify_queue)
             await stop.wait()
     finally:

@@ -169,3 +169,40 @@ async def test_an_arq_worker_sends_in_the_web_process(settings: Settings) -> Non
         async with asyncio.timeout(20):
             await endpoint.arrived.wait()
     assert [p["title"] for p in endpoint.received] == ["Ann is live"]
+
+
+async def test_livemart_notify_worker_runs_the_arq_worker(settings: Settings) -> None:
+    """The command of the scale-out: ``livemart notify-worker`` with the arq queue, in a
+    process of its own, sends what the web process enqueued, and stops on SIGTERM."""
+    import os
+    import signal
+    import sys
+
+    from tests.conftest import settings_env
+    from tests.support import ROOT
+
+    streamer = await make_merchant("live@example.com", "Ann")
+    fan = await make_user("fan@example.com")
+    await rooms.follow(fan, streamer.id)
+    env = {
+        **os.environ,
+        **settings_env(settings),
+        "LIVEMART_NOTIFY_QUEUE": "arq",
+        "LIVEMART_NOTIFY_WORKER_NICE": "0",
+    }
+    async with PushEndpoint().running() as endpoint:
+        url, keys = endpoint.subscribe("phone")
+        await services.subscribe_push(fan.id, url, keys.p256dh, keys.auth, allow_private=True)
+        worker = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "app.cli", "notify-worker", cwd=ROOT, env=env
+        )
+        try:
+            await _go_live(streamer.id)
+            async with asyncio.timeout(60):
+                await endpoint.arrived.wait()
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(30):
+                code = await worker.wait()
+    assert code == 0
+    assert [p["title"] for p in endpoint.received] == ["Ann is live"]
