@@ -303,12 +303,16 @@ class Heartbeats:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.every)
-            for queue, quiet in list(self._quiet.items()):
-                if quiet:
-                    with contextlib.suppress(asyncio.QueueFull):
-                        queue.put_nowait(KEEPALIVE)
-                else:
-                    self._quiet[queue] = True
+            self.round()
+
+    def round(self) -> None:
+        """One round: a keep-alive to each stream quiet since the last one."""
+        for queue, quiet in list(self._quiet.items()):
+            if quiet:
+                with contextlib.suppress(asyncio.QueueFull):
+                    queue.put_nowait(KEEPALIVE)
+            else:
+                self._quiet[queue] = True
 
 
 heartbeats = Heartbeats()
