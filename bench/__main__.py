@@ -166,6 +166,9 @@ def _graphql_query(r: dict[str, Any]) -> Figures:
     return rows
 
 
+RELOADED = "segment:HTTP 404, playlist reloaded"  # bench.joinstorm_viewers.SEGMENT_RELOADED
+
+
 def _joinstorm(r: dict[str, Any]) -> Figures:
     floor, page, sse, sale = r["healthz_floor"], r["page"], r["sse"], r["flash_sale"]
     tfe, buy = sse["time_to_first_event"], sale["buy_answers"]
@@ -194,8 +197,9 @@ def _joinstorm(r: dict[str, Any]) -> Figures:
             f"{sse['connected_before_sale']})",
         ),
         (
-            "playlist p99 / segment p99",
-            f"{r['playlist']['p99_ms']} / {r['segment']['p99_ms']} ms",
+            "playlist p99 / segment p99 (segments gone, fetched again after a playlist reload)",
+            f"{r['playlist']['p99_ms']} / {r['segment']['p99_ms']} ms ("
+            f"{r['retried_on_a_closed_keepalive_connection'].get(RELOADED, 0)})",
         ),
         (
             "buy answers p50 / p99; sold / stock, oversold",
@@ -203,6 +207,13 @@ def _joinstorm(r: dict[str, Any]) -> Figures:
             f"{sale['oversold']}",
         ),
         ("CPU (% of a core) and RSS after: server processes", servers),
+        (
+            "peak RSS growth per SSE viewer held (an upper bound): web processes",
+            ", ".join(
+                f"{name} {kb} KB"
+                for name, kb in r.get("peak_rss_growth_per_sse_viewer_kb", {}).items()
+            ),
+        ),
         (
             "CPU per viewer served: web processes; client (cores the arrival rate needs)",
             f"{r['cpu_per_viewer']['web_processes_ms']} ms; {r['cpu_per_viewer']['client_ms']} ms"

@@ -561,6 +561,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         side.removesuffix("_ms"): round(ms / 1000 * args.viewers / args.arrival, 2)
         for side, ms in per_viewer.items()
     }
+    # Peak RSS growth of a web process per SSE stream it held: an upper bound of what an
+    # open page costs (the growth also holds page renders, buys and allocator slack).
+    per_process = max(1, figures.connected) / 2
+    memory_per_viewer = {
+        name: round(1024 * (after[name]["hwm_mb"] - before[name]["rss_mb"]) / per_process, 1)
+        for name in pids
+        if name.startswith("web_")
+    }
     expected_sold = min(args.units, buyers)
     errors = sum(figures.errors.values())
     machine_pct = round(100 * cpus * (busy1[0] - busy0[0]) / max(busy1[1] - busy0[1], 1e-9))
@@ -602,6 +610,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "retried_on_a_closed_keepalive_connection": dict(sorted(figures.retries.items())),
         "processes": processes,
         "cpu_per_viewer": per_viewer,
+        "peak_rss_growth_per_sse_viewer_kb": memory_per_viewer,
         "cores_needed_at_the_arrival_rate": cores_needed,
         "storm_wall_s": round(wall, 1),
         **({"profile_web_a": profile} if profile else {}),
@@ -670,6 +679,10 @@ def _print(r: dict[str, Any]) -> None:
         f"CPU per viewer served: web processes {r['cpu_per_viewer']['web_processes_ms']} ms, "
         f"client {r['cpu_per_viewer']['client_ms']} ms; at {r['viewers']} / {r['arrival_s']:g} s "
         f"that is {r['cores_needed_at_the_arrival_rate']} cores"
+    )
+    print(
+        "peak RSS growth per SSE viewer held (an upper bound): "
+        + ", ".join(f"{n} {kb} KB" for n, kb in r["peak_rss_growth_per_sse_viewer_kb"].items())
     )
     profile = r.get("profile_web_a")
     if profile:

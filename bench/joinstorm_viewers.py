@@ -3,9 +3,12 @@
 Each viewer, at its arrival time, does what a browser on the room page does: loads the
 page, opens the room's SSE stream (``/rooms/<id>/events``, the stream the page's htmx SSE
 extension opens) and keeps reading it, fetches the HLS master playlist, a variant playlist
-and that playlist's newest segment. A buyer (a share of the viewers, each with its own
-API token) taps "Buy" (GraphQL ``buyFlashSale``) as soon as its stream shows the flash
-sale, or right after loading when it arrives after the sale has started.
+and that playlist's newest segment (when that segment has already left the rolling window,
+a 404, it reloads the playlist and fetches the newest one again, as a player does: counted
+in ``retries``, an error only when that fails too; the segment time includes the reload).
+A buyer (a share of the viewers, each with its own API token) taps "Buy" (GraphQL
+``buyFlashSale``) as soon as its stream shows the flash sale, or right after loading when it
+arrives after the sale has started.
 
 Short requests go over httpx keep-alive pools (HTTP/1.1, per server and kind of request,
 like autocannon's fixed connections). Every SSE stream has its own connection, as in a
@@ -39,6 +42,7 @@ SHORT_POOL = 64  # keep-alive connections per server for the short requests
 # (httpx's default) a reused connection may be the one the server is closing just then.
 KEEPALIVE_EXPIRY_S = 2.0
 CLEANUP_S = 30.0
+SEGMENT_RELOADED = "segment:HTTP 404, playlist reloaded"  # a retry (see _hls), not an error
 STALE_CONNECTION = (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)
 BUY = """mutation Buy($saleId: ID!, $shipping: ShippingAddressInput!, $key: String!) {
   buyFlashSale(saleId: $saleId, shipping: $shipping, idempotencyKey: $key) {
@@ -365,7 +369,27 @@ class Viewers:
             self._error("playlist", "variant without segments")
             return
         folder = variant_path.rsplit("/", 1)[0]
-        await self._timed(client, "segment", f"{folder}/{segment_uri}")
+        began = self.loop.time()
+        response = await self._send(client, "segment", "GET", f"{folder}/{segment_uri}")
+        if response is not None and response.status_code == 404:
+            # The segment left the rolling window (6 × 1 s, then deleted) while this viewer
+            # waited: a player reloads the playlist and takes its newest segment.
+            self.fig.retries[SEGMENT_RELOADED] += 1
+            response = None
+            variant = await self._get(client, "playlist", variant_path)
+            try:
+                segment_uri = _last_uri(variant.text) if variant is not None else ""
+            except ValueError:
+                self._error("playlist", "variant without segments")
+                return
+            if segment_uri:
+                response = await self._send(client, "segment", "GET", f"{folder}/{segment_uri}")
+        if response is None:
+            return
+        if response.status_code != 200:
+            self._error("segment", f"HTTP {response.status_code}")
+            return
+        self.fig.segment.append(self.loop.time() - began)
 
     async def _timed(
         self, client: httpx.AsyncClient, stage: str, url: str
