@@ -160,16 +160,20 @@ async def sweep(ctx: dict[str, Any]) -> int:
 
 
 def make_worker(
-    settings: Settings, pusher: Pusher, *, burst: bool = False, poll_delay: float = 0.5
-) -> Worker:
-    """arq's worker on our queue with the delivery functions (signals are the caller's)."""
+    settings: Settings, pusher: Pusher, *, burst: bool = False, poll_delay: float = 0.5,
+    max_burst_jobs: int = -1, sweeping: bool = True,
+) -> Worker:  # fmt: skip
+    """arq's worker on our queue with the delivery functions (signals are the caller's);
+    ``sweeping``: with the minute's :func:`sweep`."""
+    # (arq names a cron job's runs after it, in keys shared by every queue: ours)
+    sweeps = [cron(sweep, name=_job_id(settings, "sweep"), second=0)] if sweeping else []
     return Worker(
         functions=[func(deliver, name="deliver", max_tries=MAX_ATTEMPTS + 1)],
-        # (arq names a cron job's runs after it, in keys shared by every queue: ours)
-        cron_jobs=[cron(sweep, name=_job_id(settings, "sweep"), second=0)],
+        cron_jobs=sweeps,
         queue_name=queue_name(settings),
         redis_settings=redis_settings(settings),
         burst=burst,
+        max_burst_jobs=max_burst_jobs,
         handle_signals=False,
         max_jobs=MAX_JOBS,
         job_timeout=LEASE,

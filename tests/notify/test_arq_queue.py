@@ -61,10 +61,13 @@ async def pool(settings: Settings) -> AsyncIterator[ArqRedis]:
         await redis.aclose()
 
 
-async def work(settings: Settings) -> None:
-    """An arq worker on our queue until it is empty (none of its jobs failed)."""
+async def work(settings: Settings, most: int = -1) -> None:
+    """An arq worker on our queue until it is empty or has run ``most`` jobs (none of
+    them failed)."""
     pusher = jobs.new_pusher(settings)
-    worker = jobs.make_worker(settings, pusher, burst=True, poll_delay=0.02)
+    worker = jobs.make_worker(
+        settings, pusher, burst=True, poll_delay=0.02, max_burst_jobs=most, sweeping=False
+    )
     try:
         await worker.async_run()
     finally:
@@ -206,3 +209,39 @@ async def test_livemart_notify_worker_runs_the_arq_worker(settings: Settings) ->
                 code = await worker.wait()
     assert code == 0
     assert [p["title"] for p in endpoint.received] == ["Ann is live"]
+
+
+async def test_quiet_hours_defer_the_job_and_overdue_rows_are_swept_back(
+    settings: Settings, pool: ArqRedis
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    streamer = await make_merchant("live@example.com", "Ann")
+    fan = await make_user("fan@example.com")
+    await rooms.follow(fan, streamer.id)
+    local = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    start = (local - timedelta(hours=1)).strftime("%H:%M")
+    end = (local + timedelta(hours=1)).strftime("%H:%M")
+    await prefs.set_quiet_hours(fan.id, "Asia/Shanghai", start, end)
+    async with PushEndpoint().running() as endpoint:
+        url, keys = endpoint.subscribe("night")
+        await services.subscribe_push(fan.id, url, keys.p256dh, keys.auth, allow_private=True)
+        await _go_live(streamer.id)
+        await work(settings, most=1)  # holds the push: a job deferred to the quiet hours' end
+        assert endpoint.attempts == 0
+    row = await NotificationDelivery.get(channel="push")
+    assert row.status == DeliveryStatus.PENDING and row.attempts == 0
+    [held] = await pool.queued_jobs(queue_name=jobs.queue_name(settings))
+    assert held.args == ([row.id],)
+    assert abs(held.score / 1000 - row.next_attempt_at.timestamp()) < 1
+
+    # a row whose job was lost (overdue by more than STALE) is enqueued again by the sweep
+    await pool.delete(f"arq:job:{held.job_id}")
+    await pool.zrem(jobs.queue_name(settings), held.job_id)
+    await NotificationDelivery.filter(id=row.id).update(
+        next_attempt_at=datetime.now(UTC) - jobs.STALE - timedelta(minutes=1)
+    )
+    assert await jobs.sweep({"settings": settings, "redis": pool}) == 1
+    [again] = await pool.queued_jobs(queue_name=jobs.queue_name(settings))
+    assert again.args == ([row.id],)
