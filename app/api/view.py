@@ -170,11 +170,24 @@ class GraphQLApp(GraphQL[Context, None]):
         if cached is not None:
             return cached
         generation = changes.generation()
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
-        self.results.put(key, result, generation)
-        return result
+        flight = self.results.flight(key, generation)
+        if not flight.leader:
+            shared = await flight.wait()
+            if shared is not None:
+                return shared
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+            self.results.put(key, result, generation)
+            return result
+        computed: ExecutionResult | None = None
+        try:
+            computed = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        finally:
+            answer = flight.land(computed)
+        return answer or computed
 
     async def get_context(  # type: ignore[override]
         self, request: Request, response: Response | None = None

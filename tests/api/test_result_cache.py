@@ -3,6 +3,7 @@ personal fields and signed-in answers are never shared."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -196,3 +197,65 @@ async def test_a_cached_room_catalog_shows_a_shelf_change_next(
     ]
     await shelf.remove_from_shelf(streamer, room.id, other.id)
     assert titles(await ask(client, PRODUCTS, variables)) == ["Sold here"]
+
+
+async def test_concurrent_misses_after_a_change_compute_the_answer_once(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    results = graphql_app(app).results
+    merchant = await make_merchant()
+    for n in range(3):
+        await make_product(merchant, f"Scarf {n}", 1000 + n, sku=f"S{n}")
+    await csrf(client)
+    alone = await ask(client, PRODUCTS, {"first": 5})
+    changes.bump()  # a change: the next answers are computed
+    with count_queries() as one:
+        assert await ask(client, PRODUCTS, {"first": 5}) == alone
+    changes.bump()
+    shared = results.shared
+    with count_queries() as many:
+        answers = await asyncio.gather(*(ask(client, PRODUCTS, {"first": 5}) for _ in range(8)))
+    assert all(answer == alone for answer in answers)
+    assert many.count == one.count  # eight viewers, one computation
+    assert results.shared == shared + 7
+
+
+async def test_a_failed_computation_lets_each_waiter_compute_its_own(app: Starlette) -> None:
+    cache = ResultCache()
+    key = ("{ products { totalCount } }", "", "{}", "anonymous")
+    generation = changes.generation()
+    leader = cache.flight(key, generation)
+    waiter = cache.flight(key, generation)
+    assert leader.leader and not waiter.leader
+    waiting = asyncio.ensure_future(waiter.wait())
+    await asyncio.sleep(0)
+    assert leader.land(None) is None  # the leader's request failed
+    assert await waiting is None  # the waiter computes its own
+    assert cache.flight(key, generation).leader  # and the next miss leads a new one
+
+
+async def test_a_page_loads_only_what_its_nodes_select(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    merchant = await make_merchant()
+    room = await live_room(merchant)
+    for n in range(4):
+        await make_product(merchant, f"Scarf {n}", 1000 + n, sku=f"S{n}", room_id=room.id)
+    await csrf(client)
+
+    async def statements(selection: str) -> int:
+        changes.bump()
+        with count_queries() as sql:
+            data = await ask(client, "{ products(first: 4) { " + selection + " } }", {})
+        assert len(data["products"]["edges"]) == 4
+        return sql.count
+
+    bare = await statements("edges { node { title } }")
+    assert bare == 2  # the count and the page
+    assert await statements("edges { node { title merchant { id } } }") == bare + 1
+    both = "edges { node { inStock variants { sku } } }"  # one batch for the two fields
+    assert await statements(both) == bare + 1
+    nested = "edges { node { room { title owner { displayName } } } } nodes { images { url } }"
+    assert await statements(nested) == bare + 3  # rooms, their owners, images
+    data = await ask(client, "{ products(first: 4) { " + nested + " } }", {})
+    assert data["products"]["edges"][0]["node"]["room"]["owner"]["displayName"]

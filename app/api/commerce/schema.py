@@ -29,6 +29,7 @@ from app.api.commerce.types import (
     ProductStatusEnum,
     ProductType,
     VariantType,
+    prefetch_products,
 )
 from app.api.context import Info
 from app.api.ids import decode_id
@@ -239,7 +240,9 @@ class Query:
             sort=sort.value,
             viewer=info.context.principal.user,
         )
-        return await paginate(query, first, after, ProductType.from_model)
+        page = await paginate(query, first, after, ProductType.from_model)
+        await prefetch_products(info, [edge.node for edge in page.edges])
+        return page
 
     @errors.field(missing_is_null=True)
     async def product(self, info: Info, id: strawberry.ID) -> ProductType | None:

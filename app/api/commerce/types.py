@@ -3,8 +3,10 @@ coupons. Related objects resolve through the per-request loaders of ``loaders``.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -13,8 +15,10 @@ from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.commerce import loaders
 from app.api.context import Info
+from app.api.loaders import connection_node_fields, load_all, now_or_later
 from app.api.mapping import from_model, visible_nodes
-from app.api.rooms.types import RoomType, load_room
+from app.api.rooms.loaders import rooms_by_id
+from app.api.rooms.types import RoomType, load_room, room_or_none
 from app.commerce import catalog, coupons, images, orders
 from app.commerce.cart import CartLine
 from app.commerce.models import (
@@ -132,34 +136,68 @@ class ProductType(relay.Node):
     def from_model(cls, product: Product) -> ProductType:
         return from_model(cls, product, status=ProductStatusEnum(product.status))
 
+    # The fields below read the request's loaders; a page of products loads them at once
+    # first (prefetch_products), so they answer synchronously there (app.api.loaders).
     @strawberry.field
-    async def merchant(self, info: Info) -> UserType | None:
-        return await user_loader(info).load(self._merchant_id)
+    def merchant(self, info: Info) -> UserType | None:
+        return now_or_later(user_loader(info), self._merchant_id)
 
     @strawberry.field(description="The merchant's room this product is sold in.")
-    async def room(self, info: Info) -> RoomType | None:
-        return await load_room(info, self._room_id)
+    def room(self, info: Info) -> RoomType | None:
+        if self._room_id is None:
+            return None
+        return now_or_later(rooms_by_id(info), self._room_id, room_or_none)
 
     @strawberry.field(description="Active variants (all of them for the merchant).")
-    async def variants(self, info: Info) -> list[VariantType]:
-        return [
-            VariantType.from_model(v) for v in await loaders.variants_by_product(info).load(self.id)
-        ]
+    def variants(self, info: Info) -> list[VariantType]:
+        loader = loaders.variants_by_product(info)
+        return now_or_later(loader, self.id, _variant_types)
 
     @strawberry.field
-    async def images(self, info: Info) -> list[ProductImageType]:
-        found = await loaders.images_by_product(info).load(self.id)
-        return [ProductImageType.from_model(i) for i in found]
+    def images(self, info: Info) -> list[ProductImageType]:
+        loader = loaders.images_by_product(info)
+        return now_or_later(loader, self.id, _image_types)
 
     @strawberry.field(description="Whether any active variant has stock.")
-    async def in_stock(self, info: Info) -> bool:
-        return any(v.stock > 0 for v in await loaders.variants_by_product(info).load(self.id))
+    def in_stock(self, info: Info) -> bool:
+        loader = loaders.variants_by_product(info)
+        return now_or_later(loader, self.id, _any_in_stock)
 
     @strawberry.field
     def url(self) -> str:
         return f"/products/{self.id}"
 
     resolve_nodes = visible_nodes(catalog.visible_products)
+
+
+def _variant_types(variants: list[Variant]) -> list[VariantType]:
+    return [VariantType.from_model(v) for v in variants]
+
+
+def _image_types(found: list[ProductImage]) -> list[ProductImageType]:
+    return [ProductImageType.from_model(i) for i in found]
+
+
+def _any_in_stock(variants: list[Variant]) -> bool:
+    return any(v.stock > 0 for v in variants)
+
+
+async def prefetch_products(info: Info, products: list[ProductType]) -> None:
+    """Load what the page's products' selected fields read (variants, images, merchants,
+    rooms), each kind in one batch of its loader, before the page completes."""
+    wanted = connection_node_fields(info)
+    ids = [p.id for p in products]
+    batches: list[Awaitable[Any]] = []
+    if wanted & {"variants", "inStock"}:
+        batches.append(loaders.variants_by_product(info).load_many(ids))
+    if "images" in wanted:
+        batches.append(loaders.images_by_product(info).load_many(ids))
+    if "merchant" in wanted:
+        batches.append(user_loader(info).load_many(list({p._merchant_id for p in products})))
+    if "room" in wanted:
+        room_ids = {p._room_id for p in products if p._room_id is not None}
+        batches.append(rooms_by_id(info).load_many(list(room_ids)))
+    await load_all(*batches)
 
 
 async def load_product(

@@ -13,7 +13,7 @@ from app.api.context import Info
 from app.api.ids import decode_id
 from app.api.pagination import Connection, paginate
 from app.api.rooms.events import RoomEvent, to_graphql
-from app.api.rooms.types import RoomStatusEnum, RoomType
+from app.api.rooms.types import RoomStatusEnum, RoomType, prefetch_rooms
 from app.errors import UserError
 from app.events import get_bus
 from app.rooms import likes
@@ -70,7 +70,9 @@ class Query:
     ) -> Connection[RoomType]:
         owner = decode_id(owner_id, "User", "ownerId") if owner_id else None
         query = rooms.rooms_query(status.value if status else None, category, owner, search)
-        return await paginate(query, first, after, RoomType.from_model)
+        page = await paginate(query, first, after, RoomType.from_model)
+        await prefetch_rooms(info, [edge.node for edge in page.edges])
+        return page
 
     @errors.field(missing_is_null=True)
     async def room(self, info: Info, id: strawberry.ID) -> RoomType | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -10,11 +12,11 @@ from strawberry import relay
 from app.api.accounts.loaders import user_loader
 from app.api.accounts.types import UserType
 from app.api.context import Info
+from app.api.loaders import connection_node_fields, load_all, now_or_later
 from app.api.mapping import from_model, public_nodes
 from app.api.rooms import loaders
 from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
-from app.rooms.presence import get_presence
 
 RoomStatusEnum = RoomStatus
 strawberry.enum(RoomStatusEnum, name="RoomStatus")
@@ -41,16 +43,15 @@ class RoomType(relay.Node):
     def from_model(cls, room: Room) -> RoomType:
         return from_model(cls, room, status=RoomStatusEnum(room.status))
 
+    # owner and viewerCount read the request's loaders; a page of rooms loads them at once
+    # first (prefetch_rooms), so they answer synchronously there (app.api.loaders).
     @strawberry.field
-    async def owner(self, info: Info) -> UserType | None:
-        return await user_loader(info).load(self._owner_id)
+    def owner(self, info: Info) -> UserType | None:
+        return now_or_later(user_loader(info), self._owner_id)
 
     @strawberry.field(description="Viewers watching now (live subscriptions and pages).")
-    async def viewer_count(self) -> int:
-        try:
-            return await get_presence().count(self.id)
-        except RuntimeError:
-            return 0
+    def viewer_count(self, info: Info) -> int:
+        return now_or_later(loaders.viewer_counts(info), self.id)
 
     @strawberry.field(description="The secret stream key: only the room's owner sees it.")
     def stream_key(self, info: Info) -> str | None:
@@ -84,9 +85,24 @@ class RoomType(relay.Node):
     resolve_nodes = public_nodes(rooms.get_rooms)
 
 
+def room_or_none(found: Room | None) -> RoomType | None:
+    return RoomType.from_model(found) if found else None
+
+
 async def load_room(info: Info, room_id: int | None) -> RoomType | None:
     """The room ``room_id`` through the request's loader (None for no room)."""
     if room_id is None:
         return None
-    found = await loaders.rooms_by_id(info).load(room_id)
-    return RoomType.from_model(found) if found else None
+    return room_or_none(await loaders.rooms_by_id(info).load(room_id))
+
+
+async def prefetch_rooms(info: Info, page: list[RoomType]) -> None:
+    """Load what the page's rooms' selected fields read (owners, viewer counts), each kind
+    in one batch of its loader, before the page completes."""
+    wanted = connection_node_fields(info)
+    batches: list[Awaitable[Any]] = []
+    if "owner" in wanted:
+        batches.append(user_loader(info).load_many(list({r._owner_id for r in page})))
+    if "viewerCount" in wanted:
+        batches.append(loaders.viewer_counts(info).load_many([r.id for r in page]))
+    await load_all(*batches)
