@@ -212,14 +212,16 @@ class ResultCache:
             return None
         return (query, operation_name or "", encoded, audience)
 
-    def get(self, key: tuple[str, ...]) -> CachedResult | None:
+    def get(self, key: tuple[str, ...], count_miss: bool = True) -> CachedResult | None:
+        """The answer kept for ``key`` while still current; ``count_miss=False`` for a
+        look that a full lookup follows on a miss (the HTTP view's shortcut)."""
         entry = self._entries.get(key)
         if entry is None:
-            self.misses += 1
+            self.misses += count_miss
             return None
         if entry.generation != changes.generation() or entry.expires < time.monotonic():
             del self._entries[key]
-            self.misses += 1
+            self.misses += count_miss
             return None
         self._entries.move_to_end(key)
         self.hits += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import parse_qsl
 
 from cross_web import HTTPException
 from starlette.datastructures import Headers
@@ -28,7 +29,7 @@ from app.api.limits import MAX_BODY_BYTES
 from app.api.persisted import PersistedQueries, documented_operations
 from app.api.result_cache import CachedResult, EncodedResponse, ResultCache, audience
 from app.api.schema import schema as default_schema
-from app.auth import principal_from_connection
+from app.auth import SESSION_COOKIE, principal_from_connection
 from app.events import changes
 from app.settings import Settings
 from graphql import GraphQLSchema
@@ -36,9 +37,9 @@ from graphql import GraphQLSchema
 log = logging.getLogger("livemart.api")
 
 
-async def _limited_body(scope: Scope, receive: Receive, send: Send) -> Receive | None:
-    """Read the body up to :data:`MAX_BODY_BYTES` (answering 413 beyond) and return a
-    ``receive`` that replays it; None when the request was answered or went away."""
+async def _limited_body(scope: Scope, receive: Receive, send: Send) -> bytes | None:
+    """Read the body up to :data:`MAX_BODY_BYTES` (answering 413 beyond); None when the
+    request was answered or went away."""
     declared = Headers(scope=scope).get("content-length", "")
     too_large = PlainTextResponse("Request body too large.", status_code=413)
     digits = declared.isascii() and declared.isdigit()
@@ -59,12 +60,59 @@ async def _limited_body(scope: Scope, receive: Receive, send: Send) -> Receive |
         chunks.append(chunk)
         if not message.get("more_body"):
             break
-    pending = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the body read already, then the connection's messages."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
 
     async def replay() -> Message:
         return pending.pop() if pending else await receive()
 
     return replay
+
+
+# What the cache-hit shortcut answers: what Strawberry answers with application/json.
+_JSON_ACCEPTS = frozenset({"", "*/*", "application/json"})
+
+
+def _anonymous_request(headers: Headers) -> bool:
+    """Whether the request carries no credentials (no Bearer token, no session cookie):
+    :func:`principal_from_connection` would answer anonymous without a lookup."""
+    if "authorization" in headers:
+        return False
+    return SESSION_COOKIE not in headers.get("cookie", "")
+
+
+def _operation_request(scope: Scope, headers: Headers, body: bytes) -> dict[str, Any] | None:
+    """A plain JSON GraphQL request's fields (POST body, or GET parameters with JSON
+    ``variables`` / ``extensions``); None for anything else (Strawberry handles it)."""
+    if headers.get("accept", "") not in _JSON_ACCEPTS:
+        return None
+    try:
+        if scope["method"] == "POST":
+            content_type = headers.get("content-type", "").partition(";")[0].strip()
+            if content_type != "application/json":
+                return None
+            data = json.loads(body)
+        elif scope["method"] == "GET":
+            params = dict(parse_qsl(scope["query_string"].decode("latin-1")))
+            data = dict(params)
+            for name in ("variables", "extensions"):
+                if name in params:
+                    data[name] = json.loads(params[name])
+        else:
+            return None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    kinds = {"query": str, "variables": dict, "operationName": str, "extensions": dict}
+    for name, kind in kinds.items():
+        if data.get(name) is not None and not isinstance(data[name], kind):
+            return None
+    return data
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -86,9 +134,42 @@ class GraphQLApp(GraphQL[Context, None]):
         self.persisted = PersistedQueries(documented_operations())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        replay = await _limited_body(scope, receive, send)
-        if replay is not None:
-            await super().__call__(scope, replay, send)
+        body = await _limited_body(scope, receive, send)
+        if body is None:
+            return
+        cached = self._cached_answer(scope, body)
+        if cached is not None:
+            await Response(cached, media_type="application/json")(scope, receive, send)
+            return
+        await super().__call__(scope, _replay(body, receive), send)
+
+    def _cached_answer(self, scope: Scope, body: bytes) -> str | bytes | None:
+        """The encoded cached answer of an anonymous request for a public query, without
+        Strawberry's request handling (parsing the request again, the context, the
+        principal lookup): what a cache hit costs is then this and the JSON of the request.
+        None when the request is anything else; Strawberry then answers it as always
+        (the same body and headers: tests/api/test_result_cache.py compares them)."""
+        if scope["type"] != "http":
+            return None
+        headers = Headers(scope=scope)
+        if not _anonymous_request(headers):
+            return None
+        data = _operation_request(scope, headers, body)
+        if data is None:
+            return None
+        lookup = self.persisted.resolve(data.get("query"), data.get("extensions"))
+        query, operation_name = lookup.query, data.get("operationName")
+        if lookup.error is not None or query is None:
+            return None
+        if not self.results.public(self.graphql_schema, query, operation_name):
+            return None
+        key = self.results.key(query, operation_name, data.get("variables"), "anonymous")
+        cached = self.results.get(key, count_miss=False) if key is not None else None
+        if cached is None:
+            return None
+        if cached.response is None:
+            cached.response = EncodedResponse(process_result(cached))
+        return self.encode_json(cached.response)
 
     def decode_json(self, data: str | bytes) -> object:
         """Only a JSON object (or a list, refused as a batch) is a request; nesting too deep

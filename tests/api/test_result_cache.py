@@ -4,6 +4,7 @@ personal fields and signed-in answers are never shared."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
@@ -259,3 +260,64 @@ async def test_a_page_loads_only_what_its_nodes_select(
     assert await statements(nested) == bare + 3  # rooms, their owners, images
     data = await ask(client, "{ products(first: 4) { " + nested + " } }", {})
     assert data["products"]["edges"][0]["node"]["room"]["owner"]["displayName"]
+
+
+async def test_a_cache_hit_answers_what_strawberry_answers(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    """An anonymous hit skips Strawberry's request handling: the same body and headers as
+    the computed answer, for a POST and for a persisted query's GET."""
+    from app.api.persisted import sha256
+
+    results = graphql_app(app).results
+    merchant = await make_merchant()
+    await make_product(merchant, "Silk scarf", 1000)
+    body = {"query": PRODUCTS, "variables": {"first": 5}}
+    params = {
+        "variables": '{"first": 5}',
+        "extensions": json.dumps(
+            {"persistedQuery": {"version": 1, "sha256Hash": sha256(PRODUCTS)}}
+        ),
+    }
+    for send in (
+        lambda: client.post("/graphql", json=body),
+        lambda: client.get("/graphql", params=params, headers={"Accept": "application/json"}),
+    ):
+        changes.bump()
+        computed = await send()
+        hits = results.hits
+        cached = await send()
+        assert results.hits == hits + 1
+        assert cached.status_code == computed.status_code == 200
+        assert cached.content == computed.content
+        assert "errors" not in cached.json()
+        assert sorted(cached.headers.items()) == sorted(computed.headers.items())
+
+
+async def test_the_shortcut_leaves_signed_in_and_unusual_requests_to_strawberry(
+    app: Starlette, client: httpx.AsyncClient, other_client: httpx.AsyncClient
+) -> None:
+    view = graphql_app(app)
+    merchant = await login_as(other_client, "draft@example.com", "Drafter", Role.STREAMER)
+    await catalog.create_product(merchant, "Secret draft", status=ProductStatus.DRAFT)
+    variables = {"first": 10, "filter": {"merchantId": encode_id("User", merchant.id)}}
+    assert titles(await ask(client, PRODUCTS, variables)) == []
+    assert titles(await ask(client, PRODUCTS, variables)) == []  # a hit, anonymous
+    # the merchant's own (cookie) request never gets the anonymous answer
+    assert titles(await ask(other_client, PRODUCTS, variables)) == ["Secret draft"]
+    scope = {"type": "http", "method": "POST", "query_string": b"", "headers": []}
+    plain = b'{"query": "{ products { totalCount } }"}'
+
+    def shortcut(body: bytes, **headers: str) -> bool:
+        raw = [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
+        return view._cached_answer({**scope, "headers": raw}, body) is not None
+
+    await ask(client, "{ products { totalCount } }", {})  # computed and kept
+    assert shortcut(plain, content_type="application/json; charset=utf-8")
+    assert not shortcut(plain, content_type="text/plain")
+    assert not shortcut(plain, content_type="application/json", accept="text/event-stream")
+    assert not shortcut(plain, content_type="application/json", authorization="Bearer x")
+    assert not shortcut(plain, content_type="application/json", cookie="lm_session=abc")
+    assert not shortcut(b"[1, 2]", content_type="application/json")
+    assert not shortcut(b'{"query": 5}', content_type="application/json")
+    assert not shortcut(b"{nope", content_type="application/json")
