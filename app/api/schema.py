@@ -15,6 +15,7 @@ from app.api.analytics import schema as analytics_api
 from app.api.attribution import schema as attribution_api
 from app.api.chat import schema as chat_api
 from app.api.commerce import schema as commerce_api
+from app.api.execution import ExecutionContext
 from app.api.experiments import schema as experiments_api
 from app.api.faq import schema as faq_api
 from app.api.gifts import schema as gifts_api
@@ -81,6 +82,7 @@ def build_schema() -> strawberry.Schema:
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
+        execution_context_class=ExecutionContext,
         extensions=[
             *limit_extensions(),
             partial(
