@@ -43,8 +43,10 @@ from app.rooms.runtime import rooms_runtime
 from app.security_headers import SecurityHeaders
 from app.settings import Settings, load_settings
 from app.tasks import BoundedExit
+from web.hls_serving import HlsFront
 from web.ratelimit import PageWriteLimit
 from web.routes import http_error, page_routes
+from web.templating import templates
 
 log = logging.getLogger("livemart")
 
@@ -121,18 +123,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
             set_bus(None)
             await close_db()
 
+    https = settings.public_url.startswith("https")
     app = Starlette(
         debug=settings.debug,
         routes=app_routes(settings, GraphQLApp(settings)),
         lifespan=lifespan,
         middleware=[
-            Middleware(SecurityHeaders, https=settings.public_url.startswith("https")),
+            # GET /hls/… of cached files, before everything a segment does not need
+            Middleware(HlsFront, root=settings.hls_dir, https=https),
+            Middleware(SecurityHeaders, https=https),
             Middleware(LocaleMiddleware),  # the request's language and time zone
             Middleware(PageWriteLimit, limit=settings.write_limit),
         ],
         exception_handlers={HTTPException: http_error},
     )
     app.state.settings = settings
+    # Templates are read once per process (no stat of each one on every render) unless
+    # LIVEMART_DEBUG: then an edited template shows on the next request.
+    templates.env.auto_reload = settings.debug
     app.state.runtimes = runtimes
     app.state.running = []
     return app

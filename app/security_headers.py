@@ -54,6 +54,7 @@ PERSONAL_PREFIXES = (
     "/register",
 )
 NO_STORE = b"no-store"
+HSTS = b"max-age=31536000"
 
 
 def is_personal(scope: Scope) -> bool:
@@ -91,7 +92,7 @@ class SecurityHeaders:
                 if page and b"cache-control" not in present and is_personal(scope):
                     headers.append((b"cache-control", NO_STORE))
                 if self.https:
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                    headers.append((b"strict-transport-security", HSTS))
                 message["headers"] = headers
             await send(message)
 

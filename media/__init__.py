@@ -6,7 +6,7 @@ The entry point is `MediaWorker`; see media/README.md for how the parts fit toge
 
 from media.browser_ingest import BrowserIngest, IngestError
 from media.config import MediaSettings
-from media.hls_files import HlsPathError, hls_headers, resolve_hls_path
+from media.hls_files import HlsPathError, find_hls_file, hls_headers, resolve_hls_path
 from media.ladder import DEFAULT_LADDER, Ladder, Rung, parse_rungs
 from media.rtmp import PublishRejected, RtmpServer
 from media.sources import TEST_PATTERNS, FileSource, PipeSource, Source, TestPattern
@@ -32,6 +32,7 @@ __all__ = [
     "Status",
     "StatusCallback",
     "TestPattern",
+    "find_hls_file",
     "hls_headers",
     "parse_rungs",
     "resolve_hls_path",

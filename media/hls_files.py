@@ -1,16 +1,24 @@
-"""Pure helpers for serving ``/hls/<room>/<path>`` from the HLS root (no I/O but `resolve`).
+"""Helpers for serving ``/hls/<room>/<path>`` from the HLS root (no I/O but `resolve` and
+the ``lstat`` calls of `find_hls_file`).
 
 The web layer calls `resolve_hls_path` to turn a request into a file under the root
 (or get an `HlsPathError`, to answer 404) and `hls_headers` for the response headers::
 
     path = resolve_hls_path(settings.output_dir, room_id, request.path_params["path"])
     return FileResponse(path, headers=hls_headers(path))
+
+`find_hls_file` gives the same answer with the file's ``stat`` for the hot path (thousands
+of segment requests a second): one ``lstat`` per part under the (once resolved) root
+instead of resolving the whole path twice; a symbolic link anywhere falls back to
+`resolve_hls_path`, which follows it and refuses what leads outside the room's folder.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath
+from stat import S_ISLNK, S_ISREG
 
 CONTENT_TYPES: dict[str, str] = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -69,6 +77,28 @@ def resolve_hls_path(root: str | Path, room_id: str | int, path: str) -> Path:
     if not target.is_relative_to(base):
         raise HlsPathError("path escapes the room directory")
     return target
+
+
+def find_hls_file(real_root: str, room_id: str | int, path: str) -> tuple[str, os.stat_result]:
+    """The regular file that ``/hls/<room_id>/<path>`` names under ``real_root`` (the HLS
+    root with its symbolic links resolved: ``os.path.realpath``) and its ``stat``.
+
+    Same rules as `resolve_hls_path`; raises `HlsPathError` for a path it refuses and
+    `OSError` (``FileNotFoundError``) when the file is missing or not a regular file.
+    """
+    rel = check_request_path(room_id, path)
+    current = real_root
+    for part in (str(room_id), *rel.parts):
+        current = os.path.join(current, part)
+        found = os.lstat(current)
+        if S_ISLNK(found.st_mode):  # rare: follow it the careful way
+            target = resolve_hls_path(real_root, room_id, path)
+            found = os.stat(target)
+            current = str(target)
+            break
+    if not S_ISREG(found.st_mode):
+        raise FileNotFoundError(current)
+    return current, found
 
 
 def content_type(path: str | PurePosixPath | Path) -> str:

@@ -24,6 +24,7 @@ from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
 from app.rooms.viewer_state import ViewerState
 from web.forms import checked_form, field, is_htmx, load_user
+from web.page_keys import FRESH_KEY
 from web.templating import render
 
 LEDGER_PAGE = 30
@@ -68,11 +69,12 @@ async def gifts_shared(room: Room) -> dict[str, Any]:
 async def gifts_personal(
     request: Request, room: Room, user: User, shared: dict[str, Any], state: ViewerState
 ) -> dict[str, Any]:
-    """The signed-in viewer's gift box: their balance and a fresh idempotency key."""
+    """The signed-in viewer's gift box: their balance and a fresh idempotency key (the
+    room page's box is shared by viewers alike, ``web.rooms``)."""
     owner_id = room.owner_id
     return {
         "gift_balance": state.balance,
-        "gift_key": new_key(),
+        "gift_key": FRESH_KEY,  # a new key in each response (web.page_keys.fill)
         "gift_can_send": user.id != owner_id and room.status == RoomStatus.LIVE,
         "gift_own_room": user.id == owner_id,
     }

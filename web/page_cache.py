@@ -2,9 +2,9 @@
 
 The room page of a live event is opened by thousands within a minute, and most of it (the
 shelf, the chat backlog, the leaderboard, the anonymous recommendations) is the same for
-all of them. :class:`RoomPageCache` keeps, per room, that shared context and the rendered
-anonymous page for ``ttl`` seconds (default 1 s) and drops them as soon as the room's
-events say they changed:
+all of them. :class:`RoomPageCache` keeps, per room, that shared context, the rendered
+anonymous page and the signed-in page's shell (its personal parts marked) for ``ttl``
+seconds (default 1 s) and drops them as soon as the room's events say they changed:
 
 * an event published by this process drops the entry synchronously (``publish`` hook of
   :mod:`app.rooms.events`), so the next page load after a pin, a flash sale or the room's
@@ -55,8 +55,7 @@ _published_ids: set[str] = set()
 class _Entry:
     generation: int = 0
     expires: float = 0.0
-    shared: dict[str, Any] | None = None
-    html: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # slot -> value within its ttl
     aged: dict[str, Any] = field(default_factory=dict)  # slot -> value past its ttl
     building: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
     used: float = 0.0
@@ -76,7 +75,7 @@ class RoomPageCache:
         entry = self._rooms.get(room_id)
         if entry is not None:
             entry.generation += 1
-            entry.shared = entry.html = None
+            entry.values.clear()
             entry.aged.clear()
 
     def clear(self) -> None:
@@ -93,6 +92,12 @@ class RoomPageCache:
         """The room's rendered anonymous page (built by ``build`` when missing or stale)."""
         return await self._get(room_id, "html", build)
 
+    async def signed_in_shell(self, room_id: int, build: Callable[[], Awaitable[Any]]) -> Any:
+        """The room's page as every signed-in viewer sees it alike, with the places of
+        their personal parts marked (``web.rooms``; built by ``build`` when missing or
+        stale)."""
+        return await self._get(room_id, "signed_in_shell", build)
+
     async def _get(self, room_id: int, slot: str, build: Callable[[], Awaitable[Any]]) -> Any:
         now = time.monotonic()
         entry = self._rooms.get(room_id)
@@ -101,10 +106,10 @@ class RoomPageCache:
             self._prune(now)
         entry.used = now
         self._ensure_watcher(room_id, entry)
-        if entry.expires <= now and (entry.shared is not None or entry.html is not None):
-            entry.aged = {"shared": entry.shared, "html": entry.html}
-            entry.shared = entry.html = None
-        found = getattr(entry, slot)
+        if entry.expires <= now and entry.values:
+            entry.aged = entry.values
+            entry.values = {}
+        found = entry.values.get(slot)
         if found is not None:
             return found
         aged = entry.aged.get(slot)
@@ -127,9 +132,9 @@ class RoomPageCache:
                 del entry.building[slot]
         future.set_result(value)
         if entry.generation == generation:  # no event overtook the build
-            if entry.shared is None and entry.html is None:
+            if not entry.values:
                 entry.expires = time.monotonic() + self.ttl
-            setattr(entry, slot, value)
+            entry.values[slot] = value
             entry.aged.pop(slot, None)
         return value
 

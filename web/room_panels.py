@@ -43,21 +43,38 @@ class Panel:
     shared: SharedContext
     personal: PersonalContext | None = None
     slot: str = "side"
+    #: The whole template differs from viewer to viewer: the signed-in page's shell (one
+    #: rendering per room, ``web.rooms``) leaves it to each viewer. Otherwise only the parts
+    #: the template marks ``{{ personal(...) }}`` are the viewer's own.
+    per_viewer: bool = False
+    #: ``personal`` gives every signed-in viewer the same keys: the shell is rendered with them.
+    signed_in_alike: bool = False
 
 
 # In page order within each slot.
 ROOM_PANELS: tuple[Panel, ...] = (
     Panel("rooms/panels/pinned.html", live_commerce.pinned_shared, slot="overlay"),
-    Panel("rooms/panels/coupon.html", commerce.coupon_panel_shared, slot="below"),
+    Panel(
+        "rooms/panels/coupon.html",
+        commerce.coupon_panel_shared,
+        slot="below",
+        per_viewer=True,  # the streamer's note or the viewer's claim button
+    ),
     Panel(
         "rooms/panels/shelf.html",
         live_commerce.shelf_shared,
         live_commerce.shelf_personal,
         slot="below",
     ),
-    Panel(chat.PANEL, chat.chat_shared, chat.chat_personal, slot="side"),
+    Panel(chat.PANEL, chat.chat_shared, chat.chat_personal, slot="side", per_viewer=True),
     Panel("rooms/panels/gifts.html", gifts.gifts_shared, gifts.gifts_personal, slot="below"),
-    Panel("recs/_room_panel.html", recs.room_panel_shared, recs.room_panel_personal, "below"),
+    Panel(
+        "recs/_room_panel.html",
+        recs.room_panel_shared,
+        recs.room_panel_personal,
+        "below",
+        signed_in_alike=True,  # loaded after first paint
+    ),
 )
 
 
@@ -71,13 +88,18 @@ async def shared_context(room: Room) -> dict[str, Any]:
 
 async def personal_context(
     request: Request, room: Room, user: User, shared: dict[str, Any]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Every panel's keys for the signed-in ``user``, merged, and ``following`` (the
-    viewer's own facts come from one query)."""
+    viewer's own facts come from one query); and, apart, those of them that every
+    signed-in viewer gets alike (``Panel.signed_in_alike``)."""
     sales = [s["sale_id"] for s in shared.get("shelf_sales", ())]
     state = await viewer_state(user.id, room.id, room.owner_id, sales)
     merged: dict[str, Any] = {"following": state.following}
+    alike: dict[str, Any] = {}
     for panel in ROOM_PANELS:
         if panel.personal is not None:
-            merged.update(await panel.personal(request, room, user, shared, state))
-    return merged
+            keys = await panel.personal(request, room, user, shared, state)
+            merged.update(keys)
+            if panel.signed_in_alike:
+                alike.update(keys)
+    return merged, alike

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,11 +25,12 @@ from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
 from app.rooms.neighbours import live_neighbours
 from app.rooms.presence import get_presence
+from web import chat
 from web.chat import chat_context, error_status
 from web.forms import checked_form, field, is_htmx, load_user
 from web.live_commerce import emit_impressions
 from web.page_cache import RoomPageCache
-from web.page_keys import CSRF_SLOT, fill
+from web.page_keys import CSRF_SLOT, SHELL_SLOTS, fill, fill_shell, split_shell
 from web.room_panels import ROOM_PANELS, personal_context, shared_context
 from web.sse import EventStreamResponse, room_stream
 from web.templating import page_csrf_token, render, templates, with_csrf_cookie
@@ -91,36 +94,140 @@ def _page(request: Request, html: str, token: str) -> Response:
     return with_csrf_cookie(request, response, token)
 
 
+class PersonalValueInShell(RuntimeError):
+    """A template used a viewer's own value outside a ``{{ personal(...) }}`` part."""
+
+
+class _Withheld:
+    """A viewer's value in the context of the signed-in shell (rendered once for every
+    signed-in viewer): any use of it fails, so no viewer's value can end up in the page of
+    another; it belongs in a part marked ``{{ personal(...) }}``."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _fail(self, *_: object) -> Any:
+        raise PersonalValueInShell(f"{self._name!r} is the viewer's own: use it in personal()")
+
+    def __bool__(self) -> bool:
+        return bool(self._fail())
+
+    __str__ = __iter__ = __len__ = __html__ = __call__ = _fail
+
+    def __getattr__(self, attribute: str) -> Any:
+        return self._fail()
+
+
+class _ShellViewer(_Withheld):
+    """The viewer of the signed-in shell: signed in (``{% if user %}``), nobody in particular."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _chat_key(ctx: dict[str, Any]) -> Hashable:
+    """What of the viewer the chat panel shows: moderation rights, ban, mute, and which
+    messages are their own (no "Report" on those)."""
+    user = ctx["user"]
+    own = any(m["user_id"] == user.id for m in ctx["chat_messages"])
+    return (ctx["chat_can_moderate"], ctx["chat_banned"], ctx["chat_muted_until"], own and user.id)
+
+
+#: Personal parts costly enough to share between viewers, by what of the viewer they show:
+#: viewers with equal keys get one rendering (kept with the room's shell, so no longer than
+#: the shared parts it was rendered from).
+SHARED_RENDERINGS: dict[str, Callable[[dict[str, Any]], Hashable]] = {
+    chat.PANEL: _chat_key,
+    "rooms/panels/_shelf_items.html": lambda ctx: tuple(c.product.id for c in ctx["shelf_items"]),
+    "rooms/panels/_shelf_sale.html": lambda ctx: tuple(s["mine"] for s in ctx["shelf_sales"][:1]),
+    # its idempotency key is FRESH_KEY, a new one in each response (web.page_keys.fill)
+    "gifts/_box.html": lambda ctx: (
+        ctx["gift_balance"],
+        ctx["gift_can_send"],
+        ctx["gift_own_room"],
+    ),
+}
+MAX_SHARED_RENDERINGS = 256  # per room and shell; past it parts are rendered per viewer
+
+
+@dataclasses.dataclass
+class SignedInShell:
+    """The room page as every signed-in viewer sees it alike, cut at its personal parts,
+    and the renderings of parts shared by viewers with equal keys (``SHARED_RENDERINGS``)."""
+
+    pieces: tuple[str, ...]
+    renderings: dict[tuple[str, Hashable], str] = dataclasses.field(default_factory=dict)
+
+    def page(self, ctx: dict[str, Any]) -> str:
+        """The page of the viewer of ``ctx`` (its CSRF token still ``CSRF_SLOT``)."""
+        return fill_shell(self.pieces, lambda name: self._part(name, ctx))
+
+    def _part(self, name: str, ctx: dict[str, Any]) -> str:
+        key_of = SHARED_RENDERINGS.get(name)
+        if key_of is None:
+            return templates.get_template(name).render(ctx)
+        key = (name, key_of(ctx))
+        found = self.renderings.get(key)
+        if found is None:
+            found = templates.get_template(name).render(ctx)
+            if len(self.renderings) < MAX_SHARED_RENDERINGS:
+                self.renderings[key] = found
+        return found
+
+
+def _render_shell(
+    request: Request, shared: dict[str, Any], personal: dict[str, Any], alike: dict[str, Any]
+) -> SignedInShell:
+    """The room page as every signed-in viewer sees it alike, cut at its personal parts
+    (``web.page_keys.fill_shell`` renders those for each viewer)."""
+    withheld = {key: _Withheld(key) for key in (*personal, "is_owner", "can_moderate")}
+    ctx = {
+        **shared,
+        **withheld,
+        **alike,
+        "request": request,
+        "user": _ShellViewer("user"),
+        "csrf_token": CSRF_SLOT,
+        SHELL_SLOTS: [],
+    }
+    return SignedInShell(split_shell(templates.get_template("rooms/room.html").render(ctx)))
+
+
 async def room_page(request: Request) -> Response:
     """The live room. Anonymous viewers get the room's cached page (no query); signed-in
-    viewers the cached shared context with their own parts laid over it."""
-    cache = page_cache(request)
+    viewers the room's cached signed-in shell with their own parts rendered into it (the
+    session and one statement of their facts: two queries)."""
     room_id = int(request.path_params["room_id"])
-    user = await load_user(request)
+    user = await load_user(request)  # first: a signed-in viewer's language picks the cache
+    cache = page_cache(request)
     shared = await cache.shared(room_id, lambda: _shared_page_context(room_id))
     room = shared["room"]
-    template = templates.get_template("rooms/room.html")
     token = page_csrf_token(request)
     await emit_impressions(shared, room, user)
     if user is None:
 
         async def anonymous() -> str:
-            return template.render(
+            return templates.get_template("rooms/room.html").render(
                 {**shared, "request": request, "user": None, "csrf_token": CSRF_SLOT}
             )
 
         return _page(request, await cache.html(room_id, anonymous), token)
-    personal = await personal_context(request, room, user, shared)
+    personal, alike = await personal_context(request, room, user, shared)
+
+    async def build_shell() -> SignedInShell:
+        return _render_shell(request, shared, personal, alike)
+
+    shell: SignedInShell = await cache.signed_in_shell(room_id, build_shell)
     ctx = {
         **shared,
         **personal,
         "request": request,
         "user": user,
-        "csrf_token": token,
+        "csrf_token": CSRF_SLOT,  # parts may be shared between viewers: _page puts it in
         "is_owner": user.id == shared["owner"].id,
         "can_moderate": rooms.can_moderate(user, room),
     }
-    return _page(request, template.render(ctx), token)
+    return _page(request, shell.page(ctx), token)
 
 
 async def room_events(request: Request) -> Response:

@@ -17,6 +17,7 @@ from app.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, current_locale, formatti
 from app.i18n.catalog import translations
 from app.rooms.services import category_label, viewer_status
 from web.formatting import JINJA_GLOBALS
+from web.page_keys import personal
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -66,7 +67,10 @@ templates.env.filters.update(
     time=formatting.format_time,
 )
 templates.env.globals.update(
-    JINJA_GLOBALS, room_viewer_status=viewer_status, category_label=category_label
+    JINJA_GLOBALS,
+    room_viewer_status=viewer_status,
+    category_label=category_label,
+    personal=personal,  # a part that differs from viewer to viewer (web.page_keys)
 )
 
 

@@ -87,3 +87,61 @@ def test_nginx_serves_hls_with_the_same_headers() -> None:
     assert 'location ~ \\.m3u8$ { add_header Cache-Control "max-age=1"' in block
     assert f'location ~ \\.(ts|m4s)$ {{ add_header Cache-Control "{SEGMENT}"' in block
     assert "sendfile on;" in block
+
+
+async def test_segments_answered_ahead_of_the_app_keep_every_security_header(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """``HlsFront`` answers cached files before the middleware: the same headers as any
+    response (nosniff, frame and referrer policies), no cookie, no page policy."""
+    _room_files(settings)
+    client.cookies.set("lm_session", "whatever")
+    for path in ("/hls/7/360p/seg_a_000001.ts", "/hls/7/master.m3u8"):
+        for _ in range(2):  # a miss, then a hit of the file cache
+            found = await client.get(path, headers={"Accept-Language": "zh-CN"})
+            assert found.status_code == 200, path
+            assert found.headers["x-content-type-options"] == "nosniff"
+            assert found.headers["x-frame-options"] == "DENY"
+            assert found.headers["referrer-policy"] == "same-origin"
+            assert found.headers["access-control-allow-origin"] == "*"
+            assert int(found.headers["content-length"]) == len(found.content)
+            assert "set-cookie" not in found.headers
+            assert "content-security-policy" not in found.headers
+    head = await client.head("/hls/7/master.m3u8")  # HEAD goes on to the route
+    assert head.status_code == 200 and head.headers["cache-control"] == "max-age=1"
+
+
+async def test_links_inside_the_room_are_followed_and_links_out_refused(
+    client: httpx.AsyncClient, settings: Settings, tmp_path: Path
+) -> None:
+    room = _room_files(settings)
+    (room / "alias.m3u8").symlink_to(room / "master.m3u8")
+    assert (await client.get("/hls/7/alias.m3u8")).text == (room / "master.m3u8").read_text()
+    outside = tmp_path / "elsewhere"
+    (outside / "360p").mkdir(parents=True)
+    (outside / "360p" / "index.m3u8").write_text("#EXTM3U\nnot yours\n")
+    (room / "360p" / "sub").symlink_to(outside / "360p")
+    found = await client.get("/hls/7/360p/sub/index.m3u8")
+    assert found.status_code == 404 and "not yours" not in found.text
+    # A room's folder that is itself a link is the room's (as resolve_hls_path says).
+    (Path(settings.hls_dir) / "8").symlink_to(outside)
+    assert (await client.get("/hls/8/360p/index.m3u8")).text.endswith("not yours\n")
+
+
+def test_find_hls_file_agrees_with_resolve(tmp_path: Path) -> None:
+    import pytest
+
+    from media import HlsPathError, find_hls_file, resolve_hls_path
+
+    (tmp_path / "3" / "720p").mkdir(parents=True)
+    (tmp_path / "3" / "720p" / "seg_b_000002.m4s").write_bytes(b"x" * 10)
+    file, stat = find_hls_file(str(tmp_path), "3", "720p/seg_b_000002.m4s")
+    assert Path(file) == resolve_hls_path(tmp_path, "3", "720p/seg_b_000002.m4s")
+    assert stat.st_size == 10
+    (tmp_path / "3" / "folder.m3u8").mkdir()
+    with pytest.raises(FileNotFoundError):
+        find_hls_file(str(tmp_path), "3", "folder.m3u8")  # not a regular file
+    with pytest.raises(HlsPathError):
+        find_hls_file(str(tmp_path), "3", "../3/720p/seg_b_000002.m4s")
+    with pytest.raises(FileNotFoundError):
+        find_hls_file(str(tmp_path), "3", "720p/missing.m4s")
