@@ -125,6 +125,11 @@ class _ShellViewer(_Withheld):
         return True
 
 
+def _owns(ctx: dict[str, Any]) -> bool:
+    """Whether the viewer of ``ctx`` streams in this room."""
+    return bool(ctx["user"].id == ctx["room"].owner_id)
+
+
 def _chat_key(ctx: dict[str, Any]) -> Hashable:
     """What of the viewer the chat panel shows: moderation rights, ban, mute, and which
     messages are their own (no "Report" on those)."""
@@ -146,6 +151,9 @@ SHARED_RENDERINGS: dict[str, Callable[[dict[str, Any]], Hashable]] = {
         ctx["gift_can_send"],
         ctx["gift_own_room"],
     ),
+    "rooms/_follow.html": lambda ctx: (ctx["following"], _owns(ctx)),
+    "rooms/panels/coupon.html": _owns,  # the streamer's note, or the claim button
+    "rooms/panels/_shelf_seller.html": lambda ctx: ctx["shelf_is_seller"],
 }
 MAX_SHARED_RENDERINGS = 256  # per room and shell; past it parts are rendered per viewer
 
