@@ -11,6 +11,7 @@ Every follower has one push subscription; mail is off for go-lives by default.
     python -m bench notify                        # 50,000 followers
     python -m bench.notify --queue arq            # the same through arq (notify_arq.json)
     python -m bench.notify --followers 500 --output /tmp/n.json   # the smoke size
+    python -m bench.notify --queue arq --interleave 3   # worker paused / resumed every 3 s
 
 The room page's rate without the fan-out is taken before it and after it (the mean), and
 the cores each process used in each window are read from /proc (as ``pidstat`` does),
@@ -124,6 +125,48 @@ def _lowest_priority() -> None:
         pass
 
 
+class Interleave:
+    """Pauses the notify-worker (SIGSTOP to its session) and resumes it every ``seconds``
+    during the fan-out, so the room page's rate with and without the worker is taken in
+    alternating windows of one period: other work on a shared host weighs on both alike."""
+
+    def __init__(self, worker_pid: int, seconds: float) -> None:
+        self.worker_pid = worker_pid
+        self.seconds = seconds
+        self.windows: list[tuple[float, float, bool]] = []  # (start, end, worker running)
+
+    def _signal(self, running: bool) -> None:
+        import signal
+
+        os.killpg(self.worker_pid, signal.SIGCONT if running else signal.SIGSTOP)
+
+    async def run(self) -> None:
+        running = True
+        try:
+            while True:
+                start = time.monotonic()
+                await asyncio.sleep(self.seconds)
+                self.windows.append((start, time.monotonic(), running))
+                running = not running
+                self._signal(running)
+        finally:
+            self._signal(True)
+
+    def rates(self, load: PageLoad) -> dict[str, Any]:
+        sums = {True: [0, 0.0], False: [0, 0.0]}
+        for start, end, running in self.windows[1:]:  # the first: the fan-out's writes
+            sums[running][0] += sum(1 for t in load.done if start <= t < end)
+            sums[running][1] += end - start
+        on, off = (n / max(s, 1e-9) for n, s in (sums[True], sums[False]))
+        return {
+            "worker_running_req_per_s": round(on, 1),
+            "worker_paused_req_per_s": round(off, 1),
+            "running_of_paused": round(on / off, 3) if off else None,
+            "window_seconds": self.seconds,
+            "windows": len(self.windows) - 1,
+        }
+
+
 def _free_port() -> int:
     import socket
 
@@ -220,7 +263,7 @@ async def _count(database_url: str, sql: str, *args: Any) -> int:
 
 async def _measure(
     base: str, database_url: str, push_stats: str, ids: dict[str, int], followers: int,
-    baseline_seconds: float, deadline: float, meter: CpuMeter,
+    baseline_seconds: float, deadline: float, meter: CpuMeter, interleave: float = 0.0,
 ) -> dict[str, Any]:  # fmt: skip
     from app.api.ids import encode_id
 
@@ -254,6 +297,8 @@ async def _measure(
         )
         go_live_ms = (time.monotonic() - started) * 1000
     assert opened.json()["data"]["openRoom"]["room"]["status"].lower() == "live", opened.text
+    toggler = Interleave(meter.pids["notify_worker"], interleave) if interleave else None
+    toggling = asyncio.create_task(toggler.run()) if toggler else None
 
     written_s = pushed_s = None
     notified = pushed = distinct = 0
@@ -272,6 +317,9 @@ async def _measure(
                 break
             await asyncio.sleep(0.1)
     during_end = time.monotonic()
+    if toggling is not None:
+        toggling.cancel()
+        await asyncio.gather(toggling, return_exceptions=True)
     cpu_during_end = meter.snapshot()
     load_during = os.getloadavg()[0]
     # The rate again after the fan-out: other work on a shared host comes and goes, so the
@@ -309,6 +357,7 @@ async def _measure(
             "during_fan_out": CpuMeter.cores(cpu_base_end, cpu_during_end),
         },
         "load_average_1m": {"before": round(load_before, 2), "during": round(load_during, 2)},
+        "interleaved": toggler.rates(load) if toggler else None,
     }
 
 
@@ -328,7 +377,7 @@ def _wait_up(url: str, proc: subprocess.Popen[bytes], within: float = 180) -> No
 
 def run(
     followers: int, baseline_seconds: float, deadline: float, queue: str = "embedded",
-    rate: float = 0.0,
+    rate: float = 0.0, interleave: float = 0.0,
 ) -> dict[str, Any]:  # fmt: skip
     name = f"notify_bench_{os.getpid()}"
     database_url = f"{PG_ADMIN_URL}/{name}"
@@ -380,11 +429,11 @@ def run(
         time.sleep(3)  # the worker's start (it imports the same app)
         meter = CpuMeter({"web": procs[1].pid, "notify_worker": procs[2].pid,
                           "push_service": procs[0].pid})  # fmt: skip
-        result = asyncio.run(
-            _measure(
-                base, database_url, push_stats, ids, followers, baseline_seconds, deadline, meter
-            )
-        )
+        measure = _measure(
+            base, database_url, push_stats, ids, followers, baseline_seconds, deadline, meter,
+            interleave,
+        )  # fmt: skip
+        result = asyncio.run(measure)
         result["queue"] = queue
         result["notify_rate"] = rate
         result["processes_alive"] = all(p.poll() is None for p in procs)
@@ -413,12 +462,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--rate", type=float, default=0.0, help="LIVEMART_NOTIFY_RATE: sends per second at most"
     )
+    parser.add_argument(
+        "--interleave", type=float, default=0.0,
+        help="pause and resume the notify-worker every so many seconds during the fan-out and"
+        " compare the page's rate in both kinds of window (0: off)",
+    )  # fmt: skip
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv if argv is not None else [])
     if args.output is None:
         suffix = "" if args.queue == "embedded" else f"_{args.queue}"
         args.output = RESULTS / f"notify{suffix}.json"
-    result = run(args.followers, args.baseline_seconds, args.deadline, args.queue, args.rate)
+    result = run(
+        args.followers, args.baseline_seconds, args.deadline, args.queue, args.rate,
+        args.interleave,
+    )  # fmt: skip
     result["machine"] = f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end"
     result["goal"] = "room page during the fan-out within 10% of its rate without it"
     result["delivered"] = bool(
