@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 6
 BATCH = 500
 CONCURRENCY = 64
 UPDATE_CHUNK = 1000
+JOB_CHUNK = 2 * CONCURRENCY  # rows of a queued job leased and recorded at once
 
 
 def now() -> datetime:
@@ -115,10 +116,23 @@ async def deliver_ids(
 ) -> Outcomes:
     """Send those of the deliveries ``ids`` that are still due (the queued path: one arq
     job's rows). A row already sent, given up, or leased by another sender is skipped, so
-    running the same job again never sends a row twice. What happened to each."""
-    rows = await _claim(len(ids), among=ids)
-    outcomes = await _send(settings, pusher, rows, pacer) if rows else Outcomes([], [], [], [])
-    await _record(settings, outcomes)
+    running the same job again never sends a row twice. What happened to each.
+
+    The rows are leased, sent and recorded :data:`JOB_CHUNK` at a time: a lease never
+    outlives its sends however slow the paced rate, and a worker killed mid-job leaves at
+    most one chunk sent but not recorded (sent again by the job's next run)."""
+    outcomes = Outcomes([], [], [], [])
+    for start in range(0, len(ids), JOB_CHUNK):
+        chunk = ids[start : start + JOB_CHUNK]
+        rows = await _claim(len(chunk), among=chunk)
+        if not rows:
+            continue
+        done = await _send(settings, pusher, rows, pacer)
+        await _record(settings, done)
+        outcomes.sent += done.sent
+        outcomes.gone += done.gone
+        outcomes.failed += done.failed
+        outcomes.held += done.held
     # Rows another sender leased (or one that died: its lease runs out) are due again then.
     leased = (
         await NotificationDelivery.filter(id__in=ids, status=DeliveryStatus.PENDING)

@@ -31,7 +31,6 @@ from arq.worker import Worker, func
 
 from app.notify import queue
 from app.notify.delivery import (
-    LEASE,
     MAX_ATTEMPTS,
     Outcomes,
     Pacer,
@@ -49,6 +48,7 @@ JOB_SIZE = 500  # deliveries per job
 MAX_JOBS = 4  # jobs a worker runs at once (each sends up to 64 at a time)
 STALE = timedelta(minutes=10)  # a pending row this overdue is enqueued again by the sweep
 KEEP_RESULT_S = 3600  # a finished job's id stays taken this long (no second enqueue)
+JOB_TIMEOUT = timedelta(minutes=15)  # then its unsent rows wait for the sweep
 
 
 def queue_name(settings: Settings) -> str:
@@ -176,7 +176,9 @@ def make_worker(
         max_burst_jobs=max_burst_jobs,
         handle_signals=False,
         max_jobs=MAX_JOBS,
-        job_timeout=LEASE,
+        # A job leases its rows a chunk at a time (deliver_ids), so it may run long at a low
+        # LIVEMART_NOTIFY_RATE; arq runs the job of a worker that died once this has passed.
+        job_timeout=JOB_TIMEOUT,
         keep_result=KEEP_RESULT_S,
         poll_delay=poll_delay,
         ctx={"settings": settings, "pusher": pusher, "pacer": Pacer(settings.notify_rate)},

@@ -117,8 +117,11 @@ async def test_a_go_live_is_enqueued_and_the_worker_sends_push_and_mail(
 
 
 async def test_an_endpoint_failing_twice_is_retried_and_each_push_sent_once(
-    settings: Settings,
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from app.notify import delivery
+
+    monkeypatch.setattr(delivery, "JOB_CHUNK", 2)  # the job's rows leased in two chunks
     streamer = await make_merchant("live@example.com", "Ann")
     server_key = application_server_key(vapid_key(settings.var_dir))
     async with PushEndpoint(server_key, fail_first=2).running() as endpoint:
