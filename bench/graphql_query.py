@@ -73,6 +73,41 @@ NOTES = [
     "(execute_fields / complete_value / complete_object_value, Strawberry's _async_resolver "
     "and get_arguments), 14% in Tortoise + aiosqlite: computing a 20-product page is bound "
     "by per-field execution, which is why the public answers are cached, not tuned.",
+    "2026-12-06 (issue 16, the computed path), py-spy before, fresh products (cProfile "
+    "counts per request: 926 field executions, ~200 awaited resolvers, ~470 event-loop "
+    "callbacks): graphql-core's per-field machinery (execute_field, complete_value, "
+    "Strawberry's build_resolve_info / extension_resolver / get_result / _async_resolver) "
+    "~80% of execution, SQL + ORM ~13% (paginate, Model._init_from_db, iso8601 dates on "
+    "SQLite); bench client: httpx's ASGI transport failed `import sniffio` on every "
+    "request (a sys.path search, ~20% of this process's CPU on a cached request).",
+    "after: (1) products/rooms load their nodes' relations in one step (the same loaders "
+    "and statements: 6 and 3) and merchant/room/variants/images/inStock/owner/viewerCount "
+    "answer synchronously (app/api/loaders.now_or_later): the page completes without a "
+    "coroutine per field; (2) plain leaf fields skip graphql-core's per-field machinery "
+    "(app/api/execution.py: 583 of the products page's 926 field executions); (3) "
+    "concurrent misses of one answer share one computation (single flight, the "
+    "'changing every 100 ms' rows: a live event's viewers after each change); (4) an "
+    "anonymous JSON request for a cached answer is answered before Strawberry's HTTP "
+    "handling (no second parse, no context or principal lookup); (5) the client's sniffio "
+    "search marked absent (floor rows too).",
+    "CPU per computed page, this bench, same machine (load 5 before, 9 after): products "
+    "31.9 / 31.6 ms (1 / 8 clients) -> 19.7 / 23.1 ms; rooms 14.6 / 12.6 -> 9.0 / 9.7 ms.",
+    "py-spy after, fresh products, execution only (schema.execute, no HTTP): graphql-core "
+    "75% inclusive (completing objects and lists, the resolver fields), resolvers 30% of "
+    "which the page's SQL + ORM 17% (paginate, Model._init_from_db, DatetimeField parse), "
+    "relay ids 5%, the synchronous relation fields 5%; top self frames "
+    "Executor.execute_field 7.8%, execute_fields 4.6%, iso8601.parse_date 3.7%, "
+    "complete_value 2.8%, build_resolve_info 2.5%, get_arguments 2.5%.",
+    "py-spy after, cached hit: the middleware stack (LocaleMiddleware, PageWriteLimit, "
+    "SecurityHeaders, ~8%), the httpx client's cookie handling (~14%) and JSON of the "
+    "request/response; no Strawberry frames on a hit.",
+    "persisted GET, cached (README 2026-12-05: 184.6 req/s, p99 841 ms at 8 clients, load "
+    "~10): not a GET-only cost. Measured at 07:40 on 2026-12-06 (load 5, before these "
+    "changes) the same row gave 594 / 357 req/s, p99 8.8 / 45.6 ms: the 841 ms p99 was the "
+    "process waiting for a core on the busy machine. What the GET did cost beyond a POST "
+    "(1.14-1.38 vs 0.8 ms CPU per request): Strawberry's query-string parsing and JSON of "
+    "variables/extensions, and the client building the query string; the hit shortcut "
+    "parses the GET once.",
 ]
 
 
