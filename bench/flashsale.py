@@ -322,6 +322,33 @@ apart (load 14): pool 5: 11.3 -> 27.1 purchases/s, 136 -> 326 requests/s, p50 6.
 p99 8.4 -> 3.6 s; pool 20: 9.7 -> 19.0 purchases/s, 114 -> 229 requests/s; 0 oversold.
 With the gate, a trial without the pool's reset query (a reset that only rolls back an open
 transaction): 53.5 -> 64.3 answers/s in one run (app/db.py, not changed here).
+
+2026-12-06 (`--profile`, same code for the buy; the GraphQL execution changes of that day
+in), two runs of the whole bench:
+  07:41 UTC, load 2.7-2.9:
+    in-process pool 5: 85.1 purchases/s, 1,020.5 requests/s, p50 309 ms, p99 1,149 ms
+    in-process pool 20: 72.8 purchases/s, 874.0 requests/s, p50 290 ms, p99 1,247 ms
+    HTTP: 184.6 answers/s, p50 4,443 ms, p99 6,402 ms; floor /healthz 2,797/s, p99 355 ms
+      (floor/storm 15.2x); 100 sold, 0 oversold, 0 buyers with two, every buyer answered
+  08:28 UTC, load 9.0-9.3 (after the GraphQL execution changes):
+    in-process pool 5: 25.3 purchases/s, 303.3 requests/s, p50 709 ms, p99 3,893 ms
+    in-process pool 20: 19.2 purchases/s, 230.1 requests/s, p50 762 ms, p99 4,794 ms
+    HTTP: 307.0 answers/s, p50 2,976 ms, p99 3,824 ms; floor /healthz 3,372/s, p99 267 ms
+      (floor/storm 11.0x); 100 sold, 0 oversold, 0 buyers with two, every buyer answered
+The goals (>= 1,000 answers/s, p99 < 250 ms) are not met; the invariants hold in every run.
+py-spy, server 1, 08:28 run (busy samples, inclusive; request layers left out):
+  29.7% principal_from_connection -> user_for_api_token (app/accounts/services.py): the
+        token SELECT (with its user, select_related) and the UPDATE of last_used_at, on
+        every request: the largest single cost of a buy, twice what GraphQL costs now
+  12.7% Tortoise QuerySet building (_make_query, _join_select_related, pypika copies)
+  11.4% Schema.execute (was 30.6% at 07:41: the payload's plain fields no longer go through
+        graphql-core's per-field machinery)
+  10.7% asyncpg round trips
+  self: asyncpg _do_execute 10.0%, Strawberry's HTTP run 8.7%, pypika format_quotes 5.9%.
+Next, outside this bench's files: update last_used_at at most once a minute per token and
+cache the token -> user lookup for a few seconds (revocation must still end it: the
+websocket revocation check shows the shape), which would take ~1 of the 2-3 statements per
+losing buy away; the pool's reset round trip (above) is the other.
 """
 
 
