@@ -162,7 +162,10 @@ def _graphql_query(r: dict[str, Any]) -> Figures:
         )
         ratio = f" ({run['of_floor']})" if "of_floor" in run else ""
         value = f"{run['requests_per_s']}{ratio}, {run['p50_ms']} / {run['p99_ms']} ms"
-        rows.append((figure, f"{value}, {run['sql_per_request']} statements"))
+        sql = run["sql_per_request"]  # None: computed once per announced change
+        rows.append(
+            (figure, f"{value}, " + (f"{sql} statements" if sql is not None else "once per change"))
+        )
     return rows
 
 
