@@ -258,12 +258,20 @@ def listing(user_id: int, unread_only: bool = False) -> Any:
     return query.order_by("-id")
 
 
-async def in_batch(batch: str, user_id: int) -> list[Notification]:
-    """The user's in-app notifications of the fan-out ``batch`` (what a
-    ``BATCH_WRITTEN`` event brought them; none when it was for others)."""
-    if not batch:
+async def in_batch(batch: str, user_ids: Sequence[int], chunk: int = 1000) -> list[Notification]:
+    """The in-app (shown) notifications of the fan-out ``batch`` that belong to ``user_ids``
+    (what a ``BATCH_WRITTEN`` event brought them), oldest first: one query per ``chunk``
+    users, however many sockets of theirs listen."""
+    ids = sorted(set(user_ids))
+    if not batch or not ids:
         return []
-    return await _visible(user_id).filter(batch=batch).order_by("id")
+    found: list[Notification] = []
+    for start in range(0, len(ids), chunk):
+        users = ids[start : start + chunk]
+        found += await Notification.filter(batch=batch, shown=True, user_id__in=users).order_by(
+            "id"
+        )
+    return found
 
 
 async def mark_read_many(user_id: int, notification_ids: Sequence[int]) -> int:

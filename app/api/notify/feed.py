@@ -99,16 +99,9 @@ class Listener:
 
 
 async def visible_in_batch(batch: str, user_ids: Sequence[int]) -> list[NotificationAdded]:
-    """The in-app (shown) notifications of fan-out ``batch`` that belong to ``user_ids``,
-    oldest first: one query per :data:`CHUNK` users."""
-    ids = sorted(set(user_ids))
-    found: list[NotificationAdded] = []
-    for start in range(0, len(ids), CHUNK):
-        rows = await Notification.filter(
-            batch=batch, shown=True, user_id__in=ids[start : start + CHUNK]
-        ).order_by("id")
-        found += [NotificationAdded.of(row) for row in rows]
-    return found
+    """The in-app notifications of fan-out ``batch`` that belong to ``user_ids``, as events."""
+    rows = await services.in_batch(batch, user_ids, chunk=CHUNK)
+    return [NotificationAdded.of(row) for row in rows]
 
 
 class NotificationFeed:
