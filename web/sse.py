@@ -318,8 +318,59 @@ class Heartbeats:
 heartbeats = Heartbeats()
 
 
+#: Event types that show only the newest value (the viewer count: every web process
+#: publishes the room's total up to twice a second while viewers come and go): a page gets
+#: at most one per this many seconds, the newest, never a stale one; others go out at once.
+PACED: dict[str, float] = {"viewers": 2.0}
+_DUE = Event(type="", data={}, id="due")  # a held event's time came
+
+
+class Pacer:
+    """One page's held newest events of the ``paced`` types (see :data:`PACED`)."""
+
+    __slots__ = ("held", "last", "paced")
+
+    def __init__(self, paced: dict[str, float]) -> None:
+        self.paced = paced
+        self.last: dict[str, float] = {}
+        self.held: dict[str, Event] = {}
+
+    def admit(self, event: Event, now: float) -> bool:
+        """Whether ``event`` goes out now (else it is held, replacing an older one)."""
+        gap = self.paced.get(event.type)
+        if gap is None:
+            return True
+        if now - self.last.get(event.type, -gap) >= gap:
+            self.last[event.type] = now
+            self.held.pop(event.type, None)
+            return True
+        self.held[event.type] = event
+        return False
+
+    def due(self, now: float) -> list[Event]:
+        """The held events whose time came (taken out)."""
+        out = []
+        for kind, event in list(self.held.items()):
+            if now - self.last[kind] >= self.paced[kind]:
+                out.append(event)
+                del self.held[kind]
+                self.last[kind] = now
+        return out
+
+    def wait(self, now: float) -> float | None:
+        """Seconds until the next held event is due; None when nothing is held."""
+        if not self.held:
+            return None
+        return max(0.0, min(self.last[k] + self.paced[k] - now for k in self.held))
+
+
 async def room_stream(
-    request: Request, room: Room, user: User | None, can_moderate: bool, watching: bool = True
+    request: Request,
+    room: Room,
+    user: User | None,
+    can_moderate: bool,
+    watching: bool = True,
+    paced: dict[str, float] = PACED,
 ) -> AsyncIterator[bytes]:
     """The SSE stream of one room page; counts as a viewer while open (unless ``watching``
     is false: the streamer's console follows the room without being one of its viewers)."""
@@ -337,6 +388,8 @@ async def room_stream(
         if user is not None
         else contextlib.nullcontext(None)
     )
+    loop = asyncio.get_running_loop()
+    pacer = Pacer(paced)
     async with bus.subscribe(room_channel(room.id)) as events, own as private, presence:
         if private is not None:
             private.queue = events.queue  # the viewer's own events (auto-answers) join in
@@ -344,7 +397,16 @@ async def room_stream(
         with heartbeats.beating(queue):
             yield b": connected\n\n"
             while True:
-                chunk, more = _messages(await queue.get(), queue, page)
+                wait = pacer.wait(loop.time())
+                if wait is None:
+                    first = await queue.get()
+                else:  # a timer only while a paced event is held back
+                    try:
+                        async with asyncio.timeout(wait):
+                            first = await queue.get()
+                    except TimeoutError:
+                        first = _DUE
+                chunk, more = _messages(first, queue, page, pacer, loop.time())
                 if chunk:
                     heartbeats.sent(queue)
                     yield chunk
@@ -353,11 +415,15 @@ async def room_stream(
 
 
 def _messages(
-    first: Event | None, queue: asyncio.Queue[Event | None], page: Page
+    first: Event | None,
+    queue: asyncio.Queue[Event | None],
+    page: Page,
+    pacer: Pacer,
+    now: float,
 ) -> tuple[bytes, bool]:
-    """The messages of ``first`` and of every event already waiting behind it, as one
-    chunk (one write to the socket); and whether the stream goes on (False after the
-    bus's end-of-stream ``None``: this page fell behind)."""
+    """The messages of ``first``, of every event already waiting behind it and of the
+    held paced events now due, as one chunk (one write to the socket); and whether the
+    stream goes on (False after the bus's end-of-stream ``None``: this page fell behind)."""
     parts: list[bytes] = []
     event: Event | None = first
     while True:
@@ -365,13 +431,17 @@ def _messages(
             return b"".join(parts), False
         if event is KEEPALIVE:
             parts.append(b": keep-alive\n\n")
-        else:
+        elif event is not _DUE and pacer.admit(event, now):
             message = fragments.message(event, page)
             if message is not None:
                 parts.append(message)
         if queue.empty():
             break
         event = queue.get_nowait()
+    for held in pacer.due(now):
+        message = fragments.message(held, page)
+        if message is not None:
+            parts.append(message)
     return (parts[0] if len(parts) == 1 else b"".join(parts)), True
 
 

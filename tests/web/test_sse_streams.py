@@ -156,3 +156,31 @@ async def test_quiet_pages_hear_a_keep_alive_and_busy_ones_do_not() -> None:
         running = beats._task
     await asyncio.sleep(0)
     assert running is not None and running.cancelled() and beats._task is None
+
+
+async def test_a_burst_of_viewer_counts_reaches_a_page_paced_and_ends_on_the_newest(
+    app: object,
+) -> None:
+    stream = room_stream(_request(), ROOM, None, False, watching=False, paced={"viewers": 0.3})
+    assert await anext(stream) == b": connected\n\n"
+    received: list[bytes] = []
+
+    async def read() -> None:
+        async for chunk in stream:
+            received.append(chunk)
+
+    reader = asyncio.create_task(read())
+    for count in range(1, 21):
+        await ev.publish(ROOM.id, ev.ViewerCount(count=count, peak=count))
+        if count == 10:
+            await ev.publish(ROOM.id, _sale(3))  # not paced: goes out at once
+        await asyncio.sleep(0.01)
+    await _until(lambda: b"data: 20\n" in b"".join(received))
+    body = b"".join(received).decode()
+    counts = [int(part.split("\n", 1)[0]) for part in body.split("event: viewers\ndata: ")[1:]]
+    assert counts[0] == 1 and counts[-1] == 20 and counts == sorted(counts)
+    assert len(counts) < 10  # 20 counts in ~0.2 s: the first, then the newest when due
+    assert body.count("event: flash_sale") == 1
+    reader.cancel()
+    await asyncio.gather(reader, return_exceptions=True)
+    await stream.aclose()  # type: ignore[attr-defined]
