@@ -296,9 +296,10 @@ class Heartbeats:
                 self._task.cancel()
                 self._task = None
 
-    def sent(self, queue: asyncio.Queue[Event | None]) -> None:
-        """``queue``'s stream just sent something."""
-        self._quiet[queue] = False
+    def sent(self, queue: asyncio.Queue[Event | None], holding: bool = False) -> None:
+        """``queue``'s stream just sent something; ``holding``: it still holds an event
+        back (see :data:`PACED`), so the next round pokes it all the same."""
+        self._quiet[queue] = holding
 
     async def _run(self) -> None:
         while True:
@@ -320,9 +321,10 @@ heartbeats = Heartbeats()
 
 #: Event types that show only the newest value (the viewer count: every web process
 #: publishes the room's total up to twice a second while viewers come and go): a page gets
-#: at most one per this many seconds, the newest, never a stale one; others go out at once.
+#: at most one per this many seconds; one that comes sooner is held, replaced by newer ones,
+#: and goes out with the page's next write (its keep-alive at the latest: the heartbeat
+#: pokes a page that holds one), so the page ends on the newest. Others go out at once.
 PACED: dict[str, float] = {"viewers": 2.0}
-_DUE = Event(type="", data={}, id="due")  # a held event's time came
 
 
 class Pacer:
@@ -356,12 +358,6 @@ class Pacer:
                 del self.held[kind]
                 self.last[kind] = now
         return out
-
-    def wait(self, now: float) -> float | None:
-        """Seconds until the next held event is due; None when nothing is held."""
-        if not self.held:
-            return None
-        return max(0.0, min(self.last[k] + self.paced[k] - now for k in self.held))
 
 
 async def room_stream(
@@ -397,18 +393,9 @@ async def room_stream(
         with heartbeats.beating(queue):
             yield b": connected\n\n"
             while True:
-                wait = pacer.wait(loop.time())
-                if wait is None:
-                    first = await queue.get()
-                else:  # a timer only while a paced event is held back
-                    try:
-                        async with asyncio.timeout(wait):
-                            first = await queue.get()
-                    except TimeoutError:
-                        first = _DUE
-                chunk, more = _messages(first, queue, page, pacer, loop.time())
+                chunk, more = _messages(await queue.get(), queue, page, pacer, loop.time())
                 if chunk:
-                    heartbeats.sent(queue)
+                    heartbeats.sent(queue, holding=bool(pacer.held))
                     yield chunk
                 if not more:
                     return  # fell behind: the browser reconnects and reloads fragments
@@ -422,8 +409,9 @@ def _messages(
     now: float,
 ) -> tuple[bytes, bool]:
     """The messages of ``first``, of every event already waiting behind it and of the
-    held paced events now due, as one chunk (one write to the socket); and whether the
-    stream goes on (False after the bus's end-of-stream ``None``: this page fell behind)."""
+    held paced events now due (see :data:`PACED`), as one chunk (one write to the socket);
+    and whether the stream goes on (False after the bus's end-of-stream ``None``: this page
+    fell behind)."""
     parts: list[bytes] = []
     event: Event | None = first
     while True:
@@ -431,7 +419,7 @@ def _messages(
             return b"".join(parts), False
         if event is KEEPALIVE:
             parts.append(b": keep-alive\n\n")
-        elif event is not _DUE and pacer.admit(event, now):
+        elif pacer.admit(event, now):
             message = fragments.message(event, page)
             if message is not None:
                 parts.append(message)
