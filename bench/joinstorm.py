@@ -40,10 +40,14 @@ ms of web CPU per viewer served. With ``web.sse.Fragments`` (one message per eve
 render input, bytes shared by every page, a batch of waiting events in one write, one
 keep-alive timer per loop): ``EventStreamResponse`` 12.5 % (nearly all of it the socket
 write: ``RequestResponseCycle.send`` 12 % self, over every response), ``Fragments.message``
-under 0.5 %; 10.8 ms of web CPU per viewer. What is left on top: the middleware stack of
-every request (``SecurityHeaders``/``LocaleMiddleware``/``PageWriteLimit`` ~40 % inclusive:
-it wraps everything), the buys' GraphQL (11 %), asyncpg (8.6 % self), the room page (5.6 %)
-and the SSE connect's room lookup (``_room_or_404``, ~4 %).
+under 0.5 %; 10.8 ms of web CPU per viewer. At 3,000 viewers the per-page writes of the
+viewer count (every web process publishes the total twice a second while viewers join)
+were then a fifth of A's samples: a page now gets one at most every 2 s (``PACED``). The
+last 1,000-viewer run (08:28, load average 8.5, floor 203.5 req/s): 12.5 ms of web CPU per
+viewer, ``EventStreamResponse`` 10.5 %, ``Fragments.message`` 0.9 %, the uvicorn socket
+write 4.9 % self. What is left on top: the buys' GraphQL (7-11 %), asyncpg (9-11 % self),
+the room page (6-8 %), the profiles updater's writes (6-10 %), the SSE connect's room
+lookup (``_room_or_404``, ~4 %) and the HLS files (~5 %).
 """
 
 from __future__ import annotations
