@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 
 from app.auth import CSRF_COOKIE
 from app.events import Event, get_bus
@@ -199,6 +200,24 @@ def serving(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@asynccontextmanager
+async def serve_in_process(app: Any) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn inside this process and task context (its services stay
+    callable from the test, a statement counter sees its queries); yields its base URL."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
+    )
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not serving.done(), "uvicorn did not start"
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        await serving
 
 
 @contextmanager

@@ -14,7 +14,6 @@ the socket is also opened on a second uvicorn process, which must close it too.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +21,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 
 from app.accounts import services as accounts
@@ -30,7 +28,13 @@ from app.accounts.models import ApiToken, OutboxMessage, User
 from app.asgi import create_app
 from app.settings import Settings
 from tests.conftest import settings_env
-from tests.support import STRONG_PASSWORD, WsClient, free_port, live_server, operation
+from tests.support import (
+    STRONG_PASSWORD,
+    WsClient,
+    live_server,
+    operation,
+    serve_in_process,
+)
 
 EMAIL = "sock@example.com"
 # A guard against a hang only: a socket closes within a second of the event.
@@ -40,20 +44,8 @@ CLOSE_WITHIN = 10.0
 @pytest.fixture
 async def here(settings: Settings) -> AsyncIterator[str]:
     """The app served by uvicorn inside this process (its services are callable here)."""
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning"
-        )
-    )
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not serving.done(), "uvicorn did not start"
-        await asyncio.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        await serving
+    async with serve_in_process(create_app(settings)) as base:
+        yield base
 
 
 @contextmanager

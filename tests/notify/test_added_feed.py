@@ -5,7 +5,6 @@ statements counted while one fan-out reaches one socket or five are the same."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -13,7 +12,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-import uvicorn
 
 from app.accounts import services as accounts
 from app.api.ids import encode_id
@@ -25,7 +23,13 @@ from app.notify import services as notify
 from app.notify.models import Kind, Notification
 from app.querycount import count_queries
 from app.settings import Settings
-from tests.support import STRONG_PASSWORD, WsClient, eventually, free_port, operation
+from tests.support import (
+    STRONG_PASSWORD,
+    WsClient,
+    eventually,
+    operation,
+    serve_in_process,
+)
 
 # Statements reading notification rows back (the feed's; per socket before), not the
 # fan-out's own INSERT ... SELECT and its row count.
@@ -37,18 +41,8 @@ async def served(settings: Settings) -> AsyncIterator[str]:
     """The app under uvicorn in this task's context (so a counter sees its statements);
     the notify runtime off, so only the test writes notifications."""
     app = create_app(replace(settings, notify_in_process=False))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
-    )
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not serving.done(), "uvicorn did not start"
-        await asyncio.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        await serving
+    async with serve_in_process(app) as base:
+        yield base
 
 
 async def _token(email: str, name: str) -> tuple[int, str]:
