@@ -286,8 +286,9 @@ class Heartbeats:
     def beating(self, queue: asyncio.Queue[Event | None]) -> Iterator[None]:
         """Keep ``queue``'s stream alive while the block runs."""
         self._quiet[queue] = True
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._task = loop.create_task(self._run())  # (a new loop: tests run one each)
         try:
             yield
         finally:
@@ -310,7 +311,8 @@ class Heartbeats:
         """One round: a keep-alive to each stream quiet since the last one."""
         for queue, quiet in list(self._quiet.items()):
             if quiet:
-                with contextlib.suppress(asyncio.QueueFull):
+                # full: it is busy anyway; RuntimeError: a stream of a closed loop
+                with contextlib.suppress(asyncio.QueueFull, RuntimeError):
                     queue.put_nowait(KEEPALIVE)
             else:
                 self._quiet[queue] = True
