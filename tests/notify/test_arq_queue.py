@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 from arq.connections import ArqRedis, create_pool
 
+from app.accounts.models import User
 from app.notify import jobs, prefs, services
 from app.notify.models import Channel, DeliveryStatus, Kind, NotificationDelivery
 from app.notify.push import application_server_key, vapid_key
@@ -76,9 +77,21 @@ async def work(settings: Settings, most: int = -1) -> None:
     assert worker.jobs_failed == 0
 
 
-async def _go_live(streamer_id: int) -> int:
-    from app.accounts.models import User
+async def _ann_and_a_fan() -> tuple[User, User]:
+    """A streamer, Ann, and a viewer following her."""
+    streamer = await make_merchant("live@example.com", "Ann")
+    fan = await make_user("fan@example.com")
+    await rooms.follow(fan, streamer.id)
+    return streamer, fan
 
+
+async def _subscribe(endpoint: PushEndpoint, user_id: int, browser: str) -> None:
+    """The user's push subscription of a browser of the local push service."""
+    url, keys = endpoint.subscribe(browser)
+    await services.subscribe_push(user_id, url, keys.p256dh, keys.auth, allow_private=True)
+
+
+async def _go_live(streamer_id: int) -> int:
     streamer = await User.get(id=streamer_id)
     room = await rooms.create_room(streamer, "Spring scarves")
     await rooms.open_room(streamer, room.id)
@@ -95,8 +108,7 @@ async def test_a_go_live_is_enqueued_and_the_worker_sends_push_and_mail(
     await prefs.set_preference(fan.id, Kind.GO_LIVE, Channel.EMAIL, True)
     server_key = application_server_key(vapid_key(settings.var_dir))
     async with PushEndpoint(server_key).running() as endpoint:
-        url, keys = endpoint.subscribe("phone")
-        await services.subscribe_push(fan.id, url, keys.p256dh, keys.auth, allow_private=True)
+        await _subscribe(endpoint, fan.id, "phone")
         room_id = await _go_live(streamer.id)
 
         # in the app at once; the push and the mail wait as one job on our queue
@@ -143,12 +155,9 @@ async def test_an_endpoint_failing_twice_is_retried_and_each_push_sent_once(
 
 
 async def test_a_job_run_again_sends_nothing_twice(settings: Settings, pool: ArqRedis) -> None:
-    streamer = await make_merchant("live@example.com", "Ann")
-    fan = await make_user("fan@example.com")
-    await rooms.follow(fan, streamer.id)
+    streamer, fan = await _ann_and_a_fan()
     async with PushEndpoint().running() as endpoint:
-        url, keys = endpoint.subscribe("phone")
-        await services.subscribe_push(fan.id, url, keys.p256dh, keys.auth, allow_private=True)
+        await _subscribe(endpoint, fan.id, "phone")
         await _go_live(streamer.id)
         await work(settings)
         assert endpoint.attempts == 1
@@ -165,12 +174,9 @@ async def test_a_job_run_again_sends_nothing_twice(settings: Settings, pool: Arq
 
 async def test_an_arq_worker_sends_in_the_web_process(settings: Settings) -> None:
     assert settings.notify_in_process  # LIVEMART_NOTIFY_IN_PROCESS with the arq queue
-    streamer = await make_merchant("live@example.com", "Ann")
-    fan = await make_user("fan@example.com")
-    await rooms.follow(fan, streamer.id)
+    streamer, fan = await _ann_and_a_fan()
     async with PushEndpoint().running() as endpoint:
-        url, keys = endpoint.subscribe("phone")
-        await services.subscribe_push(fan.id, url, keys.p256dh, keys.auth, allow_private=True)
+        await _subscribe(endpoint, fan.id, "phone")
         await _go_live(streamer.id)
         async with asyncio.timeout(20):
             await endpoint.arrived.wait()
@@ -187,9 +193,7 @@ async def test_livemart_notify_worker_runs_the_arq_worker(settings: Settings) ->
     from tests.conftest import settings_env
     from tests.support import ROOT
 
-    streamer = await make_merchant("live@example.com", "Ann")
-    fan = await make_user("fan@example.com")
-    await rooms.follow(fan, streamer.id)
+    streamer, fan = await _ann_and_a_fan()
     env = {
         **os.environ,
         **settings_env(settings),
@@ -197,8 +201,7 @@ async def test_livemart_notify_worker_runs_the_arq_worker(settings: Settings) ->
         "LIVEMART_NOTIFY_WORKER_NICE": "0",
     }
     async with PushEndpoint().running() as endpoint:
-        url, keys = endpoint.subscribe("phone")
-        await services.subscribe_push(fan.id, url, keys.p256dh, keys.auth, allow_private=True)
+        await _subscribe(endpoint, fan.id, "phone")
         worker = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "app.cli", "notify-worker", cwd=ROOT, env=env
         )
@@ -220,16 +223,13 @@ async def test_quiet_hours_defer_the_job_and_overdue_rows_are_swept_back(
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    streamer = await make_merchant("live@example.com", "Ann")
-    fan = await make_user("fan@example.com")
-    await rooms.follow(fan, streamer.id)
+    streamer, fan = await _ann_and_a_fan()
     local = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     start = (local - timedelta(hours=1)).strftime("%H:%M")
     end = (local + timedelta(hours=1)).strftime("%H:%M")
     await prefs.set_quiet_hours(fan.id, "Asia/Shanghai", start, end)
     async with PushEndpoint().running() as endpoint:
-        url, keys = endpoint.subscribe("night")
-        await services.subscribe_push(fan.id, url, keys.p256dh, keys.auth, allow_private=True)
+        await _subscribe(endpoint, fan.id, "night")
         await _go_live(streamer.id)
         await work(settings, most=1)  # holds the push: a job deferred to the quiet hours' end
         assert endpoint.attempts == 0
