@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
+from app.accounts.token_use import token_use_runtime
 from app.analytics.runtime import analytics_runtime
 from app.api.view import GraphQLApp
 from app.api.ws import GraphQLWebSocket
@@ -70,6 +71,7 @@ def app_runtimes() -> list[Runtime]:
         # presence, likes; after a room ends, the media worker stops its stream
         Runtime("rooms", partial(rooms_runtime, on_room_ended=(stop_room_stream,))),
         Runtime("media", media_runtime),  # the in-process media worker (when configured)
+        Runtime("token use", token_use_runtime),  # API tokens' last_used_at, written behind
         Runtime("payments outbox", payments_runtime),  # refunds sent after their commit
         Runtime("analytics recorder", analytics_runtime),
         Runtime("attribution recorder", attribution_runtime),  # visits, sources, invites

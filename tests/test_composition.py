@@ -236,6 +236,7 @@ def _running(loop_function: Callable[..., object]) -> bool:
 def _probes() -> dict[str, Callable[[], bool]]:
     """Per runtime: is it up? (what the rest of the app reaches it by)"""
     from app import demo_chatter, live_media, ratelimit
+    from app.accounts import token_use
     from app.analytics import recorder
     from app.attribution import recorder as attribution
     from app.commerce import closer, runtime, stock_gate
@@ -266,6 +267,7 @@ def _probes() -> dict[str, Callable[[], bool]]:
         "public-data changes": changes.listening,
         "rooms": rooms_up,
         "media": lambda: live_media.worker() is not None,
+        "token use": lambda: token_use.get_token_use() is not None,
         "payments outbox": lambda: _running(payments.drain_forever),
         "analytics recorder": recorder_up,
         "attribution recorder": lambda: attribution.get_recorder() is not None,
