@@ -40,10 +40,16 @@ async def load_user(request: Request) -> User | None:
     notifications show their times in it too."""
     if not hasattr(request.state, "user"):
         principal = await principal_for(session_secret=request.cookies.get(SESSION_COOKIE))
-        request.state.user = principal.user
-        if principal.user is not None:
-            await _user_preferences(request, principal.user)
+        await set_request_user(request, principal.user)
     return request.state.user
+
+
+async def set_request_user(request: Request, user: User | None) -> None:
+    """Make ``user`` (read from this request's session cookie by a page that reads it with
+    more in one statement) the request's, as :func:`load_user` would."""
+    request.state.user = user
+    if user is not None:
+        await _user_preferences(request, user)
 
 
 async def _user_preferences(request: Request, user: User) -> None:

@@ -98,6 +98,17 @@ class RoomPageCache:
         stale)."""
         return await self._get(room_id, "signed_in_shell", build)
 
+    async def room(self, room_id: int, build: Callable[[], Awaitable[Any]]) -> Any:
+        """The room's row: the one in its cached shared context (``"room"``) when there is
+        one, else its own slot (built by ``build`` when missing or stale)."""
+        entry = self._rooms.get(room_id)
+        if entry is not None and entry.expires > time.monotonic():
+            shared = entry.values.get("shared")
+            if shared is not None:
+                entry.used = time.monotonic()
+                return shared["room"]
+        return await self._get(room_id, "room", build)
+
     async def _get(self, room_id: int, slot: str, build: Callable[[], Awaitable[Any]]) -> Any:
         now = time.monotonic()
         entry = self._rooms.get(room_id)

@@ -21,7 +21,7 @@ SSE fragments live in ``web/templates/events/<event type>.html`` and are rendere
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from starlette.requests import Request
@@ -87,13 +87,22 @@ async def shared_context(room: Room) -> dict[str, Any]:
 
 
 async def personal_context(
-    request: Request, room: Room, user: User, shared: dict[str, Any]
+    request: Request,
+    room: Room,
+    user: User,
+    shared: dict[str, Any],
+    state: ViewerState | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Every panel's keys for the signed-in ``user``, merged, and ``following`` (the
-    viewer's own facts come from one query); and, apart, those of them that every
+    viewer's own facts come from one query, or ``state`` when read with the session:
+    ``app.rooms.viewer_state.session_viewer``); and, apart, those of them that every
     signed-in viewer gets alike (``Panel.signed_in_alike``)."""
     sales = [s["sale_id"] for s in shared.get("shelf_sales", ())]
-    state = await viewer_state(user.id, room.id, room.owner_id, sales)
+    if state is None:
+        state = await viewer_state(user.id, room.id, room.owner_id, sales)
+    else:  # units of the sales the page shows only
+        bought = {sale: units for sale, units in state.bought.items() if sale in sales}
+        state = replace(state, bought=bought)
     merged: dict[str, Any] = {"following": state.following}
     alike: dict[str, Any] = {}
     for panel in ROOM_PANELS:

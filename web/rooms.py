@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app.accounts.models import User
+from app.auth import SESSION_COOKIE
 from app.commerce import coupons, orders
 from app.commerce.models import Product
 from app.errors import UserError
@@ -25,9 +26,10 @@ from app.rooms import services as rooms
 from app.rooms.models import Room, RoomStatus
 from app.rooms.neighbours import live_neighbours
 from app.rooms.presence import get_presence
+from app.rooms.viewer_state import ViewerState, session_viewer
 from web import chat
 from web.chat import chat_context, error_status
-from web.forms import checked_form, field, is_htmx, load_user
+from web.forms import checked_form, field, is_htmx, load_user, set_request_user
 from web.live_commerce import emit_impressions
 from web.page_cache import RoomPageCache
 from web.page_keys import CSRF_SLOT, SHELL_SLOTS, fill, fill_shell, split_shell
@@ -87,6 +89,16 @@ async def _shared_page_context(room_id: int) -> dict[str, Any]:
         "panels": ROOM_PANELS,
         **(await shared_context(room)),
     }
+
+
+async def _viewer(request: Request, room_id: int) -> tuple[User | None, ViewerState | None]:
+    """The signed-in viewer and their facts in the room, read with the session in one
+    statement (``None`` facts when the request's user was already loaded)."""
+    if hasattr(request.state, "user"):
+        return await load_user(request), None
+    found = await session_viewer(request.cookies.get(SESSION_COOKIE), room_id)
+    await set_request_user(request, found[0] if found else None)
+    return found if found else (None, None)
 
 
 def _page(request: Request, html: str, token: str) -> Response:
@@ -204,9 +216,10 @@ def _render_shell(
 async def room_page(request: Request) -> Response:
     """The live room. Anonymous viewers get the room's cached page (no query); signed-in
     viewers the room's cached signed-in shell with their own parts rendered into it (the
-    session and one statement of their facts: two queries)."""
+    session and the viewer's facts in one statement: one query)."""
     room_id = int(request.path_params["room_id"])
-    user = await load_user(request)  # first: a signed-in viewer's language picks the cache
+    # first: a signed-in viewer's language picks the cache
+    user, state = await _viewer(request, room_id)
     cache = page_cache(request)
     shared = await cache.shared(room_id, lambda: _shared_page_context(room_id))
     room = shared["room"]
@@ -220,7 +233,7 @@ async def room_page(request: Request) -> Response:
             )
 
         return _page(request, await cache.html(room_id, anonymous), token)
-    personal, alike = await personal_context(request, room, user, shared)
+    personal, alike = await personal_context(request, room, user, shared, state)
 
     async def build_shell() -> SignedInShell:
         return _render_shell(request, shared, personal, alike)
@@ -239,8 +252,14 @@ async def room_page(request: Request) -> Response:
 
 
 async def room_events(request: Request) -> Response:
+    """GET /rooms/{id}/events: the room's SSE stream. The room comes from the room page's
+    cache (its shared context, or the room alone: no query per connect in a join storm);
+    an unknown room is a 404, and the room's events (its end among them) drop the cached
+    row, so the stream never gets a room older than the page's."""
     user = await load_user(request)
-    room = await _room_or_404(request)
+    room: Room = await page_cache(request).room(
+        int(request.path_params["room_id"]), lambda: _room_or_404(request)
+    )
     stream = room_stream(request, room, user, rooms.can_moderate(user, room))
     return EventStreamResponse(stream)
 

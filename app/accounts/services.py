@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
@@ -155,10 +156,13 @@ def is_new_account(user: User) -> bool:
 
 #: The session and its user in one statement written once (every signed-in request runs
 #: it: building it through the ORM's query builder each time cost more than the query).
-_SESSION_USER_SQL = (
-    "SELECT users.*, web_sessions.expires_at AS lm_session_expires_at FROM web_sessions"
-    " JOIN users ON users.id = web_sessions.user_id WHERE web_sessions.token_hash = {}"
+#: ``app.rooms.viewer_state.session_viewer`` adds the viewer's room facts to its columns.
+SESSION_USER_COLUMNS = "users.*, web_sessions.expires_at AS lm_session_expires_at"
+SESSION_USER_FROM = (
+    " FROM web_sessions JOIN users ON users.id = web_sessions.user_id"
+    " WHERE web_sessions.token_hash = {}"
 )
+_SESSION_USER_SQL = "SELECT " + SESSION_USER_COLUMNS + SESSION_USER_FROM
 
 
 async def user_for_session(secret: str | None) -> User | None:
@@ -168,13 +172,17 @@ async def user_for_session(secret: str | None) -> User | None:
     conn = connections.get("default")
     mark = "$1" if conn.capabilities.dialect == "postgres" else "?"
     rows = await conn.execute_query_dict(_SESSION_USER_SQL.format(mark), [digest(secret)])
-    if not rows:
-        return None
-    row = rows[0]
+    return session_user_of_row(rows[0]) if rows else None
+
+
+def session_user_of_row(row: dict[str, Any]) -> User | None:
+    """The user of a row of ``SESSION_USER_COLUMNS`` (its user's columns are popped from
+    ``row``), or ``None`` when the session expired or the user is inactive."""
     expires = WebSession._meta.fields_map["expires_at"].to_python_value(
         row.pop("lm_session_expires_at")
     )
-    user = User._init_from_db(**row)
+    user_columns = {name: row.pop(name) for name in User._meta.db_fields if name in row}
+    user = User._init_from_db(**user_columns)
     if expires < now() or not user.is_active:
         return None
     return user

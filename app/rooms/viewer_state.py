@@ -6,6 +6,10 @@ mute (``chat.is_banned`` / ``chat.active_mute``) and the units bought in each ru
 sale (``flash_sales.bought_by``). Read one by one they are five round trips per page load;
 :func:`viewer_state` reads the same facts with one ``SELECT`` of scalar sub-queries (SQLite
 and PostgreSQL). ``tests/rooms/test_viewer_state.py`` holds it equal to those services.
+
+:func:`session_viewer` reads the browser session's user and the same facts in one
+statement keyed on the session's token hash and the room (the room page of a signed-in
+viewer is then one round trip: the shared parts come from ``web.page_cache``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from typing import Any
 
 from tortoise import connections
 
+from app.accounts.models import User
+from app.accounts.services import SESSION_USER_COLUMNS, SESSION_USER_FROM, session_user_of_row
+from app.accounts.tokens import digest
 from app.moderation.models import RoomMute
 from app.signals import now
 
@@ -67,3 +74,80 @@ async def viewer_state(
         muted_until=muted if muted is not None and muted > now() else None,
         bought={sid: int(row[f"sale_{i}"]) for i, sid in enumerate(sale_ids) if row[f"sale_{i}"]},
     )
+
+
+def _units_per_sale(postgres: bool) -> str:
+    """A column: ``"<sale id>:<units>,..."``, the viewer's units in each sale of room {r}."""
+    joined = "string_agg(units, ',')" if postgres else "group_concat(units, ',')"
+    return (
+        f"(SELECT {joined} FROM (SELECT CAST(c.sale_id AS TEXT) || ':' ||"
+        " CAST(COUNT(*) AS TEXT) AS units FROM flash_sale_claims c"
+        " JOIN flash_sales f ON f.id = c.sale_id"
+        " WHERE f.room_id = {r} AND c.user_id = users.id GROUP BY c.sale_id) AS per_sale)"
+    )
+
+
+def _session_viewer_sql(postgres: bool) -> str:
+    """The session's user and their facts in room {r}, the room's owner read in it."""
+    streamer = "(SELECT owner_id FROM rooms WHERE id = {r})"
+    facts = [
+        f"(SELECT COUNT(*) FROM follows WHERE follower_id = users.id AND streamer_id = {streamer})"
+        " AS lm_following",
+        "(SELECT balance FROM wallets WHERE user_id = users.id) AS lm_balance",
+        "(SELECT COUNT(*) FROM room_bans WHERE room_id = {r} AND user_id = users.id) AS lm_banned",
+        "(SELECT MAX(until) FROM room_mutes WHERE room_id = {r} AND user_id = users.id)"
+        " AS lm_muted",
+        _units_per_sale(postgres) + " AS lm_units",
+    ]
+    # the token's mark comes last in the text: {r} marks are numbered before it
+    return "SELECT " + ", ".join([SESSION_USER_COLUMNS, *facts]) + SESSION_USER_FROM
+
+
+_SQL: dict[bool, tuple[str, int]] = {}
+
+
+def _statement(postgres: bool) -> tuple[str, int]:
+    """The statement with its marks, and how many times the room id is passed."""
+    if postgres not in _SQL:
+        count = 0
+
+        def mark(found: re.Match[str]) -> str:
+            nonlocal count
+            count += 1
+            return f"${count}" if postgres else "?"
+
+        text = _session_viewer_sql(postgres).replace("{}", "{t}")
+        sql = _PLACEHOLDER.sub(mark, text)
+        _SQL[postgres] = (sql, count - 1)
+    return _SQL[postgres]
+
+
+async def session_viewer(secret: str | None, room_id: int) -> tuple[User, ViewerState] | None:
+    """The active user of the unexpired browser session ``secret`` and their follow,
+    balance, ban, mute and units per sale in ``room_id`` (all its sales: the caller keeps
+    those it shows), in one statement; ``None`` when there is no such session."""
+    if not secret:
+        return None
+    conn = connections.get("default")
+    sql, rooms = _statement(conn.capabilities.dialect == "postgres")
+    rows = await conn.execute_query_dict(sql, [room_id] * rooms + [digest(secret)])
+    if not rows:
+        return None
+    row = dict(rows[0])
+    user = session_user_of_row(row)
+    if user is None:
+        return None
+    muted = RoomMute._meta.fields_map["until"].to_python_value(row["lm_muted"])
+    bought: dict[int, int] = {}
+    for part in (row["lm_units"] or "").split(","):
+        if part:
+            sale, units = part.split(":")
+            bought[int(sale)] = int(units)
+    state = ViewerState(
+        following=bool(row["lm_following"]),
+        balance=int(row["lm_balance"] or 0),
+        banned=bool(row["lm_banned"]),
+        muted_until=muted if muted is not None and muted > now() else None,
+        bought=bought,
+    )
+    return user, state
