@@ -345,10 +345,37 @@ py-spy, server 1, 08:28 run (busy samples, inclusive; request layers left out):
         graphql-core's per-field machinery)
   10.7% asyncpg round trips
   self: asyncpg _do_execute 10.0%, Strawberry's HTTP run 8.7%, pypika format_quotes 5.9%.
-Next, outside this bench's files: update last_used_at at most once a minute per token and
-cache the token -> user lookup for a few seconds (revocation must still end it: the
-websocket revocation check shows the shape), which would take ~1 of the 2-3 statements per
-losing buy away; the pool's reset round trip (above) is the other.
+(The pool's reset round trip was already gone by then: app/db.keep_session.)
+
+2026-12-06 08:47-08:48 UTC, API-token auth in one hand-written SELECT (token + user, only
+unrevoked tokens) and last_used_at written behind (app/accounts/token_use.py: noted in memory,
+one UPDATE per 2 s flush and on shutdown); no cache of a token's validity, so a revocation or
+a ban still ends access on the next request. Two before/after pairs back to back
+(`--before 20726b1 --profile`; pair 1 `--http-only`), before = main just before the change:
+  pair 1, load 1.7 / 2.1:
+    before: 227.1 answers/s, p50 4,197 ms, p99 5,204 ms; floor 1,930/s p99 514 ms (8.5x)
+    after:  296.9 answers/s, p50 2,600 ms, p99 4,000 ms; floor 2,380/s p99 448 ms (8.0x)
+  pair 2, load 3.1 (whole bench):
+    in-process pool 5: 88.1 purchases/s, 1,057.0 requests/s, p50 282 ms, p99 1,106 ms
+    in-process pool 20: 75.9 purchases/s, 908.9 requests/s, p50 314 ms, p99 1,207 ms
+      (the in-process storm has no token auth: same as 07:41, which ran at load 2.7)
+    before: 244.6 answers/s, p50 3,711 ms, p99 4,819 ms; floor 2,803/s p99 351 ms (11.5x)
+    after:  346.1 answers/s, p50 1,999 ms, p99 3,294 ms; floor 2,550/s p99 312 ms (7.4x)
+  100 sold, 0 oversold, 0 buyers with two, every buyer answered, in all four HTTP runs.
+  Server 1's busy py-spy samples for the same 1,200 buys: 1,273 -> 829 (pair 1),
+  1,104 -> 647 (pair 2): -35% and -41% CPU per storm.
+The goals (>= 1,000 answers/s, p99 < 250 ms) are still not met on this machine.
+py-spy, server 1, pair 2 (busy samples, inclusive; request layers left out):
+  before: 28.3% Schema.execute, 20.7% user_for_api_token (SELECT with select_related + the
+          UPDATE), 13.6% Tortoise QuerySet._execute, 13.3% Mutation.buy_flash_sale
+  after:  28.9% Schema.execute, 19.3% Mutation.buy_flash_sale (15.3% the 100 winners'
+          _settle), 13.1% asyncpg statements; user_for_api_token and Tortoise's query
+          building are out of the top 15 (a losing buy runs one SELECT, then the gate's
+          Redis script: 15.2% AsyncScript.__call__ in pair 1)
+  self, after: asyncpg _do_execute 11-14%, stream writes 6-12%, the event loop 9%.
+What is left is Strawberry's execution of the mutation (~29%), the winners' settle (the gate
+and settle are unchanged) and the Redis script round trip; the /healthz floor itself has a
+p99 over 250 ms at this burst on this machine.
 """
 
 
