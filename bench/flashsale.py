@@ -376,6 +376,20 @@ py-spy, server 1, pair 2 (busy samples, inclusive; request layers left out):
 What is left is Strawberry's execution of the mutation (~29%), the winners' settle (the gate
 and settle are unchanged) and the Redis script round trip; the /healthz floor itself has a
 p99 over 250 ms at this burst on this machine.
+In a kept profile of the after code (LIVEMART_BENCH_PROFILE_OUT), 4.3% of server 1 was
+_sale_for_buying -> get_sale: at the start (and each time the 1 s copy went stale) every
+buyer of the moment missed the copy and ran its own SELECT of the sale's row. Since then one
+read per sale and process at a time, the others wait for it (app/commerce/flash_sales.py).
+  2026-12-06 08:55 UTC, `--http-only --before 66af0d9 --profile`, load 3.8 / 3.7:
+    before: 238.5 answers/s, p50 3,526 ms, p99 4,855 ms; floor 1,893/s p99 594 ms (7.9x)
+    after:  516.5 answers/s, p50 1,746 ms, p99 2,265 ms; floor 3,794/s p99 281 ms (7.4x)
+    100 sold, 0 oversold, 0 buyers with two, every buyer answered (both)
+  The floor doubled between the two runs (the machine got quieter), so the fair figure is
+  floor/storm: 7.9x -> 7.4x. Server 1's samples (1,271 -> 407) are not comparable here: in
+  the after run the 100 winners' settles fell to server 2 (no _settle in server 1's stacks).
+  py-spy, server 1, after (inclusive): Schema.execute 29.7% (of which building the
+  request's extension objects 11.3%), user_for_api_token 7.6%, WriteRateLimit 2.9%,
+  buy_flash_sale 2.7%, the token-use flush 1.2%.
 """
 
 
