@@ -58,6 +58,32 @@ This benchmark on 2026-12-06 08:23 UTC (load average 7.7-10.8 on 2 cores; floors
 1,698 req/s): signed in 390 req/s, p99 214 ms (0.31 of the floor) on SQLite, 223, p99 477 ms
 (0.13) on PostgreSQL; segments 0.79 / 0.49 of the floor, playlists 1.16 / 0.43. Before, on
 a quiet machine: signed in 0.03, segments 0.26, playlists 0.36 of a 10,300-10,500 floor.
+
+One round trip (2026-12-06, 08:48-08:56 UTC, load average 2.8-3.8 on 2 cores): the signed-in
+page read the session (one statement) and then the viewer's facts (a second); the two are
+now one statement keyed on the session's token hash and the room id
+(``app.rooms.viewer_state.session_viewer``: the user's columns, and the follow, balance,
+ban, mute and units per sale as scalar sub-queries on ``users.id``, the streamer read from
+``rooms`` in it), read before the cache so the viewer's language and time zone still pick
+the cached shell. ``GET /rooms/{id}/events`` takes the room from the page cache (its shared
+context, or a cached row dropped by the room's events) instead of a query per connect.
+py-spy of the signed-in page on PostgreSQL after (``ROOMPAGE_DATABASES=postgres
+ROOMPAGE_PATHS=room_signed_in``, 200 Hz, inclusive): 47% room_page, of which 23% the one
+statement (20% inside asyncpg's ``Connection._do_execute``), 10% the viewer's parts
+(``fill_shell``; the top bar ``_nav_user.html`` 7%), 8.5% ``_page`` (CSRF fill, cookie),
+1.5% the shell's rebuild each second; 28% sending (the access log 2.7%); asyncpg's pool
+acquire/release 2.4% (``app.db``, not changed here). On SQLite: 27% room_page, 12.6% the
+statement, 12.5% the aiosqlite thread, 6% the viewer's parts. Before/after back to back
+(the old tree at 20726b1 against this one, 10 s each, 20 connections), signed in:
+PostgreSQL 903 req/s p99 69 ms (0.14 of the floor) and 715, p99 94 ms (0.17) before,
+952, p99 99 ms (0.17) and 877, p99 109 ms (0.19) after; SQLite 742, p99 47 ms (0.15)
+before, 822, p99 41 ms (0.18) after. The rate goal (400 req/s) holds on both databases at
+this load; p99 < 100 ms holds on SQLite and is at the edge on PostgreSQL (the database
+server, the web process and autocannon share the two cores: the p99 moves 69-150 ms
+between runs of the same code, 150 ms under py-spy). The full benchmark right after
+(08:57 UTC, load average 1.4-1.8; floors 6,618 / 6,570 req/s) met the goals on both:
+signed in 900 req/s, p99 32 ms (0.14 of the floor) on SQLite, 1,085, p99 90 ms (0.17) on
+PostgreSQL; segments 3,878 / 4,067 per second.
 """
 
 from __future__ import annotations
