@@ -116,3 +116,26 @@ async def test_room_events_404_for_an_unknown_room_and_no_query_once_the_page_is
         assert ended.status != room.status
         fresh = await cache.room(shop.room.id, lambda: rooms.get_room(shop.room.id))
         assert fresh.status == ended.status, "the room's end drops the cached row"
+
+
+async def test_the_top_bar_shared_per_role_shows_each_viewers_own_name_escaped(
+    app: object,
+) -> None:
+    shop = await make_shop()
+    odd = await make_user("odd@example.com", "<b>Bo</b> & 'Co'")
+    leo = await make_user("leo@example.com", "Leo Viewer")
+    url = f"/rooms/{shop.room.id}"
+    async with (
+        _browser(app, await accounts.start_session(odd)) as odd_b,
+        _browser(app, await accounts.start_session(leo)) as leo_b,
+        _browser(app, await accounts.start_session(shop.seller)) as seller_b,
+    ):
+        odd_page, leo_page = (await odd_b.get(url)).text, (await leo_b.get(url)).text
+        seller_page = (await seller_b.get(url)).text
+    assert 'data-testid="me">&lt;b&gt;Bo&lt;/b&gt; &amp; &#39;Co&#39;<' in odd_page
+    assert "<b>Bo</b>" not in odd_page and "Bo&lt;" not in leo_page + seller_page
+    assert 'data-testid="me">Leo Viewer<' in leo_page
+    assert 'data-testid="me">Mia Seller<' in seller_page and 'href="/studio"' in seller_page
+    assert 'href="/studio"' not in leo_page + odd_page
+    for slot in ("lm-name-slot", "lm-csrf-slot"):  # the name and the CSRF token put in
+        assert slot not in odd_page + leo_page + seller_page
