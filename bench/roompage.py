@@ -83,7 +83,13 @@ server, the web process and autocannon share the two cores: the p99 moves 69-150
 between runs of the same code, 150 ms under py-spy). The full benchmark right after
 (08:57 UTC, load average 1.4-1.8; floors 6,618 / 6,570 req/s) met the goals on both:
 signed in 900 req/s, p99 32 ms (0.14 of the floor) on SQLite, 1,085, p99 90 ms (0.17) on
-PostgreSQL; segments 3,878 / 4,067 per second.
+PostgreSQL; segments 3,878 / 4,067 per second. Then the top bar (``_nav_user.html``, 7%
+above) is rendered once per role in the shell's renderings with the viewer's name put in
+its slot: PostgreSQL signed in 1,104 req/s, p99 106 ms (0.17 of the floor) -> 1,255, p99
+109 ms (0.20), back to back at 09:04 UTC (load average 0.9-2.0). Not met there: the p99 on
+PostgreSQL stays at 90-110 ms while p50 is 7-9 ms (SQLite: p99 32-41 ms); the tail is left
+to find (the per-second rebuild of the shared context and shell runs its queries and the
+shell's rendering on the event loop; the pool's acquire/release belongs to ``app.db``).
 """
 
 from __future__ import annotations
