@@ -184,6 +184,13 @@ class _NavViewer:
     role: str
     display_name: str = _NAME_SLOT
 
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)  # protocol probes (``__html__``…) answer as usual
+        raise PersonalValueInShell(
+            f"the top bar is shared by a role: user.{attribute} belongs in another part"
+        )
+
 
 @dataclasses.dataclass
 class SignedInShell:

@@ -141,10 +141,12 @@ async def test_each_viewer_reads_the_page_in_their_language(app: object) -> None
 def test_a_viewers_value_outside_a_personal_part_fails_the_shell() -> None:
     """The shell's context withholds each viewer's values: a template that used one outside
     ``{{ personal(...) }}`` would put one viewer's value in every page; it fails instead."""
-    from web.rooms import PersonalValueInShell, _ShellViewer, _Withheld
+    from web.rooms import PersonalValueInShell, _NavViewer, _ShellViewer, _Withheld
     from web.templating import templates
 
     for source, ctx in (
+        # the top bar is rendered once per role: a field of the viewer other than the name
+        ("{{ user.email }}", {"user": _NavViewer("viewer")}),
         ("{{ user.display_name }}", {"user": _ShellViewer("user")}),
         ("{% if following %}x{% endif %}", {"following": _Withheld("following")}),
         ("{{ gift_balance }}", {"gift_balance": _Withheld("gift_balance")}),
