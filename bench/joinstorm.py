@@ -239,6 +239,25 @@ def _child_setup() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+def stack_env(db: str, tmp: Path, prefix: str) -> dict[str, str]:
+    """The settings of the bench's server processes: the scratch database, Redis as the bus
+    (under a fresh key prefix), a var dir in ``tmp``; the media worker runs on its own."""
+    return {
+        "LIVEMART_DATABASE_URL": db,
+        "LIVEMART_BROADCAST_URL": REDIS_URL,
+        "LIVEMART_VAR_DIR": str(tmp / "var"),
+        "LIVEMART_SECRET_KEY": "joinstorm-secret-key-0123",
+        "LIVEMART_MEDIA_IN_PROCESS": "false",
+        "LIVEMART_RATELIMIT_PREFIX": f"{prefix}{uuid.uuid4().hex[:8]}",
+    }
+
+
+def _logs_dir(tmp: Path) -> Path:
+    logs = tmp / "logs"
+    logs.mkdir()
+    return logs
+
+
 class Processes:
     """The server processes of the storm, started and stopped together."""
 
@@ -500,20 +519,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         _phase(f"preparing the database ({buyers} buyers with tokens)")
         setup = asyncio.run(prepare(db, buyers, args.units))
         _phase("starting two web processes and the media worker")
-        env = {
-            "LIVEMART_DATABASE_URL": db,
-            "LIVEMART_BROADCAST_URL": REDIS_URL,
-            "LIVEMART_VAR_DIR": str(Path(tmp) / "var"),
-            "LIVEMART_SECRET_KEY": "joinstorm-secret-key-0123",
-            "LIVEMART_MEDIA_IN_PROCESS": "false",
-            "LIVEMART_RTMP_PORT": str(_free_port()),
-            "LIVEMART_RATELIMIT_PREFIX": f"joinstorm{uuid.uuid4().hex[:8]}",
-        }
+        env = stack_env(db, Path(tmp), "joinstorm")
+        env["LIVEMART_RTMP_PORT"] = str(_free_port())
         if args.ladder:
             env["LIVEMART_LADDER"] = args.ladder
-        logs = Path(tmp) / "logs"
-        logs.mkdir()
-        stack = Processes(env, logs)
+        stack = Processes(env, _logs_dir(Path(tmp)))
         cli = [sys.executable, "-m", "app.cli"]
         try:
             web = [

@@ -19,21 +19,21 @@ import secrets
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from bench.joinstorm import (
-    REDIS_URL,
     RESULTS,
     Processes,
     _child_setup,
     _free_port,
+    _logs_dir,
     _proc,
     _scratch_database,
     _wait_healthy,
     prepare,
+    stack_env,
 )
 
 GOAL_KB = 50.0
@@ -123,17 +123,7 @@ def run(streams: int) -> dict[str, Any]:
         _scratch_database() as db,
     ):
         setup = asyncio.run(prepare(db, 0, 1))
-        env = {
-            "LIVEMART_DATABASE_URL": db,
-            "LIVEMART_BROADCAST_URL": REDIS_URL,
-            "LIVEMART_VAR_DIR": str(Path(tmp) / "var"),
-            "LIVEMART_SECRET_KEY": "joinstorm-secret-key-0123",
-            "LIVEMART_MEDIA_IN_PROCESS": "false",
-            "LIVEMART_RATELIMIT_PREFIX": f"joinstormidle{uuid.uuid4().hex[:8]}",
-        }
-        logs = Path(tmp) / "logs"
-        logs.mkdir()
-        stack = Processes(env, logs)
+        stack = Processes(stack_env(db, Path(tmp), "joinstormidle"), _logs_dir(Path(tmp)))
         try:
             serve = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
             web = stack.start("web", serve)
