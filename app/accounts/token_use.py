@@ -16,8 +16,9 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from tortoise import connections
+from tortoise.expressions import Q
 
+from app.accounts.models import ApiToken
 from app.settings import Settings
 from app.tasks import recording
 
@@ -67,20 +68,8 @@ class TokenUse:
 
 async def write_last_used(token_ids: list[int], at: datetime) -> None:
     """Set ``last_used_at`` of ``token_ids`` to ``at`` where it is older (one statement)."""
-    conn = connections.get("default")
-    postgres = conn.capabilities.dialect == "postgres"
-    marks = (
-        [f"${i}" for i in range(1, len(token_ids) + 3)]
-        if postgres
-        else ["?"] * (len(token_ids) + 2)
-    )
-    sql = (  # the marks in the order of the values (SQLite's ``?`` are positional)
-        f"UPDATE api_tokens SET last_used_at = {marks[0]}"
-        f" WHERE (last_used_at IS NULL OR last_used_at < {marks[1]})"
-        f" AND id IN ({', '.join(marks[2:])})"
-    )
-    value: object = at if postgres else at.isoformat(" ")
-    await conn.execute_query(sql, [value, value, *token_ids])
+    older = Q(last_used_at__isnull=True) | Q(last_used_at__lt=at)
+    await ApiToken.filter(older, id__in=token_ids).update(last_used_at=at)
 
 
 _token_use: TokenUse | None = None
