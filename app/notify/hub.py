@@ -11,15 +11,33 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
+from typing import TypeVar
 
 from app.events import EventBus
 from app.events import bus as event_bus
 from app.notify import services
 from app.tasks import stop_task
 
+T = TypeVar("T")
+
 log = logging.getLogger("livemart.notify.hub")
 
 READ_CHANGED = "notification.read"
+
+
+@contextlib.contextmanager
+def registered(listeners: dict[int, set[T]], user_id: int, listener: T) -> Iterator[T]:
+    """Keep ``listener`` among ``user_id``'s ``listeners`` for the block (a user with no
+    listener left has no entry)."""
+    listeners.setdefault(user_id, set()).add(listener)
+    try:
+        yield listener
+    finally:
+        found = listeners.get(user_id)
+        if found is not None:
+            found.discard(listener)
+            if not found:
+                del listeners[user_id]
 
 
 class BellHub:
@@ -34,15 +52,8 @@ class BellHub:
     def listen(self, user_id: int) -> Iterator[asyncio.Queue[int]]:
         """A queue receiving ``user_id``'s unread count whenever it may have changed."""
         queue: asyncio.Queue[int] = asyncio.Queue(4)
-        self.listeners.setdefault(user_id, set()).add(queue)
-        try:
+        with registered(self.listeners, user_id, queue):
             yield queue
-        finally:
-            found = self.listeners.get(user_id)
-            if found is not None:
-                found.discard(queue)
-                if not found:
-                    del self.listeners[user_id]
 
     def hand(self, user_id: int, count: int) -> None:
         for queue in tuple(self.listeners.get(user_id, ())):

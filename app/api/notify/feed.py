@@ -27,6 +27,7 @@ from datetime import datetime
 
 from app.events import EventBus
 from app.notify import services
+from app.notify.hub import registered
 from app.notify.models import Notification
 from app.notify.texts import localized
 from app.tasks import stop_task
@@ -117,21 +118,15 @@ class NotificationFeed:
     async def listen(self, user_id: int) -> AsyncIterator[Listener]:
         """A listener receiving ``user_id``'s new notifications (and no one else's) from
         the moment the block is entered."""
-        listener = Listener()
-        self.listeners.setdefault(user_id, set()).add(listener)
         try:
-            if self._task is None or self._task.done():
-                self._ready = asyncio.Event()
-                run = self._run(self._ready)
-                self._task = asyncio.create_task(run, name="notificationAdded feed")
-            await self._ready.wait()
-            yield listener
+            with registered(self.listeners, user_id, Listener()) as listener:
+                if self._task is None or self._task.done():
+                    self._ready = asyncio.Event()
+                    run = self._run(self._ready)
+                    self._task = asyncio.create_task(run, name="notificationAdded feed")
+                await self._ready.wait()
+                yield listener
         finally:
-            found = self.listeners.get(user_id)
-            if found is not None:
-                found.discard(listener)
-                if not found:
-                    del self.listeners[user_id]
             if not self.listeners:
                 task, self._task = self._task, None
                 await stop_task(task)
